@@ -1,0 +1,198 @@
+/**
+ * The only place that reads process.env. Everything else receives a typed, validated Config.
+ * A bad value stops start-up with one line naming the variable and what it expects.
+ */
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { z } from 'zod';
+import type { TableKind } from './db/schema';
+
+export type StorageMode = 'embedded' | 'endpoint' | 'aws';
+
+export interface Config {
+  discord: {
+    token: string | undefined;
+    guildId: string | undefined;
+    applicationId: string | undefined;
+    apiBaseUrl: string | undefined;
+    registerCommands: boolean;
+    officerRoleIds: string[];
+    announceChannelId: string | undefined;
+  };
+  env: string;
+  tables: Record<TableKind, string>;
+  /** True when members live in the legacy single table named by DYNAMODB_TABLE. */
+  membersInLegacyTable: boolean;
+  dynamo: {
+    mode: StorageMode;
+    endpoint: string | undefined;
+    region: string;
+    createTables: boolean;
+    dataDir: string;
+  };
+  ranks: { silverMinDays: number; goldMinDays: number };
+  healthPort: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const snowflake = /^\d{17,20}$/;
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalText = z.preprocess(blankToUndefined, z.string().trim().optional());
+const optionalSnowflake = z.preprocess(
+  blankToUndefined,
+  z.string().trim().regex(snowflake, 'must be a Discord id (17–20 digits)').optional(),
+);
+const optionalUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'must be an http(s) URL')
+    .optional(),
+);
+const bool = (fallback: boolean | undefined) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .optional()
+      .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes'].includes(v))),
+  );
+const wholeNumber = (fallback: number, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^\d+$/, `must be a whole number from 0 to ${max}`)
+      .transform(Number)
+      .refine((n) => n <= max, `must be a whole number from 0 to ${max}`)
+      .optional()
+      .transform((v) => v ?? fallback),
+  );
+const tableName = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3–255 of A-Z a-z 0-9 _ . -)')
+    .optional(),
+);
+
+const schema = z.object({
+  DISCORD_TOKEN: optionalText,
+  DISCORD_GUILD_ID: optionalSnowflake,
+  DISCORD_APPLICATION_ID: optionalSnowflake,
+  DISCORD_API_BASE_URL: optionalUrl,
+  DISCORD_REGISTER_COMMANDS: bool(true),
+  OFFICER_ROLE_IDS: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+      .refine((ids) => ids.every((id) => snowflake.test(id)), 'must be comma-separated Discord role ids'),
+  ),
+  ANNOUNCE_CHANNEL_ID: optionalSnowflake,
+  FLAVAFLAV_ENV: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 of A-Z a-z 0-9 _ . -')
+      .optional()
+      .transform((v) => v ?? 'dev'),
+  ),
+  DYNAMODB_MEMBERS_TABLE: tableName,
+  DYNAMODB_INVENTORY_TABLE: tableName,
+  DYNAMODB_DISTRIBUTIONS_TABLE: tableName,
+  DYNAMODB_LISTS_TABLE: tableName,
+  DYNAMODB_TABLE: tableName,
+  DYNAMODB_ENDPOINT: optionalUrl,
+  AWS_REGION: z.preprocess(
+    blankToUndefined,
+    z.string().trim().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1').optional(),
+  ),
+  DYNAMODB_CREATE_TABLES: bool(undefined),
+  DATA_DIR: optionalText,
+  SILVER_MIN_DAYS: wholeNumber(30, 3650),
+  GOLD_MIN_DAYS: wholeNumber(90, 3650),
+  HEALTH_PORT: wholeNumber(8080, 65535),
+  LOG_LEVEL: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .optional()
+      .transform((v) => v ?? 'info'),
+  ),
+});
+
+export interface LoadOptions {
+  /** The bot needs a token and a guild; scripts that only touch DynamoDB do not. */
+  requireDiscord?: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0] ?? 'configuration');
+    const got = typeof env[variable] === 'string' && variable !== 'DISCORD_TOKEN' ? ` (got "${env[variable]}")` : '';
+    throw new ConfigError(`${variable} ${issue.message}${got}`);
+  }
+  const v = parsed.data;
+  if (options.requireDiscord) {
+    if (!v.DISCORD_TOKEN) throw new ConfigError('DISCORD_TOKEN is required: set it to the bot token');
+    if (!v.DISCORD_GUILD_ID) throw new ConfigError('DISCORD_GUILD_ID is required: set it to the id of the guild served');
+  }
+  if (v.GOLD_MIN_DAYS < v.SILVER_MIN_DAYS) {
+    throw new ConfigError(`GOLD_MIN_DAYS must be at least SILVER_MIN_DAYS (${v.SILVER_MIN_DAYS}), got ${v.GOLD_MIN_DAYS}`);
+  }
+
+  const mode: StorageMode = v.DYNAMODB_ENDPOINT ? 'endpoint' : v.AWS_REGION ? 'aws' : 'embedded';
+  const membersInLegacyTable = !v.DYNAMODB_MEMBERS_TABLE && Boolean(v.DYNAMODB_TABLE);
+  const defaultName = (kind: TableKind) => `flavaflav-${kind}-${v.FLAVAFLAV_ENV}`;
+
+  return {
+    discord: {
+      token: v.DISCORD_TOKEN,
+      guildId: v.DISCORD_GUILD_ID,
+      applicationId: v.DISCORD_APPLICATION_ID,
+      apiBaseUrl: v.DISCORD_API_BASE_URL?.replace(/\/+$/, ''),
+      registerCommands: v.DISCORD_REGISTER_COMMANDS ?? true,
+      officerRoleIds: v.OFFICER_ROLE_IDS,
+      announceChannelId: v.ANNOUNCE_CHANNEL_ID,
+    },
+    env: v.FLAVAFLAV_ENV,
+    tables: {
+      members: v.DYNAMODB_MEMBERS_TABLE ?? v.DYNAMODB_TABLE ?? defaultName('members'),
+      inventory: v.DYNAMODB_INVENTORY_TABLE ?? defaultName('inventory'),
+      distributions: v.DYNAMODB_DISTRIBUTIONS_TABLE ?? defaultName('distributions'),
+      lists: v.DYNAMODB_LISTS_TABLE ?? defaultName('lists'),
+    },
+    membersInLegacyTable,
+    dynamo: {
+      mode,
+      endpoint: v.DYNAMODB_ENDPOINT,
+      // DynamoDB Local ignores the region, but the SDK insists on one.
+      region: v.AWS_REGION ?? 'us-east-1',
+      createTables: v.DYNAMODB_CREATE_TABLES ?? mode !== 'aws',
+      dataDir: path.resolve(v.DATA_DIR ?? './data'),
+    },
+    ranks: { silverMinDays: v.SILVER_MIN_DAYS, goldMinDays: v.GOLD_MIN_DAYS },
+    healthPort: v.HEALTH_PORT,
+    logLevel: v.LOG_LEVEL,
+  };
+}
+
+/** Reads `.env` (if present; real environment variables win) and then the environment. */
+export function loadConfigFromEnvironment(options: LoadOptions = {}): Config {
+  dotenv.config({ quiet: true });
+  return loadConfig(process.env, options);
+}
