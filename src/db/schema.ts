@@ -1,0 +1,86 @@
+/**
+ * The one description of FlavaFlav's four tables. Table creation, the CloudFormation template and
+ * the tests all read it; the shapes are fixed by the production deployment (SPEC §1).
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export type TableKind = 'members' | 'inventory' | 'distributions' | 'lists';
+export const TABLE_KINDS: readonly TableKind[] = ['members', 'inventory', 'distributions', 'lists'];
+
+export interface IndexSchema {
+  name: string;
+  hashKey: string;
+  rangeKey: string;
+}
+
+export interface TableSchema {
+  kind: TableKind;
+  /** Environment variable that overrides the table's name. */
+  envVar: string;
+  /** CloudFormation logical id of the table. */
+  logicalId: string;
+  hashKey: string;
+  indexes: IndexSchema[];
+}
+
+export const TABLES: Record<TableKind, TableSchema> = {
+  members: {
+    kind: 'members',
+    envVar: 'DYNAMODB_MEMBERS_TABLE',
+    logicalId: 'MembersTable',
+    hashKey: 'discord_id',
+    indexes: [],
+  },
+  inventory: {
+    kind: 'inventory',
+    envVar: 'DYNAMODB_INVENTORY_TABLE',
+    logicalId: 'InventoryTable',
+    hashKey: 'link_id',
+    indexes: [
+      { name: 'availability-quality-index', hashKey: 'is_available', rangeKey: 'quality' },
+      { name: 'type-quality-index', hashKey: 'link_type', rangeKey: 'quality' },
+    ],
+  },
+  distributions: {
+    kind: 'distributions',
+    envVar: 'DYNAMODB_DISTRIBUTIONS_TABLE',
+    logicalId: 'DistributionsTable',
+    hashKey: 'distribution_id',
+    indexes: [
+      { name: 'member-date-index', hashKey: 'member_id', rangeKey: 'distributed_at' },
+      { name: 'date-index', hashKey: 'distribution_date', rangeKey: 'distributed_at' },
+    ],
+  },
+  lists: {
+    kind: 'lists',
+    envVar: 'DYNAMODB_LISTS_TABLE',
+    logicalId: 'ListsTable',
+    hashKey: 'list_id',
+    indexes: [{ name: 'active-quality-index', hashKey: 'is_active', rangeKey: 'quality' }],
+  },
+};
+
+/** Every key attribute of a table or its indexes; all are strings (S). */
+export function keyAttributes(table: TableSchema): string[] {
+  const names = [table.hashKey, ...table.indexes.flatMap((i) => [i.hashKey, i.rangeKey])];
+  return [...new Set(names)];
+}
+
+export function createTableInput(table: TableSchema, tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: keyAttributes(table).map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [{ AttributeName: table.hashKey, KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: table.indexes.length
+      ? table.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.hashKey, KeyType: 'HASH' },
+            { AttributeName: index.rangeKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        }))
+      : undefined,
+  };
+}
