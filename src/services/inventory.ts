@@ -1,0 +1,181 @@
+/** The inventory table: every link the guild holds or has handed out. */
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { newLinkId } from '../domain/link-ids';
+import type { Quality } from '../domain/ranks';
+import type { TransactWriteItem } from './transactions';
+import { failedConditionItem, isConditionalCheckFailed } from './errors';
+
+export interface Link {
+  link_id: string;
+  link_type: string;
+  quality: Quality;
+  category: string;
+  bonus: string;
+  /** "true" | "false": an index key, so a string (index keys cannot be BOOL). */
+  is_available: 'true' | 'false';
+  added_by: string;
+  /** ISO-8601 timestamp */
+  added_date: string;
+  notes?: string;
+  distribution_id?: string;
+}
+
+export interface NewLinks {
+  link_type: string;
+  quality: Quality;
+  category: string;
+  bonus: string;
+  count: number;
+  added_by: string;
+  notes?: string;
+}
+
+export interface StockLine {
+  quality: Quality;
+  link_type: string;
+  category: string;
+  bonus: string;
+  count: number;
+}
+
+export const MAX_LINKS_PER_ADD = 50;
+const AVAILABILITY_INDEX = 'availability-quality-index';
+
+export class InventoryService {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(linkId: string, consistent = false): Promise<Link | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { link_id: linkId }, ConsistentRead: consistent }));
+    return Item as Link | undefined;
+  }
+
+  /** Adds 1–50 links of one type in one transaction: all of them are added, or none. */
+  async add(input: NewLinks, now = new Date()): Promise<Link[]> {
+    if (!Number.isInteger(input.count) || input.count < 1 || input.count > MAX_LINKS_PER_ADD) {
+      throw new RangeError(`count must be 1–${MAX_LINKS_PER_ADD}`);
+    }
+    const addedDate = now.toISOString();
+    const links: Link[] = Array.from({ length: input.count }, () => ({
+      link_id: newLinkId(input.quality, input.link_type, now.getTime()),
+      link_type: input.link_type,
+      quality: input.quality,
+      category: input.category,
+      bonus: input.bonus,
+      is_available: 'true',
+      added_by: input.added_by,
+      added_date: addedDate,
+      ...(input.notes ? { notes: input.notes } : {}),
+    }));
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: links.map((link) => ({
+          // A colliding id must never overwrite a link (and its history) that already exists.
+          Put: { TableName: this.tableName, Item: link, ConditionExpression: 'attribute_not_exists(link_id)' },
+        })),
+      }),
+    );
+    return links;
+  }
+
+  /** Available links, oldest first, from the availability index (optionally of one quality and type). */
+  async listAvailable(filter: { quality?: Quality; linkType?: string } = {}, maxPages = 50): Promise<Link[]> {
+    const links: Link[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: AVAILABILITY_INDEX,
+          KeyConditionExpression: filter.quality ? 'is_available = :yes AND quality = :q' : 'is_available = :yes',
+          FilterExpression: filter.linkType ? 'link_type = :t' : undefined,
+          ExpressionAttributeValues: {
+            ':yes': 'true',
+            ...(filter.quality ? { ':q': filter.quality } : {}),
+            ...(filter.linkType ? { ':t': filter.linkType } : {}),
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      links.push(...((result.Items ?? []) as Link[]));
+      startKey = result.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return links.sort(byAge);
+  }
+
+  /** The link `/distribute` hands out: the oldest available one of that quality (and type). */
+  async oldestAvailable(quality: Quality, linkType?: string): Promise<Link | undefined> {
+    return (await this.listAvailable({ quality, linkType }))[0];
+  }
+
+  /** Available stock grouped by quality and type, with counts. */
+  async stock(filter: { quality?: Quality; linkType?: string } = {}): Promise<StockLine[]> {
+    const lines = new Map<string, StockLine>();
+    for (const link of await this.listAvailable(filter)) {
+      const key = `${link.quality}\u0000${link.link_type}`;
+      const line = lines.get(key);
+      if (line) line.count++;
+      else lines.set(key, { quality: link.quality, link_type: link.link_type, category: link.category, bonus: link.bonus, count: 1 });
+    }
+    const order: Quality[] = ['gold', 'silver', 'bronze'];
+    return [...lines.values()].sort(
+      (a, b) => order.indexOf(a.quality) - order.indexOf(b.quality) || a.link_type.localeCompare(b.link_type),
+    );
+  }
+
+  /** Removes an available link; a handed-out link is history and is never removed. */
+  async remove(linkId: string): Promise<{ ok: true; link: Link } | { ok: false; reason: 'not_found' | 'handed_out' }> {
+    try {
+      const { Attributes } = await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { link_id: linkId },
+          // Checked at write time, so a link awarded a moment ago is not removed.
+          ConditionExpression: 'is_available = :yes',
+          ExpressionAttributeValues: { ':yes': 'true' },
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { ok: true, link: Attributes as Link };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const item = failedConditionItem(error as { Item?: Record<string, unknown> });
+      return { ok: false, reason: item ? 'handed_out' : 'not_found' };
+    }
+  }
+
+  /** Transaction part of an award: the link flips from available to handed out, only if still available. */
+  awardItem(linkId: string, distributionId: string): TransactWriteItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { link_id: linkId },
+        UpdateExpression: 'SET is_available = :no, distribution_id = :d',
+        ConditionExpression: 'is_available = :yes',
+        ExpressionAttributeValues: { ':yes': 'true', ':no': 'false', ':d': distributionId },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
+  }
+
+  /** Transaction part of a revert: the link is available again, only if this distribution holds it. */
+  revertItem(linkId: string, distributionId: string): TransactWriteItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { link_id: linkId },
+        UpdateExpression: 'SET is_available = :yes REMOVE distribution_id',
+        ConditionExpression: 'distribution_id = :d',
+        ExpressionAttributeValues: { ':yes': 'true', ':d': distributionId },
+      },
+    };
+  }
+}
+
+function byAge(a: Link, b: Link): number {
+  return a.added_date.localeCompare(b.added_date) || a.link_id.localeCompare(b.link_id);
+}

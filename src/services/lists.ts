@@ -1,0 +1,232 @@
+/**
+ * The lists table: distribution lists (queues of members waiting for a link of one quality).
+ * Waiting and served ids are string sets, so an award can move one id atomically with a condition.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Quality } from '../domain/ranks';
+import type { TransactWriteItem } from './transactions';
+import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
+
+export interface DistributionList {
+  list_id: string;
+  list_name: string;
+  quality: Quality;
+  /** Ids still waiting. */
+  eligible_members: string[];
+  /** Ids already served. */
+  winners: string[];
+  created_by: string;
+  created_at: string;
+  /** "true" | "false": an index key, so a string. */
+  is_active: 'true' | 'false';
+}
+
+const ACTIVE_INDEX = 'active-quality-index';
+/**
+ * A guard item per quality makes "one active list per quality" hold under concurrency: creating
+ * a list puts the guard only if absent, closing deletes it. It has no is_active, so it never
+ * appears in the active index.
+ */
+const guardId = (quality: Quality) => `active-guard#${quality}`;
+
+export type ListChange = { ok: true; list: DistributionList } | { ok: false; reason: 'not_found' | 'closed' | 'already_in' | 'not_in' };
+
+export class ListsService {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async get(listId: string, consistent = false): Promise<DistributionList | undefined> {
+    if (listId.startsWith('active-guard#')) return undefined;
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { list_id: listId }, ConsistentRead: consistent }));
+    return Item ? normalizeList(Item) : undefined;
+  }
+
+  /** Active lists, optionally of one quality (there is at most one per quality). */
+  async listActive(quality?: Quality): Promise<DistributionList[]> {
+    const { Items } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: ACTIVE_INDEX,
+        KeyConditionExpression: quality ? 'is_active = :yes AND quality = :q' : 'is_active = :yes',
+        ExpressionAttributeValues: { ':yes': 'true', ...(quality ? { ':q': quality } : {}) },
+      }),
+    );
+    return (Items ?? []).map(normalizeList).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  }
+
+  async findActive(quality: Quality): Promise<DistributionList | undefined> {
+    return (await this.listActive(quality))[0];
+  }
+
+  async create(
+    input: { list_name: string; quality: Quality; eligible_members: string[]; created_by: string },
+    now = new Date(),
+  ): Promise<{ ok: true; list: DistributionList } | { ok: false; reason: 'active_exists'; existing?: DistributionList }> {
+    // Lists made before the guard existed are found through the index.
+    const existing = await this.findActive(input.quality);
+    if (existing) return { ok: false, reason: 'active_exists', existing };
+    const list: DistributionList = {
+      list_id: `list_${input.quality}_${randomUUID()}`,
+      list_name: input.list_name,
+      quality: input.quality,
+      eligible_members: [...new Set(input.eligible_members)],
+      winners: [],
+      created_by: input.created_by,
+      created_at: now.toISOString(),
+      is_active: 'true',
+    };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { list_id: guardId(input.quality), holder: list.list_id },
+                ConditionExpression: 'attribute_not_exists(list_id)',
+              },
+            },
+            { Put: { TableName: this.tableName, Item: toItem(list), ConditionExpression: 'attribute_not_exists(list_id)' } },
+          ],
+        }),
+      );
+      return { ok: true, list };
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) {
+        return { ok: false, reason: 'active_exists', existing: await this.findActive(input.quality) };
+      }
+      throw error;
+    }
+  }
+
+  async addMember(listId: string, memberId: string): Promise<ListChange> {
+    return this.change(listId, 'ADD eligible_members :m', 'NOT contains(eligible_members, :id)', memberId, 'already_in');
+  }
+
+  async removeMember(listId: string, memberId: string): Promise<ListChange> {
+    return this.change(listId, 'DELETE eligible_members :m', 'contains(eligible_members, :id)', memberId, 'not_in');
+  }
+
+  async close(listId: string): Promise<ListChange> {
+    const list = await this.get(listId, true);
+    if (!list) return { ok: false, reason: 'not_found' };
+    if (list.is_active !== 'true') return { ok: false, reason: 'closed' };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { list_id: listId },
+                UpdateExpression: 'SET is_active = :no',
+                ConditionExpression: 'is_active = :yes',
+                ExpressionAttributeValues: { ':yes': 'true', ':no': 'false' },
+              },
+            },
+            {
+              // Only the guard this list holds; a list from before the guard has none.
+              Delete: {
+                TableName: this.tableName,
+                Key: { list_id: guardId(list.quality) },
+                ConditionExpression: 'attribute_not_exists(list_id) OR holder = :me',
+                ExpressionAttributeValues: { ':me': listId },
+              },
+            },
+          ],
+        }),
+      );
+      return { ok: true, list: { ...list, is_active: 'false' } };
+    } catch (error) {
+      if (cancellationCodes(error).some((c) => c === 'ConditionalCheckFailed' || c === 'TransactionConflict')) {
+        return { ok: false, reason: 'closed' };
+      }
+      throw error;
+    }
+  }
+
+  /** Transaction part of an award: the winner leaves the waiting ids and joins the winners. */
+  awardItem(listId: string, memberId: string): TransactWriteItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { list_id: listId },
+        UpdateExpression: 'DELETE eligible_members :m ADD winners :m',
+        // The winner must still be waiting: a member already served cannot win twice.
+        ConditionExpression: 'is_active = :yes AND contains(eligible_members, :id)',
+        ExpressionAttributeValues: { ':m': new Set([memberId]), ':id': memberId, ':yes': 'true' },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    };
+  }
+
+  /** Transaction part of a revert: the member gets their place back among the waiting. */
+  revertItem(listId: string, memberId: string): TransactWriteItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: { list_id: listId },
+        UpdateExpression: 'ADD eligible_members :m DELETE winners :m',
+        ConditionExpression: 'attribute_exists(list_id)',
+        ExpressionAttributeValues: { ':m': new Set([memberId]) },
+      },
+    };
+  }
+
+  private async change(
+    listId: string,
+    expression: string,
+    precondition: string,
+    memberId: string,
+    failure: 'already_in' | 'not_in',
+  ): Promise<ListChange> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { list_id: listId },
+          UpdateExpression: expression,
+          ConditionExpression: `is_active = :yes AND ${precondition}`,
+          ExpressionAttributeValues: { ':m': new Set([memberId]), ':id': memberId, ':yes': 'true' },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { ok: true, list: normalizeList(Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const old = failedConditionItem(error as { Item?: Record<string, unknown> });
+      if (!old) return { ok: false, reason: 'not_found' };
+      return { ok: false, reason: normalizeList(old).is_active !== 'true' ? 'closed' : failure };
+    }
+  }
+}
+
+/** Empty sets cannot be stored: an empty list simply lacks the attribute. */
+function toItem(list: DistributionList): Record<string, unknown> {
+  const { eligible_members, winners, ...rest } = list;
+  return {
+    ...rest,
+    ...(eligible_members.length ? { eligible_members: new Set(eligible_members) } : {}),
+    ...(winners.length ? { winners: new Set(winners) } : {}),
+  };
+}
+
+function toArray(value: unknown): string[] {
+  if (value instanceof Set) return [...value].map(String).sort();
+  if (Array.isArray(value)) return value.map(String);
+  return [];
+}
+
+function normalizeList(item: Record<string, unknown>): DistributionList {
+  return {
+    ...(item as unknown as DistributionList),
+    eligible_members: toArray(item.eligible_members),
+    winners: toArray(item.winners),
+    is_active: item.is_active === 'true' || item.is_active === true ? 'true' : 'false',
+  };
+}
