@@ -1,0 +1,61 @@
+import { createTestStorage, type TestStorage } from '../support/dynamo';
+import { findLinkType } from '../../src/domain/catalog';
+
+let storage: TestStorage;
+beforeAll(async () => (storage = await createTestStorage()));
+afterAll(() => storage.close());
+
+const ships = findLinkType('Damage on Ships')!;
+const barding = findLinkType('Bard Reset/Break Ignore Chance')!;
+const add = (type = ships, quality: 'bronze' | 'silver' | 'gold' = 'gold', count = 1, at?: Date) =>
+  storage.services.inventory.add(
+    { link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: '999', notes: 'from a test' },
+    at,
+  );
+
+describe('inventory service', () => {
+  it('adds 50 links of one type at once with unique sanitized ids', async () => {
+    const links = await add(barding, 'bronze', 50);
+    expect(new Set(links.map((l) => l.link_id)).size).toBe(50);
+    for (const link of links) {
+      expect(link.link_id).toMatch(/^bronze_Bard_Reset_Break_Ignore_Chance_[a-z0-9]+$/);
+      expect(link).toMatchObject({ is_available: 'true', bonus: '2.50%', category: 'Barding', added_by: '999' });
+    }
+    const stored = await storage.services.inventory.get(links[49].link_id);
+    expect(stored?.notes).toBe('from a test');
+  });
+
+  it('refuses counts outside 1–50 and writes nothing', async () => {
+    await expect(add(ships, 'silver', 0)).rejects.toThrow(RangeError);
+    await expect(add(ships, 'silver', 51)).rejects.toThrow(RangeError);
+    expect(await storage.services.inventory.listAvailable({ quality: 'silver' })).toEqual([]);
+  });
+
+  it('reports available stock grouped by quality and type, and picks the oldest link', async () => {
+    const older = await add(ships, 'gold', 2, new Date('2026-01-01T00:00:00Z'));
+    await add(ships, 'gold', 1, new Date('2026-02-01T00:00:00Z'));
+    const stock = await storage.services.inventory.stock();
+    expect(stock).toEqual([
+      { quality: 'gold', link_type: 'Damage on Ships', category: 'Boating', bonus: '4.50%', count: 3 },
+      { quality: 'bronze', link_type: 'Bard Reset/Break Ignore Chance', category: 'Barding', bonus: '2.50%', count: 50 },
+    ]);
+    expect(await storage.services.inventory.stock({ quality: 'gold', linkType: 'Bard Reset/Break Ignore Chance' })).toEqual([]);
+    const oldest = await storage.services.inventory.oldestAvailable('gold', 'Damage on Ships');
+    expect(older.map((l) => l.link_id)).toContain(oldest?.link_id);
+    expect(await storage.services.inventory.oldestAvailable('silver')).toBeUndefined();
+  });
+
+  it('removes an available link once, and never a handed-out one', async () => {
+    const { inventory } = storage.services;
+    const [link] = await add(ships, 'bronze', 1);
+    expect(await inventory.remove(link.link_id)).toMatchObject({ ok: true, link: { link_id: link.link_id } });
+    expect(await inventory.remove(link.link_id)).toEqual({ ok: false, reason: 'not_found' });
+
+    const [given] = await add(ships, 'bronze', 1);
+    await storage.db.send(
+      new (await import('@aws-sdk/lib-dynamodb')).TransactWriteCommand({ TransactItems: [inventory.awardItem(given.link_id, 'dist_x')] }),
+    );
+    expect(await inventory.remove(given.link_id)).toEqual({ ok: false, reason: 'handed_out' });
+    expect((await inventory.get(given.link_id))?.is_available).toBe('false');
+  });
+});
