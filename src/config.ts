@@ -33,6 +33,8 @@ export interface Config {
   ranks: { silverMinDays: number; goldMinDays: number };
   healthPort: number;
   logLevel: string;
+  /** Human-readable logs (NODE_ENV=development); JSON otherwise. */
+  prettyLogs: boolean;
 }
 
 export class ConfigError extends Error {
@@ -131,6 +133,7 @@ const schema = z.object({
       .optional()
       .transform((v) => v ?? 'info'),
   ),
+  NODE_ENV: optionalText,
 });
 
 export interface LoadOptions {
@@ -188,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     ranks: { silverMinDays: v.SILVER_MIN_DAYS, goldMinDays: v.GOLD_MIN_DAYS },
     healthPort: v.HEALTH_PORT,
     logLevel: v.LOG_LEVEL,
+    prettyLogs: v.NODE_ENV === 'development',
   };
 }
 
