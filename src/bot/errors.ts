@@ -1,0 +1,13 @@
+/**
+ * An error the user caused or can fix (bad input, not allowed, nothing to do). Its message is
+ * shown to them as is, ephemerally; it is not logged as a failure.
+ */
+export class UserError extends Error {
+  override name = 'UserError';
+}
+
+/** Thrown into handlers while shutting down: new work is refused with a short answer. */
+export const RESTARTING_MESSAGE = 'FlavaFlav is restarting. Try again in a minute.';
+export const DATABASE_DOWN_MESSAGE = 'The link database is not answering right now. Nothing was changed; try again in a minute.';
+export const UNEXPECTED_MESSAGE = 'Something went wrong on our side and it has been logged. Nothing was changed; try again.';
+export const EXPIRED_MESSAGE = 'These buttons have expired. Run the command again.';

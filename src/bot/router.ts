@@ -1,0 +1,165 @@
+/**
+ * Routes every interaction to its command: slash commands by name, buttons and selects by the
+ * command part of their custom id, autocomplete by command name. Checks the guild and officer
+ * access before any handler runs, defers work that runs long, and turns every failure into a
+ * short ephemeral answer, so no interaction goes unanswered.
+ */
+import type { AutocompleteInteraction, Interaction } from 'discord.js';
+import { isDynamoUnavailable } from '../services/errors';
+import { InvalidCursorError } from '../services/pagination';
+import type { Access, BotContext, Call, Command } from './command';
+import { parseCustomId } from './custom-ids';
+import { DATABASE_DOWN_MESSAGE, EXPIRED_MESSAGE, RESTARTING_MESSAGE, UNEXPECTED_MESSAGE, UserError } from './errors';
+import { isOfficer } from './permissions';
+import { Responder, type AnswerableInteraction } from './responder';
+
+export type Outcome = 'ok' | 'user_error' | 'refused' | 'db_unavailable' | 'error';
+
+export interface InteractionReport {
+  command: string;
+  kind: 'command' | 'button' | 'select' | 'autocomplete';
+  outcome: Outcome;
+  userId: string;
+  ms: number;
+}
+
+/** Discord allows 3 s for the first response; defer well before that. */
+const DEFER_AFTER_MS = 2_000;
+const AUTOCOMPLETE_BUDGET_MS = 2_000;
+
+export class Router {
+  private readonly commands: Map<string, Command>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private draining = false;
+
+  constructor(
+    commands: Command[],
+    private readonly ctx: BotContext,
+    private readonly report: (r: InteractionReport) => void = () => undefined,
+  ) {
+    this.commands = new Map(commands.map((c) => [c.data.name, c]));
+  }
+
+  /** Entry point for the client's interactionCreate event; never throws. */
+  handle(interaction: Interaction): Promise<void> {
+    const work = this.route(interaction).catch((error) => this.ctx.logger.error({ err: error }, 'interaction handling failed'));
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+    return work;
+  }
+
+  /** Stop taking new work (answered with "restarting") and wait for what is in flight, bounded. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.draining = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const done = Promise.allSettled([...this.inFlight]).then(() => true);
+    const finished = await Promise.race([done, timeout]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  private async route(interaction: Interaction): Promise<void> {
+    const started = Date.now();
+    if (interaction.isAutocomplete()) return this.autocomplete(interaction, started);
+    if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isStringSelectMenu()) return;
+
+    const kind = interaction.isChatInputCommand() ? 'command' : interaction.isButton() ? 'button' : 'select';
+    const customId = interaction.isChatInputCommand() ? null : parseCustomId(interaction.customId);
+    const command = this.commands.get(interaction.isChatInputCommand() ? interaction.commandName : (customId?.command ?? ''));
+    const sub = interaction.isChatInputCommand() ? (interaction.options.getSubcommand(false) ?? '') : (customId?.action ?? '');
+    const name = interaction.isChatInputCommand() ? [interaction.commandName, sub].filter(Boolean).join(' ') : `${customId?.command ?? '?'}:${sub}`;
+    const ephemeral = interaction.isChatInputCommand() ? (command?.ephemeral[sub] ?? true) : true;
+    const respond = new Responder(interaction as AnswerableInteraction, ephemeral);
+    const finish = (outcome: Outcome) => {
+      const report = { command: name, kind, outcome, userId: interaction.user.id, ms: Date.now() - started } as const;
+      this.ctx.logger.info(report, 'interaction');
+      this.report(report);
+    };
+
+    const refusal = this.refusal(interaction);
+    if (refusal) {
+      await respond.fail(refusal).catch(() => undefined);
+      return finish('refused');
+    }
+    if (!command || (customId === null && !interaction.isChatInputCommand())) {
+      await respond.fail(EXPIRED_MESSAGE).catch(() => undefined);
+      return finish('user_error');
+    }
+
+    let officer: Promise<boolean> | undefined;
+    const call: Call<any> = {
+      interaction,
+      ctx: this.ctx,
+      respond,
+      isOfficer: () => (officer ??= isOfficer(interaction, this.ctx.config.discord.officerRoleIds, this.ctx.services.members)),
+    };
+
+    const timer = setTimeout(() => void respond.defer().catch(() => undefined), DEFER_AFTER_MS);
+    let outcome: Outcome = 'ok';
+    try {
+      const access: Access | undefined = interaction.isChatInputCommand() ? command.access[sub] : command.componentAccess?.[sub];
+      if (!access) throw new UserError(EXPIRED_MESSAGE);
+      if (access === 'officer' && !(await call.isOfficer())) {
+        outcome = 'refused';
+        throw new UserError('Only officers can do that. Ask an officer if you think this is wrong.');
+      }
+      if (interaction.isChatInputCommand()) await command.execute(call);
+      else if (interaction.isButton() && command.button) await command.button(call, customId!);
+      else if (interaction.isStringSelectMenu() && command.select) await command.select(call, customId!);
+      else throw new UserError(EXPIRED_MESSAGE);
+      if (!respond.hasAnswered) throw new Error(`handler for ${name} finished without answering`);
+    } catch (error) {
+      const message = this.messageFor(error, name);
+      if (outcome === 'ok') outcome = error instanceof UserError || error instanceof InvalidCursorError ? 'user_error' : isDynamoUnavailable(error) ? 'db_unavailable' : 'error';
+      await respond.fail(message).catch((e) => this.ctx.logger.warn({ err: e, command: name }, 'could not send the failure answer'));
+    } finally {
+      clearTimeout(timer);
+    }
+    finish(outcome);
+  }
+
+  private async autocomplete(interaction: AutocompleteInteraction, started: number): Promise<void> {
+    const command = this.commands.get(interaction.commandName);
+    let choices: { name: string; value: string }[] = [];
+    let outcome: Outcome = 'ok';
+    if (!this.refusal(interaction) && command?.autocomplete) {
+      // Within Discord's deadline, and never an error: a slow or failing lookup offers nothing.
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        choices = await Promise.race([
+          command.autocomplete(interaction, this.ctx),
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('autocomplete too slow')), AUTOCOMPLETE_BUDGET_MS))),
+        ]);
+      } catch (error) {
+        outcome = isDynamoUnavailable(error) ? 'db_unavailable' : 'error';
+        this.ctx.logger.warn({ err: error, command: interaction.commandName }, 'autocomplete failed; offering no choices');
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    await interaction.respond(choices.slice(0, 25)).catch((e) => this.ctx.logger.warn({ err: e }, 'autocomplete answer failed'));
+    this.report({ command: interaction.commandName, kind: 'autocomplete', outcome, userId: interaction.user.id, ms: Date.now() - started });
+  }
+
+  private refusal(interaction: Interaction): string | undefined {
+    if (this.draining) return RESTARTING_MESSAGE;
+    if (!interaction.guildId) return 'FlavaFlav works only inside its guild’s server, not in direct messages.';
+    if (interaction.guildId !== this.ctx.config.discord.guildId) return 'FlavaFlav serves only the guild it was set up for.';
+    return undefined;
+  }
+
+  private messageFor(error: unknown, command: string): string {
+    if (error instanceof UserError || error instanceof InvalidCursorError) return error.message;
+    if (isDynamoUnavailable(error)) {
+      this.ctx.logger.warn({ err: error, command }, 'DynamoDB unavailable');
+      return DATABASE_DOWN_MESSAGE;
+    }
+    this.ctx.logger.error({ err: error, command }, 'unexpected error in a handler');
+    return UNEXPECTED_MESSAGE;
+  }
+}
