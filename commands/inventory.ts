@@ -1,0 +1,163 @@
+/** /inventory — the guild's stock of links: add, list, remove. */
+import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import type { BotContext, Call, Command } from '../src/bot/command';
+import { UserError } from '../src/bot/errors';
+import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, plural, safeText } from '../src/bot/format';
+import { findLinkType, suggestLinkTypes } from '../src/domain/catalog';
+import { QUALITIES, type Quality } from '../src/domain/ranks';
+import { MAX_LINKS_PER_ADD } from '../src/services/inventory';
+import { requireQuality } from './shared';
+
+const qualityChoices = QUALITIES.map((q) => ({ name: QUALITY_LABEL[q], value: q }));
+
+const data = new SlashCommandBuilder()
+  .setName('inventory')
+  .setDescription('The guild’s stock of mastery links')
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((s) =>
+    s
+      .setName('add')
+      .setDescription('Add links to the stock (officers)')
+      .addStringOption((o) => o.setName('link_type').setDescription('Link type').setRequired(true).setAutocomplete(true).setMaxLength(100))
+      .addStringOption((o) => o.setName('quality').setDescription('Quality').setRequired(true).addChoices(...qualityChoices))
+      .addIntegerOption((o) => o.setName('count').setDescription(`How many (1–${MAX_LINKS_PER_ADD}, default 1)`).setMinValue(1).setMaxValue(MAX_LINKS_PER_ADD))
+      .addStringOption((o) => o.setName('notes').setDescription('Notes kept with each link').setMaxLength(200)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('list')
+      .setDescription('Available stock by quality and type')
+      .addStringOption((o) => o.setName('quality').setDescription('Only this quality').addChoices(...qualityChoices))
+      .addStringOption((o) => o.setName('link_type').setDescription('Only this link type').setAutocomplete(true).setMaxLength(100)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('remove')
+      .setDescription('Remove an available link from the stock (officers)')
+      .addStringOption((o) => o.setName('link').setDescription('Which link').setRequired(true).setAutocomplete(true).setMaxLength(100)),
+  );
+
+/** A catalog type by name, or a helpful refusal with the closest names. */
+export function requireLinkType(name: string) {
+  const type = findLinkType(name);
+  if (type) return type;
+  const close = suggestLinkTypes(name, 3).map((t) => `“${t.name}”`);
+  throw new UserError(
+    `“${safeText(name, 100)}” is not a link type in the catalog.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Pick one from the suggestions.`,
+  );
+}
+
+async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
+  const type = requireLinkType(interaction.options.getString('link_type', true));
+  const quality = requireQuality(interaction.options.getString('quality', true));
+  const count = interaction.options.getInteger('count') ?? 1;
+  if (count < 1 || count > MAX_LINKS_PER_ADD) throw new UserError(`\`count\` must be from 1 to ${MAX_LINKS_PER_ADD}; you gave ${count}.`);
+  const notes = interaction.options.getString('notes')?.trim() || undefined;
+  const links = await ctx.services.inventory.add({
+    link_type: type.name,
+    quality,
+    category: type.category,
+    bonus: type.bonus[quality],
+    count,
+    added_by: interaction.user.id,
+    notes,
+  });
+  const stock = await ctx.services.inventory.stock({ quality, linkType: type.name });
+  await respond.send({
+    embeds: [
+      new EmbedBuilder()
+        .setColor(QUALITY_COLOURS[quality])
+        .setTitle(`Added ${plural(links.length, 'link')}`)
+        .setDescription(`${QUALITY_LABEL[quality]} **${safeText(type.name)}** (${type.category}, +${type.bonus[quality]})`)
+        .addFields(
+          { name: 'Now in stock', value: String(stock[0]?.count ?? links.length), inline: true },
+          ...(notes ? [{ name: 'Notes', value: safeText(notes) }] : []),
+        ),
+    ],
+  });
+}
+
+async function list({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
+  const qualityText = interaction.options.getString('quality');
+  const quality = qualityText ? requireQuality(qualityText) : undefined;
+  const typeText = interaction.options.getString('link_type');
+  const linkType = typeText ? requireLinkType(typeText).name : undefined;
+  const stock = await ctx.services.inventory.stock({ quality, linkType });
+  const embed = new EmbedBuilder()
+    .setColor(quality ? QUALITY_COLOURS[quality] : COLOURS.info)
+    .setTitle('Available links');
+  if (!stock.length) {
+    embed.setDescription('Nothing in stock' + (quality || linkType ? ' for that filter.' : '. Officers add links with /inventory add.'));
+  }
+  for (const q of ['gold', 'silver', 'bronze'] as Quality[]) {
+    const lines = stock.filter((s) => s.quality === q);
+    if (!lines.length) continue;
+    const total = lines.reduce((n, s) => n + s.count, 0);
+    // An embed field holds 1024 characters: long stock lists are cut with a count of the rest.
+    let value = '';
+    let shown = 0;
+    for (const s of lines) {
+      const line = `${s.count} × ${safeText(s.link_type)} (+${s.bonus})\n`;
+      if (value.length + line.length > 980) break;
+      value += line;
+      shown++;
+    }
+    if (shown < lines.length) value += `…and ${lines.length - shown} more types (filter by link_type)`;
+    embed.addFields({ name: `${QUALITY_LABEL[q]} · ${total}`, value });
+  }
+  await respond.send({ embeds: [embed] });
+}
+
+async function remove({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
+  const linkId = interaction.options.getString('link', true).trim();
+  const result = await ctx.services.inventory.remove(linkId);
+  if (!result.ok) {
+    throw new UserError(
+      result.reason === 'handed_out'
+        ? 'That link has been handed out and is part of the history; it cannot be removed. Use /revert to undo a distribution.'
+        : 'No available link has that id. Pick one from the suggestions.',
+    );
+  }
+  const link = result.link;
+  await respond.send({
+    embeds: [
+      new EmbedBuilder()
+        .setColor(QUALITY_COLOURS[link.quality])
+        .setTitle('Removed from stock')
+        .setDescription(`${QUALITY_LABEL[link.quality]} **${safeText(link.link_type)}** \`${link.link_id}\``),
+    ],
+  });
+}
+
+async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext) {
+  const focused = interaction.options.getFocused(true);
+  if (focused.name === 'link_type') {
+    return suggestLinkTypes(String(focused.value)).map((t) => ({ name: `${t.name} (${t.category})`, value: t.name }));
+  }
+  if (focused.name === 'link') {
+    const query = String(focused.value).toLowerCase();
+    const links = await ctx.services.inventory.listAvailable();
+    return links
+      .filter((l) => `${l.quality} ${l.link_type} ${l.link_id}`.toLowerCase().includes(query))
+      .slice(0, 25)
+      .map((l) => ({ name: `${QUALITY_LABEL[l.quality]} ${l.link_type} · added ${l.added_date.slice(0, 10)}`.slice(0, 100), value: l.link_id }));
+  }
+  return [];
+}
+
+export default {
+  data,
+  access: { add: 'officer', list: 'anyone', remove: 'officer' },
+  ephemeral: { add: false, list: true, remove: false },
+  async execute(call) {
+    switch (call.interaction.options.getSubcommand()) {
+      case 'add':
+        return add(call);
+      case 'list':
+        return list(call);
+      case 'remove':
+        return remove(call);
+    }
+  },
+  autocomplete,
+} satisfies Command;

@@ -1,0 +1,273 @@
+/** /member — the roster: add, remove, info, list, promote, demote, away. */
+import {
+  ActionRowBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  EmbedBuilder,
+  InteractionContextType,
+  SlashCommandBuilder,
+  StringSelectMenuBuilder,
+  type APIInteractionDataResolvedGuildMember,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type GuildMember,
+  type StringSelectMenuInteraction,
+} from 'discord.js';
+import type { BotContext, Call, Command } from '../src/bot/command';
+import { buildCustomId, type CustomId } from '../src/bot/custom-ids';
+import { UserError } from '../src/bot/errors';
+import { COLOURS, QUALITY_LABEL, plural, safeText, shortDate, userMention } from '../src/bot/format';
+import { utcDay } from '../src/domain/dates';
+import { RANKS, type Rank } from '../src/domain/ranks';
+import type { Member } from '../src/services/members';
+import { memberFields, pageButtons, pageNumber, requireDay, requireMember, standing } from './shared';
+
+const PAGE_SIZE = 15;
+const RANK_CODES: Record<string, Rank | 'all'> = { all: 'all', bookworm: 'Book Worm', scholar: 'Scholar', sage: 'Sage', maester: 'Maester' };
+const codeOf = (rank: Rank | 'all') => Object.keys(RANK_CODES).find((k) => RANK_CODES[k] === rank) ?? 'all';
+
+const data = new SlashCommandBuilder()
+  .setName('member')
+  .setDescription('The guild roster')
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((s) =>
+    s
+      .setName('add')
+      .setDescription('Add a member to the roster (officers)')
+      .addUserOption((o) => o.setName('user').setDescription('Who to add').setRequired(true))
+      .addStringOption((o) => o.setName('join_date').setDescription('Joined the guild on (YYYY-MM-DD); default: their Discord join date').setMaxLength(10))
+      .addBooleanOption((o) => o.setName('officer').setDescription('Is an officer (default: no)')),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('remove')
+      .setDescription('Remove a member from the roster; their history is kept (officers)')
+      .addUserOption((o) => o.setName('user').setDescription('Who to remove').setRequired(true)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('info')
+      .setDescription('Rank, eligibility, links received and recent history')
+      .addUserOption((o) => o.setName('user').setDescription('Whom to look up (default: you)')),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('list')
+      .setDescription('The roster with ranks')
+      .addStringOption((o) =>
+        o
+          .setName('rank')
+          .setDescription('Only this rank')
+          .addChoices(...RANKS.map((r) => ({ name: r, value: r }))),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('promote')
+      .setDescription('Make a member an officer (officers)')
+      .addUserOption((o) => o.setName('user').setDescription('Who to promote').setRequired(true)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('demote')
+      .setDescription('Make an officer a regular member (officers)')
+      .addUserOption((o) => o.setName('user').setDescription('Who to demote').setRequired(true)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('away')
+      .setDescription('Skip a member in random draws until a date (officers, or yourself)')
+      .addUserOption((o) => o.setName('user').setDescription('Who is away').setRequired(true))
+      .addStringOption((o) => o.setName('until').setDescription('Last day away (YYYY-MM-DD)').setRequired(true).setMaxLength(10)),
+  );
+
+async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
+  const user = interaction.options.getUser('user', true);
+  if (user.bot) throw new UserError('Bots cannot be on the roster.');
+  const joinText = interaction.options.getString('join_date');
+  const joinDate = joinText ? requireDay(joinText, 'join_date') : discordJoinDate(interaction.options.getMember('user')) ?? ctx.today();
+  if (joinDate > ctx.today()) throw new UserError(`\`join_date\` ${joinDate} is in the future. Use today or an earlier date.`);
+  const result = await ctx.services.members.add({
+    discord_id: user.id,
+    username: user.username,
+    join_date: joinDate,
+    is_officer: interaction.options.getBoolean('officer') ?? false,
+    added_by: interaction.user.id,
+  });
+  if (!result.ok) throw new UserError(`${userMention(user.id)} is already on the roster. See them with /member info.`);
+  await respond.send({
+    embeds: [
+      new EmbedBuilder()
+        .setColor(COLOURS.success)
+        .setTitle('Added to the roster')
+        .setDescription(`${userMention(user.id)} (${safeText(user.username)})`)
+        .addFields(memberFields(ctx, result.member)),
+    ],
+  });
+}
+
+function discordJoinDate(member: GuildMember | APIInteractionDataResolvedGuildMember | null): string | undefined {
+  if (!member) return undefined;
+  const joined = 'joinedAt' in member ? member.joinedAt : member.joined_at ? new Date(member.joined_at) : null;
+  return joined && !Number.isNaN(joined.getTime()) ? utcDay(joined) : undefined;
+}
+
+async function remove({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
+  const user = interaction.options.getUser('user', true);
+  const member = await requireMember(ctx, user.id);
+  await respond.send({
+    content: `Remove ${userMention(member.discord_id)} (${safeText(member.username)}) from the roster? Their history is kept.`,
+    components: [
+      new ActionRowBuilder<ButtonBuilder>().addComponents(
+        new ButtonBuilder().setCustomId(buildCustomId('member', 'remove', member.discord_id)).setLabel('Remove').setStyle(ButtonStyle.Danger),
+        new ButtonBuilder().setCustomId(buildCustomId('member', 'keep', member.discord_id)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+      ),
+    ],
+  });
+}
+
+async function info({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
+  const user = interaction.options.getUser('user') ?? interaction.user;
+  const member = await requireMember(ctx, user.id);
+  const recent = await ctx.services.distributions.forMember(member.discord_id, { limit: 5 });
+  const history = recent.items.length
+    ? recent.items
+        .map((d) => `${shortDate(d.distributed_at)} · ${QUALITY_LABEL[d.quality]} ${safeText(d.link_type)}${d.status === 'reverted' ? ' (reverted)' : ''}`)
+        .join('\n')
+    : 'No links yet.';
+  await respond.send({
+    embeds: [
+      new EmbedBuilder()
+        .setColor(COLOURS.info)
+        .setTitle(safeText(member.username))
+        .setDescription(userMention(member.discord_id) + (member.is_officer ? ' · officer' : ''))
+        .addFields(...memberFields(ctx, member), { name: 'Recent links', value: history }),
+    ],
+  });
+}
+
+async function rosterPage(ctx: BotContext, rank: Rank | 'all', page: number) {
+  const all = await ctx.services.members.listAll();
+  const rows = all
+    .map((m) => ({ member: m, standing: standing(ctx, m) }))
+    .filter((r) => rank === 'all' || r.standing.rank === rank)
+    .sort((a, b) => b.standing.daysInGuild - a.standing.daysInGuild || a.member.username.localeCompare(b.member.username));
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  const current = Math.min(page, pages - 1);
+  const lines = rows
+    .slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE)
+    .map((r) => `${userMention(r.member.discord_id)} · **${r.standing.rank}** · ${plural(Math.max(0, r.standing.daysInGuild), 'day')} · ${plural(r.member.links_received, 'link')}`);
+  const code = codeOf(rank);
+  return {
+    embeds: [
+      new EmbedBuilder()
+        .setColor(COLOURS.info)
+        .setTitle(rank === 'all' ? 'Roster' : `Roster · ${rank}`)
+        .setDescription(lines.join('\n') || (rank === 'all' ? 'Nobody is on the roster yet.' : `Nobody is a ${rank} right now.`))
+        .setFooter({ text: `${plural(rows.length, 'member')} · page ${current + 1} of ${pages}` }),
+    ],
+    components: [
+      pageButtons('member', code, current, current < pages - 1),
+      new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(
+        new StringSelectMenuBuilder()
+          .setCustomId(buildCustomId('member', 'rank'))
+          .setPlaceholder('Show one rank')
+          .addOptions(Object.entries(RANK_CODES).map(([value, r]) => ({ label: r === 'all' ? 'Everyone' : r, value, default: value === code }))),
+      ),
+    ],
+  };
+}
+
+async function list({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
+  const rank = (interaction.options.getString('rank') as Rank | null) ?? 'all';
+  await respond.send(await rosterPage(ctx, rank, 0));
+}
+
+async function setOfficer({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>, officer: boolean) {
+  const user = interaction.options.getUser('user', true);
+  const member = await requireMember(ctx, user.id);
+  if (member.is_officer === officer) {
+    throw new UserError(`${userMention(user.id)} is ${officer ? 'already' : 'not'} an officer on the roster.`);
+  }
+  const updated = (await ctx.services.members.setOfficer(user.id, officer)) as Member;
+  await respond.send({
+    embeds: [
+      new EmbedBuilder()
+        .setColor(COLOURS.success)
+        .setTitle(officer ? 'Promoted to officer' : 'No longer an officer')
+        .setDescription(`${userMention(user.id)} is now a ${standing(ctx, updated).rank}.`),
+    ],
+  });
+}
+
+async function away({ interaction, ctx, respond, isOfficer }: Call<ChatInputCommandInteraction>) {
+  const user = interaction.options.getUser('user', true);
+  if (user.id !== interaction.user.id && !(await isOfficer())) {
+    throw new UserError('You can mark only yourself away. Ask an officer to mark someone else.');
+  }
+  const until = requireDay(interaction.options.getString('until', true), 'until');
+  if (until < ctx.today()) throw new UserError(`\`until\` ${until} is in the past. Give the last day away, today or later.`);
+  await requireMember(ctx, user.id);
+  await ctx.services.members.setAway(user.id, until);
+  await respond.send({
+    embeds: [
+      new EmbedBuilder()
+        .setColor(COLOURS.success)
+        .setTitle('Marked away')
+        .setDescription(`${userMention(user.id)} is skipped in random draws through ${until}.`),
+    ],
+  });
+}
+
+async function button(call: Call<ButtonInteraction>, id: CustomId) {
+  const { ctx, respond } = call;
+  if (id.action === 'page') {
+    const rank = RANK_CODES[id.args[0]];
+    if (!rank) throw new UserError('That page does not exist any more. Run the command again.');
+    return respond.send(await rosterPage(ctx, rank, pageNumber(id.args[1])));
+  }
+  const discordId = id.args[0] ?? '';
+  if (id.action === 'keep') {
+    return respond.send({ content: `Kept ${userMention(discordId)} on the roster.`, components: [] });
+  }
+  // action 'remove'
+  const removed = await ctx.services.members.remove(discordId);
+  if (!removed) throw new UserError(`${userMention(discordId)} is no longer on the roster.`);
+  await respond.send({
+    content: `Removed ${userMention(discordId)} (${safeText(removed.username)}) from the roster. Their history is kept.`,
+    components: [],
+  });
+}
+
+async function select(call: Call<StringSelectMenuInteraction>) {
+  const rank = RANK_CODES[call.interaction.values[0] ?? ''];
+  if (!rank) throw new UserError('Pick a rank from the list.');
+  await call.respond.send(await rosterPage(call.ctx, rank, 0));
+}
+
+export default {
+  data,
+  access: { add: 'officer', remove: 'officer', info: 'anyone', list: 'anyone', promote: 'officer', demote: 'officer', away: 'anyone' },
+  ephemeral: { add: false, remove: true, info: true, list: true, promote: false, demote: false, away: false },
+  componentAccess: { remove: 'officer', keep: 'officer', page: 'anyone', rank: 'anyone' },
+  async execute(call) {
+    switch (call.interaction.options.getSubcommand()) {
+      case 'add':
+        return add(call);
+      case 'remove':
+        return remove(call);
+      case 'info':
+        return info(call);
+      case 'list':
+        return list(call);
+      case 'promote':
+        return setOfficer(call, true);
+      case 'demote':
+        return setOfficer(call, false);
+      case 'away':
+        return away(call);
+    }
+  },
+  button,
+  select,
+} satisfies Command;

@@ -1,0 +1,71 @@
+/** Helpers the command modules share: option parsing and common answers. */
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbedField } from 'discord.js';
+import type { BotContext } from '../src/bot/command';
+import { buildCustomId } from '../src/bot/custom-ids';
+import { UserError } from '../src/bot/errors';
+import { QUALITY_LABEL, plural, shortDate } from '../src/bot/format';
+import { parseDay } from '../src/domain/dates';
+import { isQuality, standingOf, type Quality, type Standing } from '../src/domain/ranks';
+import type { Member } from '../src/services/members';
+
+/** A YYYY-MM-DD option that must exist in the calendar. */
+export function requireDay(text: string, option: string): string {
+  const day = parseDay(text);
+  if (!day) throw new UserError(`\`${option}\` must be a real date written YYYY-MM-DD, for example 2026-03-14.`);
+  return text.trim();
+}
+
+export function requireQuality(text: string | null): Quality {
+  if (!text || !isQuality(text)) throw new UserError('Quality must be bronze, silver or gold.');
+  return text;
+}
+
+export async function requireMember(ctx: BotContext, discordId: string): Promise<Member> {
+  const member = await ctx.services.members.get(discordId);
+  if (!member) throw new UserError(`<@${discordId}> is not on the roster. An officer can add them with /member add.`);
+  return member;
+}
+
+export function standing(ctx: BotContext, member: Member): Standing {
+  return standingOf(member, ctx.config.ranks, ctx.today());
+}
+
+export function eligibilityText(s: Standing): string {
+  return s.eligibleFor.length ? s.eligibleFor.map((q) => QUALITY_LABEL[q]).join(', ') : 'nothing yet';
+}
+
+export function memberFields(ctx: BotContext, member: Member): APIEmbedField[] {
+  const s = standing(ctx, member);
+  const away = member.away_until && member.away_until >= ctx.today() ? `away until ${member.away_until}` : undefined;
+  return [
+    { name: 'Rank', value: s.rank, inline: true },
+    { name: 'In the guild', value: `${plural(Math.max(0, s.daysInGuild), 'day')} (since ${member.join_date})`, inline: true },
+    { name: 'May receive', value: eligibilityText(s), inline: true },
+    { name: 'Links received', value: String(member.links_received), inline: true },
+    { name: 'Last link', value: shortDate(member.last_link_at), inline: true },
+    { name: 'Status', value: away ?? 'available for draws', inline: true },
+  ];
+}
+
+/** Previous / Next buttons for paginated answers. */
+export function pageButtons(command: string, key: string, page: number, hasNext: boolean, ...extra: string[]) {
+  return new ActionRowBuilder<ButtonBuilder>().addComponents(
+    new ButtonBuilder()
+      .setCustomId(buildCustomId(command, 'page', key, String(page - 1), ...extra))
+      .setLabel('Previous')
+      .setStyle(ButtonStyle.Secondary)
+      .setDisabled(page <= 0),
+    new ButtonBuilder()
+      .setCustomId(buildCustomId(command, 'page', key, String(page + 1), ...extra))
+      .setLabel('Next')
+      .setStyle(ButtonStyle.Secondary)
+      .setDisabled(!hasNext),
+  );
+}
+
+/** A page number from a custom id argument, within bounds. */
+export function pageNumber(arg: string | undefined, max = 10_000): number {
+  const n = Number(arg);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new UserError('That page does not exist any more. Run the command again.');
+  return n;
+}
