@@ -27,24 +27,29 @@ export function cancellationCodes(error: unknown): string[] {
  * to try again. Anything else is a bug and is logged as one.
  */
 export function isDynamoUnavailable(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } } | null;
-  if (!e) return false;
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'].includes(e.code ?? '')) return true;
-  if (
-    [
-      'TimeoutError',
-      'RequestTimeout',
-      'ProvisionedThroughputExceededException',
-      'ThrottlingException',
-      'RequestLimitExceeded',
-      'InternalServerError',
-      'ServiceUnavailable',
-      'TransactionInProgressException',
-    ].includes(e.name ?? '')
-  )
-    return true;
+  const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string }; $metadata?: { httpStatusCode?: number } } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = e.code ?? e.cause?.code ?? '';
+  if (NETWORK_CODES.includes(code) || NETWORK_MESSAGE.test(e.message ?? '')) return true;
+  if (UNAVAILABLE_NAMES.includes(e.name ?? '')) return true;
+  // The SDK attaches $metadata to every failure; without a status no response ever came back.
+  if (e.$metadata && e.$metadata.httpStatusCode === undefined) return true;
   return (e.$metadata?.httpStatusCode ?? 0) >= 500;
 }
+
+const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'];
+// The SDK may wrap a socket error in a plain Error whose message is all that is left of it.
+const NETWORK_MESSAGE = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|socket hang up)\b/;
+const UNAVAILABLE_NAMES = [
+  'TimeoutError',
+  'RequestTimeout',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TransactionInProgressException',
+];
 
 /** The item a failed condition returned (ReturnValuesOnConditionCheckFailure), as plain values. */
 export function failedConditionItem(source: { Item?: Record<string, unknown> } | undefined): Record<string, unknown> | undefined {
