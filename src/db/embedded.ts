@@ -35,9 +35,9 @@ export async function freePort(): Promise<number> {
  * without it the database lives in memory. Resolves once the server answers a request.
  */
 export async function startEmbeddedDynamo(
-  options: { dataDir?: string; startTimeoutMs?: number; javaCommand?: string } = {},
+  options: { dataDir?: string; startTimeoutMs?: number; javaCommand?: string; port?: number } = {},
 ): Promise<EmbeddedDynamo> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // The package types `command` as 'java' | 'docker'; a full path to a java binary works the same.
   const child = spawn({ command: (options.javaCommand ?? 'java') as 'java', port, sharedDb: true, path: options.dataDir ?? null, stdio: 'pipe' });

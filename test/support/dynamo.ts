@@ -32,8 +32,7 @@ export function tableNamesFor(env: string): Record<TableKind, string> {
 }
 
 /** Fresh tables with a unique env suffix, so test files never see each other's data. */
-export async function createTestStorage(): Promise<TestStorage> {
-  const endpoint = testEndpoint();
+export async function createTestStorage(endpoint = testEndpoint()): Promise<TestStorage> {
   const env = `t${randomUUID().slice(0, 8)}`;
   const tables = tableNamesFor(env);
   const { client, db } = createDynamoClients({ endpoint, region: 'us-east-1' });
