@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../src/db/embedded';
+import { DATABASE_DOWN_MESSAGE } from '../../src/bot/errors';
+import { opt, startHarness, type Harness } from '../support/harness';
+
+describe('a dropped gateway', () => {
+  let h: Harness;
+  beforeAll(async () => (h = await startHarness()));
+  afterAll(() => h?.stop());
+
+  it('is resumed (not re-identified) and interactions are served again', async () => {
+    expect(h.app.bot.isGatewayConnected()).toBe(true);
+    const resumed = new Promise((resolve) => h.emulator.once('resumed', resolve));
+    h.emulator.dropGateway();
+    await resumed;
+    expect(h.emulator.resumeCount).toBe(1);
+    expect(h.emulator.identifyCount).toBe(1);
+    const answer = await h.run(h.alice, 'inventory', 'list', []);
+    expect(answer.text).toContain('Available links');
+    expect(h.app.bot.isGatewayConnected()).toBe(true);
+  });
+});
+
+describe('DynamoDB unavailable', () => {
+  let dynamo: EmbeddedDynamo;
+  let h: Harness;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flavaflav-down-'));
+
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo({ dataDir });
+    h = await startHarness({ dynamoEndpoint: dynamo.endpoint });
+    await h.storage.services.members.add({ discord_id: h.alice.id, username: 'alice', join_date: '2025-01-01', is_officer: false, added_by: 'seed' });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await dynamo?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('every interaction is still answered, ephemerally, with "try again"; nothing is half-written', async () => {
+    await dynamo.stop();
+    const info = await h.run(h.alice, 'member', 'info', []);
+    expect(info.ephemeral).toBe(true);
+    expect(info.text).toContain(DATABASE_DOWN_MESSAGE);
+
+    const add = await h.run(h.officer, 'inventory', 'add', [opt.str('link_type', 'Damage on Ships'), opt.str('quality', 'gold'), opt.int('count', 5)]);
+    expect(add.text).toContain(DATABASE_DOWN_MESSAGE);
+
+    const draft = await h.run(h.officer, 'distribute', null, [opt.str('quality', 'gold')]);
+    expect(draft.text).toContain(DATABASE_DOWN_MESSAGE);
+
+    // Back up on the same port and files: the failed add wrote nothing.
+    dynamo = await startEmbeddedDynamo({ dataDir, port: dynamo.port });
+    expect(await h.storage.services.inventory.listAvailable()).toEqual([]);
+    expect((await h.storage.services.members.get(h.alice.id))?.username).toBe('alice');
+    const again = await h.run(h.alice, 'member', 'info', []);
+    expect(again.text).toContain('Rank: Sage');
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * End-to-end harness: a Discord emulator on loopback, fresh tables on the test DynamoDB Local,
+ * and the real app (discord.js client, router, commands, services) started against both.
+ */
+import { startApp, type App, type AppOptions } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createTestStorage, type TestStorage } from './dynamo';
+import { DiscordEmulator, OptionType, Permission, nextSnowflake, type CommandOption, type EmulatedUser, type SentInteraction } from './discord-emulator';
+
+export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.emulated.token-not-a-secret';
+
+export interface Harness {
+  emulator: DiscordEmulator;
+  app: App;
+  storage: TestStorage;
+  guildId: string;
+  officerRoleId: string;
+  announceChannelId: string;
+  /** Officer through OFFICER_ROLE_IDS. */
+  officer: EmulatedUser;
+  /** Officer through the Manage Server permission. */
+  admin: EmulatedUser;
+  /** Plain guild members (not officers). */
+  alice: EmulatedUser;
+  bob: EmulatedUser;
+  carol: EmulatedUser;
+  newUser(name: string, extra?: Partial<EmulatedUser>): EmulatedUser;
+  /** Runs a slash command and returns the bot's answer. */
+  run(user: EmulatedUser, command: string, sub: string | null, options?: CommandOption[]): Promise<Answered>;
+  press(user: EmulatedUser, messageId: string, customId: string): Promise<Answered>;
+  stop(): Promise<void>;
+}
+
+export interface Answered {
+  interaction: SentInteraction;
+  type: number;
+  data: any;
+  files: { name: string; text: string }[];
+  /** The stored message this answer created or edited. */
+  messageId: string | undefined;
+  ephemeral: boolean;
+  /** All text of the answer: content, embed titles, descriptions, fields, footers. */
+  text: string;
+}
+
+export const opt = {
+  str: (name: string, value: string): CommandOption => ({ name, type: OptionType.String, value }),
+  int: (name: string, value: number): CommandOption => ({ name, type: OptionType.Integer, value }),
+  bool: (name: string, value: boolean): CommandOption => ({ name, type: OptionType.Boolean, value }),
+  user: (name: string, id: string): CommandOption => ({ name, type: OptionType.User, value: id }),
+};
+
+export function answerText(data: any): string {
+  const parts = [data?.content ?? ''];
+  for (const e of data?.embeds ?? []) {
+    parts.push(e.title ?? '', e.description ?? '', e.footer?.text ?? '');
+    for (const f of e.fields ?? []) parts.push(`${f.name}: ${f.value}`);
+  }
+  return parts.filter(Boolean).join('\n');
+}
+
+export async function startHarness(options: AppOptions & { env?: Record<string, string>; dynamoEndpoint?: string } = {}): Promise<Harness> {
+  const guildId = nextSnowflake();
+  const officerRoleId = nextSnowflake();
+  const announceChannelId = nextSnowflake();
+  const emulator = await new DiscordEmulator(guildId, TOKEN).start();
+  emulator.addRole(officerRoleId, 'Officers');
+  const storage = await createTestStorage(options.dynamoEndpoint);
+  const config = loadConfig(
+    {
+      DISCORD_TOKEN: TOKEN,
+      DISCORD_GUILD_ID: guildId,
+      DISCORD_API_BASE_URL: emulator.apiBaseUrl,
+      DYNAMODB_ENDPOINT: storage.endpoint,
+      FLAVAFLAV_ENV: storage.env,
+      OFFICER_ROLE_IDS: officerRoleId,
+      ANNOUNCE_CHANNEL_ID: announceChannelId,
+      HEALTH_PORT: '0',
+      ...options.env,
+    },
+    { requireDiscord: true },
+  );
+  const logger = createLogger({ logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', prettyLogs: false });
+  const { env: _env, dynamoEndpoint: _endpoint, ...appOptions } = options;
+  const app = await startApp(config, logger, appOptions);
+
+  const newUser = (name: string, extra: Partial<EmulatedUser> = {}) => emulator.addUser({ id: nextSnowflake(), username: name, ...extra });
+  const answered = async (interaction: SentInteraction): Promise<Answered> => {
+    const answer = await emulator.answerTo(interaction);
+    const message = emulator.originalMessage(interaction) ?? (interaction.messageId ? emulator.messages.get(interaction.messageId) : undefined);
+    return {
+      interaction,
+      type: answer.type,
+      data: answer.data,
+      files: answer.files,
+      messageId: message?.id,
+      ephemeral: Boolean((answer.data?.flags ?? message?.flags ?? 0) & 64),
+      text: answerText(answer.data),
+    };
+  };
+
+  return {
+    emulator,
+    app,
+    storage,
+    guildId,
+    officerRoleId,
+    announceChannelId,
+    officer: newUser('officer', { roles: [officerRoleId] }),
+    admin: newUser('admin', { permissions: String(Permission.ManageGuild | Permission.ViewChannel | Permission.SendMessages) }),
+    alice: newUser('alice'),
+    bob: newUser('bob'),
+    carol: newUser('carol'),
+    newUser,
+    run: (user, command, sub, options = []) =>
+      answered(sub ? emulator.sendSubcommand(user, command, sub, options) : emulator.sendCommand(user, command, options)),
+    press: (user, messageId, customId) => answered(emulator.pressButton(user, messageId, customId)),
+    async stop() {
+      await app.shutdown({ drainMs: 5_000 });
+      await emulator.stop();
+      storage.close();
+    },
+  };
+}
