@@ -1,46 +1,82 @@
 /**
- * Puts FlavaFlav together: storage, services, the Discord bot. main.ts runs it as a process;
- * the end-to-end tests run the same function against a Discord emulator.
+ * Puts FlavaFlav together: storage, services, the Discord bot, health and metrics. main.ts runs
+ * it as a process; the end-to-end tests run the same function against a Discord emulator.
  */
 import type { Config } from './config';
 import { openStorage, type Storage } from './db/storage';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
 import { startBot, type Bot, type BotOptions } from './bot/bot';
+import { startHealthServer, type HealthServer } from './ops/health';
+import { createMetrics, type Metrics } from './ops/metrics';
 
 export interface App {
   config: Config;
   storage: Storage;
   services: Services;
   bot: Bot;
+  metrics: Metrics;
+  /** Undefined when HEALTH_PORT is 0. */
+  health: HealthServer | undefined;
   /** Stop taking interactions, let those in flight finish (bounded), then close everything. */
   shutdown(options?: { drainMs?: number }): Promise<{ drained: boolean }>;
 }
 
-export type AppOptions = Pick<BotOptions, 'draftTtlMs' | 'today' | 'onInteraction' | 'onGatewayChange'>;
+export type AppOptions = Pick<BotOptions, 'draftTtlMs' | 'today'> & {
+  /** Listen here instead of HEALTH_PORT (tests use a free port). */
+  healthPort?: number;
+};
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
-  const storage = await openStorage(config);
+  const metrics = createMetrics();
+  const storage = await openStorage(config, (operation, error) => metrics.recordDynamoFailure(operation, error));
   if (storage.tables?.created.length) logger.info({ tables: storage.tables.created }, 'created missing tables');
   if (config.membersInLegacyTable) logger.warn({ table: config.tables.members }, 'members are read from the legacy table (DYNAMODB_TABLE)');
   const services = createServices(storage.db, config.tables);
-  let bot: Bot;
+
+  let bot: Bot | undefined;
+  let health: HealthServer | undefined;
   try {
-    bot = await startBot({ config, services, logger, ...options });
+    bot = await startBot({
+      config,
+      services,
+      logger,
+      draftTtlMs: options.draftTtlMs,
+      today: options.today,
+      onInteraction: (report) => metrics.recordInteraction(report),
+      onGatewayChange: (connected) => metrics.setGatewayConnected(connected),
+    });
+    const port = options.healthPort ?? config.healthPort;
+    if (port !== 0) {
+      const started = bot;
+      health = await startHealthServer(port, {
+        isGatewayConnected: () => started.isGatewayConnected(),
+        dynamo: storage.client,
+        probeTable: config.tables.members,
+        metrics,
+      });
+      logger.info({ port: health.port }, 'health and metrics listening');
+    }
   } catch (error) {
+    await bot?.stop();
     await storage.close();
     throw error;
   }
+
+  const running = bot;
   let stopping: Promise<{ drained: boolean }> | undefined;
   return {
     config,
     storage,
     services,
-    bot,
+    bot: running,
+    metrics,
+    health,
     shutdown({ drainMs = 10_000 } = {}) {
       stopping ??= (async () => {
-        const drained = await bot.router.drain(drainMs);
-        await bot.stop();
+        const drained = await running.router.drain(drainMs);
+        await running.stop();
+        await health?.close();
         await storage.close();
         return { drained };
       })();

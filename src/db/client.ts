@@ -4,6 +4,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface DynamoTarget {
   endpoint: string | undefined;
   region: string;
+  /** Told of every failed request (after retries), e.g. to count it. */
+  onFailure?: (operation: string, errorName: string) => void;
 }
 
 /**
@@ -21,6 +23,20 @@ export function createDynamoClients(target: DynamoTarget): { client: DynamoDBCli
     maxAttempts: 3,
     requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
   });
+  const onFailure = target.onFailure;
+  if (onFailure) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          onFailure(String(context.commandName ?? 'unknown').replace(/Command$/, ''), (error as { name?: string }).name ?? 'Error');
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'flavaflavFailureCounter' },
+    );
+  }
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   return { client, db };
 }
