@@ -65,6 +65,7 @@ export class Router {
 
   private async route(interaction: Interaction): Promise<void> {
     const started = Date.now();
+    this.ctx.logger.debug({ id: interaction.id, type: interaction.type, userId: interaction.user.id }, 'interaction received');
     if (interaction.isAutocomplete()) return this.autocomplete(interaction, started);
     if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isStringSelectMenu()) return;
 

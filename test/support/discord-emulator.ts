@@ -82,8 +82,8 @@ export class DiscordEmulator extends EventEmitter {
   readonly commands = new Map<string, any[]>();
   identifyCount = 0;
   resumeCount = 0;
-  /** Make REST answer 500 for paths matching this (to test failures). */
-  failPaths: RegExp | undefined;
+  /** While true, the gateway refuses every connection (an outage, not a blip). */
+  gatewayDown = false;
 
   private http!: http.Server;
   private wss!: WebSocketServer;
@@ -350,6 +350,10 @@ export class DiscordEmulator extends EventEmitter {
   }
 
   private onGatewayConnection(socket: WebSocket): void {
+    if (this.gatewayDown) {
+      socket.terminate();
+      return;
+    }
     this.sockets.add(socket);
     socket.on('close', () => {
       this.sockets.delete(socket);
@@ -471,7 +475,6 @@ export class DiscordEmulator extends EventEmitter {
     if (req.headers.authorization !== `Bot ${this.token}` && !path.startsWith('/interactions/') && !path.startsWith('/webhooks/')) {
       return send(401, { message: '401: Unauthorized', code: 0 });
     }
-    if (this.failPaths?.test(path)) return send(500, { message: 'emulated failure', code: 0 });
 
     const method = record.method;
     let m: RegExpMatchArray | null;
@@ -490,7 +493,8 @@ export class DiscordEmulator extends EventEmitter {
       return send(200, this.commands.get(m[2]) ?? []);
     }
     if ((m = path.match(/^\/interactions\/(\d+)\/([^/]+)\/callback$/)) && method === 'POST') {
-      return send(200 , this.onCallback(m[2], body, url.searchParams.get('with_response') === 'true'));
+      const response = this.onCallback(m[2], body, url.searchParams.get('with_response') === 'true');
+      return response ? send(200, response) : send(204);
     }
     if ((m = path.match(/^\/webhooks\/(\d+)\/([^/]+)\/messages\/([^/]+)$/))) {
       const message = this.resolveWebhookMessage(m[2], m[3]);

@@ -60,7 +60,14 @@ export function answerText(data: any): string {
   return parts.filter(Boolean).join('\n');
 }
 
-export async function startHarness(options: AppOptions & { env?: Record<string, string>; dynamoEndpoint?: string } = {}): Promise<Harness> {
+export interface HarnessOptions extends AppOptions {
+  env?: Record<string, string>;
+  dynamoEndpoint?: string;
+  /** Receives the app's log lines (JSON), at LOG_LEVEL from env or debug. */
+  logLines?: string[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const guildId = nextSnowflake();
   const officerRoleId = nextSnowflake();
   const announceChannelId = nextSnowflake();
@@ -81,8 +88,10 @@ export async function startHarness(options: AppOptions & { env?: Record<string, 
     },
     { requireDiscord: true },
   );
-  const logger = createLogger({ logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', prettyLogs: false });
-  const { env: _env, dynamoEndpoint: _endpoint, ...appOptions } = options;
+  const { env: _env, dynamoEndpoint: _endpoint, logLines, ...appOptions } = options;
+  const logger = logLines
+    ? createLogger({ logLevel: options.env?.LOG_LEVEL ?? 'debug', prettyLogs: false }, { write: (line: string) => void logLines.push(line) })
+    : createLogger({ logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', prettyLogs: false });
   const app = await startApp(config, logger, appOptions);
 
   const newUser = (name: string, extra: Partial<EmulatedUser> = {}) => emulator.addUser({ id: nextSnowflake(), username: name, ...extra });
