@@ -1,0 +1,189 @@
+/**
+ * What each item of a legacy single table (key `discord_id`) becomes in the four tables. Pure:
+ * the same legacy item always gives the same result, which is what makes the migration
+ * idempotent (a second run computes the same keys and finds them already written).
+ */
+import { createHash } from 'node:crypto';
+import { findLinkType } from '../domain/catalog';
+import { parseDay, utcDay } from '../domain/dates';
+import { sanitizeLinkType } from '../domain/link-ids';
+import { isQuality, type Quality } from '../domain/ranks';
+import type { TableKind } from '../db/schema';
+
+export type Migrated = { ok: true; kind: TableKind; key: string; item: Record<string, unknown> } | { ok: false; reason: string };
+
+type Item = Record<string, unknown>;
+
+const DISCORD_ID = /^\d{15,21}$/;
+const VALID_LINK_ID = /^(bronze|silver|gold)_[A-Za-z0-9_]+$/;
+/** Markers older versions wrote to say what an item is; they mean nothing in the four tables. */
+const MARKERS = ['item_type', 'entity', 'type'];
+
+/** What a legacy item is: an explicit marker, or else the attributes only that kind has. */
+export function kindOf(item: Item): TableKind | undefined {
+  const declared = String(item.item_type ?? item.entity ?? item.type ?? '').toLowerCase();
+  if (['member', 'user'].includes(declared)) return 'members';
+  if (['link', 'inventory'].includes(declared)) return 'inventory';
+  if (['distribution', 'award'].includes(declared)) return 'distributions';
+  if (declared === 'list') return 'lists';
+  if ('list_name' in item || 'eligible_members' in item) return 'lists';
+  if ('distributed_at' in item && 'member_id' in item) return 'distributions';
+  if ('link_type' in item && 'quality' in item) return 'inventory';
+  if ('join_date' in item) return 'members';
+  return undefined;
+}
+
+/**
+ * The id a legacy link gets. A valid id is kept; one with spaces or other unsafe characters (the
+ * old ids that broke the bot) is rebuilt as `{quality}_{sanitized type}_{suffix}`, the suffix
+ * hashed from the old id: every run, and every distribution pointing at the link, agrees on it,
+ * and two old ids that differ only in unsafe characters still get different new ids.
+ */
+export function migratedLinkId(oldId: string, quality: Quality, linkType: string): string {
+  if (VALID_LINK_ID.test(oldId)) return oldId;
+  const suffix = createHash('sha256').update(oldId).digest('hex').slice(0, 16);
+  return `${quality}_${sanitizeLinkType(linkType)}_${suffix}`;
+}
+
+const isTrue = (v: unknown) => v === true || v === 'true' || v === 1 || v === '1';
+const flag = (v: unknown): 'true' | 'false' => (isTrue(v) ? 'true' : 'false');
+const idsOf = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).map(String).filter(Boolean);
+const text = (v: unknown): string => (v === undefined || v === null ? '' : String(v).trim());
+const dayOf = (v: unknown): string | undefined => {
+  const day = typeof v === 'string' ? v.slice(0, 10) : '';
+  return parseDay(day) ? day : undefined;
+};
+const isoTime = (v: unknown): string | undefined =>
+  typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : undefined;
+/** The legacy attributes, minus markers and whatever the caller replaces. */
+const rest = (item: Item, ...names: string[]): Item => {
+  const copy = { ...item };
+  for (const name of [...MARKERS, ...names]) delete copy[name];
+  return copy;
+};
+
+/** Turns one legacy item into an item of one of the four tables, or says why it cannot. */
+export function migrateItem(item: Item, now = new Date()): Migrated {
+  const kind = kindOf(item);
+  if (!kind) return { ok: false, reason: 'not a member, link, distribution or list (no join_date, link_type, distributed_at or list_name)' };
+  const migrate = { members: member, inventory: link, distributions: distribution, lists: list }[kind];
+  return migrate(item, now.toISOString());
+}
+
+function member(item: Item, now: string): Migrated {
+  const id = text(item.discord_id);
+  if (!DISCORD_ID.test(id)) return { ok: false, reason: `member key "${id}" is not a Discord id` };
+  const joinDate = dayOf(item.join_date);
+  if (!joinDate) return { ok: false, reason: `member ${id} has no valid join_date (YYYY-MM-DD)` };
+  const awayUntil = dayOf(item.away_until);
+  return {
+    ok: true,
+    kind: 'members',
+    key: id,
+    item: {
+      // A stored rank would go stale: ranks are derived from join_date when read.
+      ...rest(item, 'rank', 'away_until'),
+      discord_id: id,
+      username: text(item.username) || id,
+      join_date: joinDate,
+      is_officer: isTrue(item.is_officer),
+      added_by: text(item.added_by) || 'migration',
+      added_date: text(item.added_date) || now,
+      updated_at: text(item.updated_at) || now,
+      links_received: Math.max(0, Math.trunc(Number(item.links_received ?? 0)) || 0),
+      ...(awayUntil ? { away_until: awayUntil } : {}),
+    },
+  };
+}
+
+function link(item: Item, now: string): Migrated {
+  const oldId = text(item.link_id ?? item.discord_id);
+  const quality = text(item.quality).toLowerCase();
+  if (!isQuality(quality)) return { ok: false, reason: `link "${oldId}" has quality "${text(item.quality)}", not bronze, silver or gold` };
+  const type = findLinkType(text(item.link_type));
+  const linkType = type?.name ?? text(item.link_type);
+  if (!linkType) return { ok: false, reason: `link "${oldId}" has no link_type` };
+  const linkId = migratedLinkId(oldId, quality, linkType);
+  const handedOut = text(item.distribution_id) !== '';
+  return {
+    ok: true,
+    kind: 'inventory',
+    key: linkId,
+    item: {
+      ...rest(item, 'discord_id'),
+      link_id: linkId,
+      link_type: linkType,
+      quality,
+      category: text(item.category) || type?.category || 'Unknown',
+      bonus: text(item.bonus) || type?.bonus[quality] || '',
+      // Older items may lack the flag: a link with a distribution was handed out.
+      is_available: item.is_available === undefined ? flag(!handedOut) : flag(item.is_available),
+      added_by: text(item.added_by) || 'migration',
+      added_date: text(item.added_date) || now,
+      ...(linkId !== oldId ? { legacy_link_id: oldId } : {}),
+    },
+  };
+}
+
+function distribution(item: Item): Migrated {
+  const id = text(item.distribution_id ?? item.discord_id);
+  const memberId = text(item.member_id);
+  if (!DISCORD_ID.test(memberId)) return { ok: false, reason: `distribution ${id} has member_id "${memberId}", not a Discord id` };
+  const distributedAt = isoTime(item.distributed_at);
+  if (!distributedAt) return { ok: false, reason: `distribution ${id} has no valid distributed_at` };
+  const quality = text(item.quality).toLowerCase();
+  if (!isQuality(quality)) return { ok: false, reason: `distribution ${id} has quality "${text(item.quality)}", not bronze, silver or gold` };
+  const type = findLinkType(text(item.link_type));
+  const linkType = type?.name ?? text(item.link_type);
+  if (!linkType) return { ok: false, reason: `distribution ${id} has no link_type` };
+  const oldLinkId = text(item.link_id);
+  return {
+    ok: true,
+    kind: 'distributions',
+    key: id,
+    item: {
+      ...rest(item, 'discord_id'),
+      distribution_id: id,
+      member_id: memberId,
+      member_username: text(item.member_username) || memberId,
+      link_type: linkType,
+      quality,
+      bonus: text(item.bonus) || type?.bonus[quality] || '',
+      // The same re-keying as the link itself, so the record still points at it.
+      ...(oldLinkId ? { link_id: migratedLinkId(oldLinkId, quality, linkType) } : {}),
+      method: text(item.method) || 'discord',
+      distributed_by: text(item.distributed_by) || 'unknown',
+      distributed_at: distributedAt,
+      distribution_date: utcDay(new Date(distributedAt)),
+      pool_size: Number(item.pool_size ?? 0) || 0,
+      drawn_before: idsOf(item.drawn_before),
+      status: item.status === 'reverted' ? 'reverted' : 'confirmed',
+    },
+  };
+}
+
+function list(item: Item, now: string): Migrated {
+  const id = text(item.list_id ?? item.discord_id);
+  const quality = text(item.quality).toLowerCase();
+  if (!isQuality(quality)) return { ok: false, reason: `list ${id} has quality "${text(item.quality)}", not bronze, silver or gold` };
+  const waiting = idsOf(item.eligible_members);
+  const winners = idsOf(item.winners);
+  return {
+    ok: true,
+    kind: 'lists',
+    key: id,
+    item: {
+      ...rest(item, 'discord_id', 'eligible_members', 'winners'),
+      list_id: id,
+      list_name: text(item.list_name) || id,
+      quality,
+      created_by: text(item.created_by) || 'migration',
+      created_at: text(item.created_at) || now,
+      // A list that never said otherwise was the one in use.
+      is_active: flag(item.is_active ?? true),
+      // String sets, as the bot keeps them; an empty set cannot be stored.
+      ...(waiting.length ? { eligible_members: new Set(waiting) } : {}),
+      ...(winners.length ? { winners: new Set(winners) } : {}),
+    },
+  };
+}
