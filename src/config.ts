@@ -136,6 +136,11 @@ const schema = z.object({
   NODE_ENV: optionalText,
 });
 
+/** A table's name when its variable is unset: `flavaflav-<kind>-<env>`. */
+export function defaultTableName(kind: TableKind, env: string): string {
+  return `flavaflav-${kind}-${env}`;
+}
+
 export interface LoadOptions {
   /** The bot needs a token and a guild; scripts that only touch DynamoDB do not. */
   requireDiscord?: boolean;
@@ -160,7 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
 
   const mode: StorageMode = v.DYNAMODB_ENDPOINT ? 'endpoint' : v.AWS_REGION ? 'aws' : 'embedded';
   const membersInLegacyTable = !v.DYNAMODB_MEMBERS_TABLE && Boolean(v.DYNAMODB_TABLE);
-  const defaultName = (kind: TableKind) => `flavaflav-${kind}-${v.FLAVAFLAV_ENV}`;
+  const defaultName = (kind: TableKind) => defaultTableName(kind, v.FLAVAFLAV_ENV);
 
   return {
     discord: {

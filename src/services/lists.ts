@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Quality } from '../domain/ranks';
-import type { TransactWriteItem } from './transactions';
+import { runTransaction, type TransactWriteItem } from './transactions';
 import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
 
 export interface DistributionList {
@@ -101,6 +101,31 @@ export class ListsService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Writes a list copied from elsewhere (the legacy migration) unless its id is taken. An active
+   * list takes its quality's guard in the same transaction, so a copy can never become a second
+   * active list of that quality. A dry run only reads.
+   */
+  async importList(item: Record<string, unknown> & { list_id: string; quality: Quality; is_active: string }, dryRun = false): Promise<'written' | 'exists' | 'active_exists'> {
+    const active = item.is_active === 'true';
+    if (dryRun) {
+      if (await this.get(item.list_id, true)) return 'exists';
+      if (!active) return 'written';
+      const { Item: guard } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { list_id: guardId(item.quality) }, ConsistentRead: true }));
+      return guard ? 'active_exists' : 'written';
+    }
+    const items: TransactWriteItem[] = [{ Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(list_id)' } }];
+    if (active) {
+      items.push({
+        Put: { TableName: this.tableName, Item: { list_id: guardId(item.quality), holder: item.list_id }, ConditionExpression: 'attribute_not_exists(list_id)' },
+      });
+    }
+    const outcome = await runTransaction(this.db, items);
+    if (outcome.ok) return 'written';
+    if ('busy' in outcome) throw new Error(`list ${item.list_id} kept conflicting with other writes`);
+    return outcome.codes[0] === 'ConditionalCheckFailed' ? 'exists' : 'active_exists';
   }
 
   async addMember(listId: string, memberId: string): Promise<ListChange> {

@@ -1,0 +1,128 @@
+/**
+ * Copies a legacy single table into the four tables, page by page. The source is only ever
+ * scanned. Each item is written only if its key is absent, so what is already there (copied by
+ * an earlier run, or changed since) is never overwritten and a second run writes nothing. After
+ * every page the caller gets the key to resume from, so an interrupted run can go on where it
+ * stopped.
+ */
+import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TABLES, type TableKind } from '../db/schema';
+import { isConditionalCheckFailed } from '../services/errors';
+import { ListsService } from '../services/lists';
+import { migrateItem, type Migrated } from './legacy-items';
+
+export interface MigrationCounts {
+  read: number;
+  /** Written, or in a dry run: would be written. */
+  written: number;
+  /** Already in the target table. */
+  skipped: number;
+  rejected: number;
+}
+
+export interface Rejection {
+  /** The item's key in the legacy table. */
+  key: string;
+  reason: string;
+}
+
+export type ScanKey = Record<string, unknown>;
+
+export interface MigrationOptions {
+  db: DynamoDBDocumentClient;
+  source: string;
+  targets: Record<TableKind, string>;
+  dryRun?: boolean;
+  /** Resume after this key (a previous run's checkpoint) with its counts. */
+  startKey?: ScanKey;
+  counts?: MigrationCounts;
+  pageSize?: number;
+  /** Stop after this many pages; the rest is left for a later run. */
+  maxPages?: number;
+  /** Asked between pages (e.g. after SIGINT): stop cleanly at the next page boundary. */
+  shouldStop?: () => boolean;
+  /** Parallel writes within a page. */
+  concurrency?: number;
+  onPage?: (progress: { pages: number; counts: MigrationCounts; nextKey: ScanKey | undefined }) => void | Promise<void>;
+  onReject?: (rejection: Rejection) => void;
+}
+
+export interface MigrationResult {
+  counts: MigrationCounts;
+  /** False when it stopped early; `nextKey` is where to resume. */
+  finished: boolean;
+  nextKey: ScanKey | undefined;
+}
+
+type Outcome = 'written' | 'exists' | 'active_exists';
+
+export async function migrateLegacyTable(options: MigrationOptions): Promise<MigrationResult> {
+  const { db, source, targets, dryRun = false } = options;
+  const counts: MigrationCounts = { ...(options.counts ?? { read: 0, written: 0, skipped: 0, rejected: 0 }) };
+  const lists = new ListsService(db, targets.lists);
+  const reject = (key: string, reason: string) => {
+    counts.rejected++;
+    options.onReject?.({ key, reason });
+  };
+  // A dry run takes no guards, so it remembers which qualities' active lists it would have written.
+  const claimed = new Set<unknown>();
+  const copy = async (item: Record<string, unknown>) => {
+    const key = String(item.discord_id ?? '?');
+    const migrated = migrateItem(item);
+    if (!migrated.ok) return reject(key, migrated.reason);
+    let outcome: Outcome;
+    if (migrated.kind !== 'lists') {
+      outcome = await putIfAbsent(db, targets[migrated.kind], migrated, dryRun);
+    } else if (dryRun && migrated.item.is_active === 'true' && claimed.has(migrated.item.quality)) {
+      outcome = 'active_exists';
+    } else {
+      if (dryRun && migrated.item.is_active === 'true') claimed.add(migrated.item.quality);
+      outcome = await lists.importList(migrated.item as Parameters<ListsService['importList']>[0], dryRun);
+    }
+    if (outcome === 'written') counts.written++;
+    else if (outcome === 'exists') counts.skipped++;
+    else reject(key, `another active ${String(migrated.item.quality)} list is already in ${targets.lists}; close one and run again`);
+  };
+
+  let startKey = options.startKey;
+  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+  for (let pages = 1; pages <= maxPages; pages++) {
+    const page = await db.send(new ScanCommand({ TableName: source, ExclusiveStartKey: startKey, Limit: options.pageSize ?? 100 }));
+    const queue = [...(page.Items ?? [])];
+    counts.read += queue.length;
+    const worker = async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) await copy(item);
+    };
+    await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+    startKey = page.LastEvaluatedKey;
+    await options.onPage?.({ pages, counts: { ...counts }, nextKey: startKey });
+    if (!startKey) return { counts, finished: true, nextKey: undefined };
+    if (options.shouldStop?.()) break;
+  }
+  return { counts, finished: false, nextKey: startKey };
+}
+
+async function putIfAbsent(db: DynamoDBDocumentClient, table: string, migrated: Extract<Migrated, { ok: true }>, dryRun: boolean): Promise<Outcome> {
+  const keyName = TABLES[migrated.kind].hashKey;
+  if (dryRun) {
+    const { Item } = await db.send(
+      new GetCommand({ TableName: table, Key: { [keyName]: migrated.key }, ProjectionExpression: '#k', ExpressionAttributeNames: { '#k': keyName } }),
+    );
+    return Item ? 'exists' : 'written';
+  }
+  try {
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: migrated.item,
+        // Never overwrite: an item copied before, or changed by the bot since, stays as it is.
+        ConditionExpression: 'attribute_not_exists(#k)',
+        ExpressionAttributeNames: { '#k': keyName },
+      }),
+    );
+    return 'written';
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return 'exists';
+    throw error;
+  }
+}
