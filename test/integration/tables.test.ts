@@ -4,6 +4,7 @@ import { DescribeTableCommand, type DescribeTableCommandOutput } from '@aws-sdk/
 import { parse } from 'yaml';
 import { TEMPLATE_PATH, renderTemplate } from '../../src/db/cloudformation';
 import { createDynamoClients } from '../../src/db/client';
+import { BOT_OPERATIONS } from '../../src/db/monitoring';
 import { TABLES, TABLE_KINDS } from '../../src/db/schema';
 import { createMissingTables } from '../../src/db/tables';
 import { tableNamesFor, testEndpoint } from '../support/dynamo';
@@ -115,5 +116,55 @@ describe('CloudFormation template', () => {
     const resources = JSON.stringify(statements.map((s) => s.Resource));
     expect(resources).not.toContain('"*"');
     for (const kind of TABLE_KINDS) expect(resources).toContain(TABLES[kind].logicalId);
+  });
+
+  it('alarms on throttled requests and system errors of every table, summed over every operation the bot uses', () => {
+    const policyActions = (template.Resources.BotPolicy.Properties.PolicyDocument.Statement as { Action: string[] }[]).flatMap((s) => s.Action);
+    const itemActions = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'];
+    // The alarms watch what the bot may do (transactions are authorized item by item).
+    expect(itemActions.every((a) => policyActions.includes(`dynamodb:${a}`))).toBe(true);
+    expect([...BOT_OPERATIONS].sort()).toEqual([...itemActions, 'TransactWriteItems'].sort());
+    expect(template.Parameters.AlarmTopicArn.Default).toBe('');
+    expect(template.Conditions.HasAlarmTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'AlarmTopicArn' }, ''] }] });
+
+    for (const kind of TABLE_KINDS) {
+      for (const [suffix, metric] of [['Throttle', 'ThrottledRequests'], ['SystemErrors', 'SystemErrors']]) {
+        const alarm = template.Resources[`${TABLES[kind].logicalId}${suffix}Alarm`];
+        expect(alarm.Type).toBe('AWS::CloudWatch::Alarm');
+        const stats = alarm.Properties.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat);
+        expect(stats.map((m: any) => m.MetricStat.Metric.Dimensions)).toEqual(
+          BOT_OPERATIONS.map((operation) => [{ Name: 'TableName', Value: { Ref: TABLES[kind].logicalId } }, { Name: 'Operation', Value: operation }]),
+        );
+        expect(stats.every((m: any) => m.MetricStat.Metric.MetricName === metric && m.MetricStat.Stat === 'Sum' && m.ReturnData === false)).toBe(true);
+        const shown = alarm.Properties.Metrics.filter((m: { ReturnData: boolean }) => m.ReturnData);
+        expect(shown).toHaveLength(1);
+        for (const m of stats) expect(shown[0].Expression).toContain(`FILL(${m.Id}, 0)`);
+        expect(alarm.Properties).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, TreatMissingData: 'notBreaching' });
+        expect(alarm.Properties.AlarmActions).toEqual({ 'Fn::If': ['HasAlarmTopic', [{ Ref: 'AlarmTopicArn' }], { Ref: 'AWS::NoValue' }] });
+      }
+    }
+  });
+
+  it('has a dashboard of the four tables whose every ${…} the template defines, and whose body is JSON once substituted', () => {
+    const body: string = template.Resources.Dashboard.Properties.DashboardBody['Fn::Sub'];
+    const names = [...body.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      const [resource, attribute] = name.split('.');
+      if (attribute) expect([resource, attribute, template.Resources[resource]?.Type]).toEqual([resource, 'Arn', 'AWS::CloudWatch::Alarm']);
+      else expect(name in template.Parameters || name.startsWith('AWS::')).toBe(true);
+    }
+    const substituted = body
+      .replace(/\$\{Environment\}/g, 'prod')
+      .replace(/\$\{AWS::Region\}/g, 'eu-west-1')
+      .replace(/\$\{(\w+)\.Arn\}/g, 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:$1');
+    const widgets = JSON.parse(substituted).widgets as { type: string; properties: { metrics?: unknown[]; alarms?: string[]; region?: string } }[];
+    expect(widgets[0].properties.alarms).toHaveLength(8);
+    const graphs = widgets.filter((w) => w.type === 'metric');
+    expect(graphs.length).toBeGreaterThanOrEqual(5);
+    for (const graph of graphs) {
+      expect(graph.properties.region).toBe('eu-west-1');
+      for (const kind of TABLE_KINDS) expect(JSON.stringify(graph.properties.metrics)).toContain(`flavaflav-${kind}-prod`);
+    }
   });
 });
