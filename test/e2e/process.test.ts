@@ -2,7 +2,6 @@
  * The real entry point (node dist/src/main.js, built by `npm test`'s pretest) as ops run it:
  * configured only through the environment, against the Discord emulator and a DynamoDB Local.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,65 +11,9 @@ import { DiscordEmulator, nextSnowflake, OptionType } from '../support/discord-e
 import { createTestStorage, type TestStorage } from '../support/dynamo';
 import { TOKEN, answerText } from '../support/harness';
 import { get } from '../support/http';
+import { startProcess, type Running } from '../support/process';
 
 const MAIN = path.join(__dirname, '..', '..', 'dist', 'src', 'main.js');
-
-interface Running {
-  child: ChildProcess;
-  lines: string[];
-  waitForLog(match: (entry: any) => boolean, timeoutMs?: number): Promise<any>;
-  exited: Promise<{ code: number | null; signal: string | null }>;
-}
-
-function startProcess(env: Record<string, string>, cwd: string): Running {
-  const child = spawn(process.execPath, [MAIN], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const waiters: { match: (e: any) => boolean; resolve: (e: any) => void }[] = [];
-  let buffer = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      lines.push(line);
-      let entry: any;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        continue;
-      }
-      for (const w of [...waiters]) {
-        if (w.match(entry)) {
-          waiters.splice(waiters.indexOf(w), 1);
-          w.resolve(entry);
-        }
-      }
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => lines.push(`stderr: ${chunk.toString()}`));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return {
-    child,
-    lines,
-    exited,
-    waitForLog(match, timeoutMs = 30_000) {
-      const seen = lines.map((l) => {
-        try {
-          return JSON.parse(l);
-        } catch {
-          return undefined;
-        }
-      });
-      const found = seen.find((e) => e && match(e));
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`log line not seen within ${timeoutMs} ms; output:\n${lines.slice(-20).join('\n')}`)), timeoutMs);
-        waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) });
-      });
-    },
-  };
-}
 
 describe('the bot process', () => {
   let dynamo: EmbeddedDynamo;
@@ -116,6 +59,7 @@ describe('the bot process', () => {
         LOG_LEVEL: 'debug',
       },
       cwd,
+      MAIN,
     );
     await running.waitForLog((e) => e.msg === 'FlavaFlav is running');
     expect(emulator.commands.get(emulator.guildId)?.map((c) => c.name).sort()).toEqual(['distribute', 'history', 'inventory', 'list', 'member', 'revert']);
@@ -151,7 +95,7 @@ describe('the bot process', () => {
   });
 
   it('stops at once with one clear line when configuration is bad', async () => {
-    const bad = startProcess({ DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: 'not-a-guild' }, cwd);
+    const bad = startProcess({ DISCORD_TOKEN: TOKEN, DISCORD_GUILD_ID: 'not-a-guild' }, cwd, MAIN);
     const exit = await bad.exited;
     expect(exit.code).toBe(1);
     expect(bad.lines.join('')).toBe('stderr: Configuration error: DISCORD_GUILD_ID must be a Discord id (17–20 digits) (got "not-a-guild")\n');
