@@ -4,7 +4,7 @@
  * idempotent (a second run computes the same keys and finds them already written).
  */
 import { createHash } from 'node:crypto';
-import { findLinkType } from '../domain/catalog';
+import { findLinkType, type LinkType } from '../domain/catalog';
 import { parseDay, utcDay } from '../domain/dates';
 import { sanitizeLinkType } from '../domain/link-ids';
 import { isQuality, type Quality } from '../domain/ranks';
@@ -62,6 +62,21 @@ const rest = (item: Item, ...names: string[]): Item => {
   return copy;
 };
 
+const qualityOf = (item: Item): Quality | undefined => {
+  const quality = text(item.quality).toLowerCase();
+  return isQuality(quality) ? quality : undefined;
+};
+
+/** The quality and link type a link or distribution names (catalog spelling when known), or why it names none. */
+function linkNamedBy(item: Item, what: string): { quality: Quality; linkType: string; type: LinkType | undefined; bonus: string } | { reason: string } {
+  const quality = qualityOf(item);
+  if (!quality) return { reason: `${what} has quality "${text(item.quality)}", not bronze, silver or gold` };
+  const type = findLinkType(text(item.link_type));
+  const linkType = type?.name ?? text(item.link_type);
+  if (!linkType) return { reason: `${what} has no link_type` };
+  return { quality, linkType, type, bonus: text(item.bonus) || type?.bonus[quality] || '' };
+}
+
 /** Turns one legacy item into an item of one of the four tables, or says why it cannot. */
 export function migrateItem(item: Item, now = new Date()): Migrated {
   const kind = kindOf(item);
@@ -98,11 +113,9 @@ function member(item: Item, now: string): Migrated {
 
 function link(item: Item, now: string): Migrated {
   const oldId = text(item.link_id ?? item.discord_id);
-  const quality = text(item.quality).toLowerCase();
-  if (!isQuality(quality)) return { ok: false, reason: `link "${oldId}" has quality "${text(item.quality)}", not bronze, silver or gold` };
-  const type = findLinkType(text(item.link_type));
-  const linkType = type?.name ?? text(item.link_type);
-  if (!linkType) return { ok: false, reason: `link "${oldId}" has no link_type` };
+  const named = linkNamedBy(item, `link "${oldId}"`);
+  if ('reason' in named) return { ok: false, reason: named.reason };
+  const { quality, linkType, type, bonus } = named;
   const linkId = migratedLinkId(oldId, quality, linkType);
   const handedOut = text(item.distribution_id) !== '';
   return {
@@ -115,7 +128,7 @@ function link(item: Item, now: string): Migrated {
       link_type: linkType,
       quality,
       category: text(item.category) || type?.category || 'Unknown',
-      bonus: text(item.bonus) || type?.bonus[quality] || '',
+      bonus,
       // Older items may lack the flag: a link with a distribution was handed out.
       is_available: item.is_available === undefined ? flag(!handedOut) : flag(item.is_available),
       added_by: text(item.added_by) || 'migration',
@@ -131,11 +144,9 @@ function distribution(item: Item): Migrated {
   if (!DISCORD_ID.test(memberId)) return { ok: false, reason: `distribution ${id} has member_id "${memberId}", not a Discord id` };
   const distributedAt = isoTime(item.distributed_at);
   if (!distributedAt) return { ok: false, reason: `distribution ${id} has no valid distributed_at` };
-  const quality = text(item.quality).toLowerCase();
-  if (!isQuality(quality)) return { ok: false, reason: `distribution ${id} has quality "${text(item.quality)}", not bronze, silver or gold` };
-  const type = findLinkType(text(item.link_type));
-  const linkType = type?.name ?? text(item.link_type);
-  if (!linkType) return { ok: false, reason: `distribution ${id} has no link_type` };
+  const named = linkNamedBy(item, `distribution ${id}`);
+  if ('reason' in named) return { ok: false, reason: named.reason };
+  const { quality, linkType, bonus } = named;
   const oldLinkId = text(item.link_id);
   return {
     ok: true,
@@ -148,7 +159,7 @@ function distribution(item: Item): Migrated {
       member_username: text(item.member_username) || memberId,
       link_type: linkType,
       quality,
-      bonus: text(item.bonus) || type?.bonus[quality] || '',
+      bonus,
       // The same re-keying as the link itself, so the record still points at it.
       ...(oldLinkId ? { link_id: migratedLinkId(oldLinkId, quality, linkType) } : {}),
       method: text(item.method) || 'discord',
@@ -164,8 +175,8 @@ function distribution(item: Item): Migrated {
 
 function list(item: Item, now: string): Migrated {
   const id = text(item.list_id ?? item.discord_id);
-  const quality = text(item.quality).toLowerCase();
-  if (!isQuality(quality)) return { ok: false, reason: `list ${id} has quality "${text(item.quality)}", not bronze, silver or gold` };
+  const quality = qualityOf(item);
+  if (!quality) return { ok: false, reason: `list ${id} has quality "${text(item.quality)}", not bronze, silver or gold` };
   const waiting = idsOf(item.eligible_members);
   const winners = idsOf(item.winners);
   return {
