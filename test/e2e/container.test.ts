@@ -3,7 +3,6 @@
  * file are read, and the image's own install, start and health-check commands are run here
  * against the Discord emulator and DynamoDB Local, with the environment compose gives the bot.
  */
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +17,7 @@ import { DiscordEmulator, nextSnowflake } from '../support/discord-emulator';
 import { envOf, execForm, parseDockerfile, type Stage } from '../support/dockerfile';
 import { tableNamesFor, testEndpoint } from '../support/dynamo';
 import { TOKEN } from '../support/harness';
-import { startProcess, type Running } from '../support/process';
+import { runCommand, startProcess, type Running } from '../support/process';
 
 const ROOT = path.join(__dirname, '..', '..');
 const stages = parseDockerfile(readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
@@ -28,14 +27,6 @@ const botEnvironment: Record<string, string> = compose.services.bot.environment;
 
 const ops = (stage: Stage, op: string) => stage.instructions.filter((i) => i.op === op);
 const last = (stage: Stage, op: string) => ops(stage, op).at(-1)?.args;
-
-function run(command: string, args: string[], options: { cwd: string; env: Record<string, string>; timeoutMs: number }) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-    execFile(command, args, { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', ...options.env }, timeout: options.timeoutMs }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
-}
 
 describe('the Dockerfile', () => {
   it('builds in stages from one official Node LTS image and runs as the node user with a HEALTHCHECK', () => {
@@ -85,7 +76,7 @@ describe('the image’s install, start and health-check commands, run here', () 
     for (const file of ['package.json', 'package-lock.json']) cpSync(path.join(ROOT, file), path.join(app, file));
     const install = ops(runStage, 'RUN')[0].args.split('&&')[0].trim();
     expect(install).toMatch(/^npm ci .*--omit=dev/);
-    const installed = await run('sh', ['-c', install], { cwd: app, env: { npm_config_prefer_offline: 'true', HOME: process.env.HOME ?? app }, timeoutMs: 150_000 });
+    const installed = await runCommand('sh', ['-c', install], { cwd: app, env: { npm_config_prefer_offline: 'true', HOME: process.env.HOME ?? app }, timeoutMs: 150_000 });
     if (installed.code !== 0) throw new Error(`${install} failed:\n${installed.stderr}`);
     cpSync(path.join(ROOT, 'dist'), path.join(app, 'dist'), { recursive: true });
     emulator = await new DiscordEmulator(nextSnowflake(), TOKEN).start();
@@ -134,13 +125,13 @@ describe('the image’s install, start and health-check commands, run here', () 
       client.destroy();
     }
 
-    const healthy = await run(healthcheck[0] === 'node' ? process.execPath : healthcheck[0], healthcheck.slice(1), { cwd: app, env: processEnv, timeoutMs: 10_000 });
+    const healthy = await runCommand(healthcheck[0] === 'node' ? process.execPath : healthcheck[0], healthcheck.slice(1), { cwd: app, env: processEnv, timeoutMs: 10_000 });
     expect(healthy.code).toBe(0);
     expect(JSON.parse(healthy.stdout)).toEqual({ status: 'ok', gateway: 'connected', dynamodb: 'ok' });
 
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toEqual({ code: 0, signal: null });
-    const gone = await run(process.execPath, healthcheck.slice(1), { cwd: app, env: processEnv, timeoutMs: 10_000 });
+    const gone = await runCommand(process.execPath, healthcheck.slice(1), { cwd: app, env: processEnv, timeoutMs: 10_000 });
     expect(gone.code).toBe(1);
     expect(gone.stderr).toBe(`unhealthy: /healthz on port ${healthPort} did not answer (ECONNREFUSED)\n`);
   });

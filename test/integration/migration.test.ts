@@ -2,7 +2,6 @@
  * `npm run migrate:legacy` as ops run it (the compiled script, configured by the environment)
  * against a legacy single table seeded on DynamoDB Local.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { migratedLinkId } from '../../src/migration/legacy-items';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
+import { runCommand } from '../support/process';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'dist', 'scripts', 'migrate-legacy.js');
 const [ANNA, BEN, CARA, DAN] = ['210000000000000001', '210000000000000002', '210000000000000003', '210000000000000004'];
@@ -37,11 +37,7 @@ const LEGACY_ITEMS: Record<string, unknown>[] = [
   { discord_id: 'bot-settings', prefix: '!' },
 ];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = Awaited<ReturnType<typeof runCommand>>;
 
 describe('npm run migrate:legacy', () => {
   let storage: TestStorage;
@@ -50,18 +46,16 @@ describe('npm run migrate:legacy', () => {
   let checkpoint: string;
 
   const migrate = (...args: string[]) =>
-    new Promise<Run>((resolve) => {
-      const env = {
-        PATH: process.env.PATH ?? '',
+    runCommand(process.execPath, [SCRIPT, '--from', legacy, ...args], {
+      cwd: dataDir,
+      env: {
         DYNAMODB_ENDPOINT: storage.endpoint,
         FLAVAFLAV_ENV: storage.env,
         // The bot still reads members from the legacy table: the copy must go to the four tables all the same.
         DYNAMODB_TABLE: legacy,
         DATA_DIR: dataDir,
-      };
-      execFile(process.execPath, [SCRIPT, '--from', legacy, ...args], { cwd: dataDir, env, timeout: 60_000 }, (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
-      );
+      },
+      timeoutMs: 60_000,
     });
   const scan = async (table: string) =>
     ((await storage.db.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? []).sort((a, b) =>
@@ -169,22 +163,15 @@ describe('npm run migrate:legacy', () => {
   });
 
   it('refuses to copy a table onto itself or run without a source, in one clear line', async () => {
-    const self = await new Promise<Run>((resolve) =>
-      execFile(
-        process.execPath,
-        [SCRIPT, '--from', storage.tables.inventory],
-        { cwd: dataDir, env: { PATH: process.env.PATH ?? '', DYNAMODB_ENDPOINT: storage.endpoint, FLAVAFLAV_ENV: storage.env }, timeout: 30_000 },
-        (error, stdout, stderr) => resolve({ code: (error as { code?: number } | null)?.code ?? 0, stdout, stderr }),
-      ),
-    );
+    const self = await runCommand(process.execPath, [SCRIPT, '--from', storage.tables.inventory], {
+      cwd: dataDir,
+      env: { DYNAMODB_ENDPOINT: storage.endpoint, FLAVAFLAV_ENV: storage.env },
+      timeoutMs: 30_000,
+    });
     expect(self.code).toBe(1);
     expect(self.stderr.split('\n')[0]).toBe(`migrate:legacy: --from ${storage.tables.inventory} is also the inventory table; the source must be the legacy table, not one of the four`);
 
-    const missing = await new Promise<Run>((resolve) =>
-      execFile(process.execPath, [SCRIPT], { cwd: dataDir, env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 }, (error, stdout, stderr) =>
-        resolve({ code: (error as { code?: number } | null)?.code ?? 0, stdout, stderr }),
-      ),
-    );
+    const missing = await runCommand(process.execPath, [SCRIPT], { cwd: dataDir, timeoutMs: 30_000 });
     expect(missing.code).toBe(1);
     expect(missing.stderr.split('\n')[0]).toBe('migrate:legacy: --from <legacy table> is required');
   });

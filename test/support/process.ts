@@ -1,5 +1,5 @@
 /** A FlavaFlav process (node <script>) started by a test, with its JSON log lines to wait on. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 
 export interface Running {
   child: ChildProcess;
@@ -56,4 +56,17 @@ export function startProcess(env: Record<string, string>, cwd: string, script: s
       });
     },
   };
+}
+
+/** Runs a command to its end (bounded by `timeoutMs`) with only PATH and `env` in its environment. */
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs: number },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) =>
+    execFile(command, args, { cwd: options.cwd, env: { PATH: process.env.PATH ?? '', ...options.env }, timeout: options.timeoutMs }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
 }
