@@ -10,7 +10,7 @@ type Json = Record<string, unknown>;
 /** Every DynamoDB operation the bot sends to its tables (health checks aside). */
 export const BOT_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'TransactWriteItems'] as const;
 
-export const ALARM_TOPIC_PARAMETER = 'AlarmTopicArn';
+const ALARM_TOPIC_PARAMETER = 'AlarmTopicArn';
 const HAS_TOPIC = 'HasAlarmTopic';
 const PERIOD = 300;
 
@@ -39,7 +39,7 @@ const ALARMS: AlarmKind[] = [
   },
 ];
 
-export function alarmLogicalId(kind: TableKind, alarm: AlarmKind): string {
+function alarmLogicalId(kind: TableKind, alarm: AlarmKind): string {
   return `${TABLES[kind].logicalId}${alarm.suffix}Alarm`;
 }
 
