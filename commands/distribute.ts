@@ -177,7 +177,7 @@ async function confirm(call: Call<ButtonInteraction>, draft: Draft) {
   if (draft.state === 'confirming') throw new UserError('Another officer is confirming this draw right now.');
   // Claimed before any await: a second press in this process sees 'confirming'.
   draft.state = 'confirming';
-  draft.awardAt ??= new Date();
+  draft.awardAt ??= ctx.clock.now();
   const winnerId = draft.drawn[draft.drawn.length - 1];
   let outcome: 'awarded' | 'ended' | 'open' = 'open';
   try {

@@ -3,6 +3,7 @@
  * it as a process; the end-to-end tests run the same function against a Discord emulator.
  */
 import type { Config } from './config';
+import { systemClock, type Clock } from './domain/clock';
 import { openStorage, type Storage } from './db/storage';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
@@ -22,7 +23,9 @@ export interface App {
   shutdown(options?: { drainMs?: number }): Promise<{ drained: boolean }>;
 }
 
-export type AppOptions = Pick<BotOptions, 'draftTtlMs' | 'today'> & {
+export type AppOptions = Pick<BotOptions, 'draftTtlMs'> & {
+  /** Where the time comes from (default: the system clock); tests fix and move it. */
+  clock?: Clock;
   /** Listen here instead of HEALTH_PORT (tests use a free port). */
   healthPort?: number;
 };
@@ -32,7 +35,8 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   const storage = await openStorage(config, (operation, error) => metrics.recordDynamoFailure(operation, error));
   if (storage.tables?.created.length) logger.info({ tables: storage.tables.created }, 'created missing tables');
   if (config.membersInLegacyTable) logger.warn({ table: config.tables.members }, 'members are read from the legacy table (DYNAMODB_TABLE)');
-  const services = createServices(storage.db, config.tables);
+  const clock = options.clock ?? systemClock;
+  const services = createServices(storage.db, config.tables, clock);
 
   let bot: Bot | undefined;
   let health: HealthServer | undefined;
@@ -42,7 +46,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       services,
       logger,
       draftTtlMs: options.draftTtlMs,
-      today: options.today,
+      clock,
       onInteraction: (report) => metrics.recordInteraction(report),
       onGatewayChange: (connected) => metrics.setGatewayConnected(connected),
     });

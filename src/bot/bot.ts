@@ -8,7 +8,7 @@ import { COMMANDS, commandDefinitions } from '../../commands';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
-import { utcDay } from '../domain/dates';
+import { todayBy, type Clock } from '../domain/clock';
 import type { BotContext } from './command';
 import { DraftStore } from './drafts';
 import { Pager } from './pager';
@@ -20,9 +20,9 @@ export interface BotOptions {
   logger: Logger;
   onInteraction?: (report: InteractionReport) => void;
   onGatewayChange?: (connected: boolean) => void;
-  /** Test hooks: a shorter draft lifetime, another calendar. */
+  /** Test hook: a shorter draft lifetime. */
   draftTtlMs?: number;
-  today?: () => string;
+  clock: Clock;
 }
 
 export interface Bot {
@@ -70,8 +70,10 @@ export async function registerCommands(rest: REST, applicationId: string, guildI
 export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, services, logger } = options;
   const client = createClient(config);
-  const drafts = new DraftStore(options.draftTtlMs);
-  const ctx: BotContext = { config, services, logger, drafts, pages: new Pager(), client, today: options.today ?? (() => utcDay()) };
+  const { clock } = options;
+  const millis = () => clock.now().getTime();
+  const drafts = new DraftStore(options.draftTtlMs, millis);
+  const ctx: BotContext = { config, services, logger, drafts, pages: new Pager(millis), client, clock, today: () => todayBy(clock) };
   const router = new Router(COMMANDS, ctx, options.onInteraction);
   let connected = false;
   const setConnected = (value: boolean) => {

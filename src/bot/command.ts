@@ -7,6 +7,7 @@ import type {
   StringSelectMenuInteraction,
 } from 'discord.js';
 import type { Config } from '../config';
+import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { CustomId } from './custom-ids';
@@ -21,7 +22,9 @@ export interface BotContext {
   drafts: DraftStore;
   pages: Pager;
   client: Client;
-  /** Today as YYYY-MM-DD (UTC). Injectable so tests can move the calendar. */
+  /** The only source of the time (tests fix and move it). */
+  clock: Clock;
+  /** Today as YYYY-MM-DD (UTC), by the clock. */
   today(): string;
 }
 

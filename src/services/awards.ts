@@ -3,6 +3,7 @@
  * inventory, distributions, lists and members services build. Conflicts come back as reasons.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { systemClock, type Clock } from '../domain/clock';
 import { utcDay } from '../domain/dates';
 import type { Distribution } from './distributions';
 import type { Link } from './inventory';
@@ -39,6 +40,7 @@ export class AwardsService {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly services: Pick<Services, 'members' | 'inventory' | 'distributions' | 'lists'>,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async awardLink(input: AwardInput): Promise<AwardResult> {
@@ -90,7 +92,7 @@ export class AwardsService {
   }
 
   /** Marks a distribution reverted (kept), makes its link available, restores counts and list place. */
-  async revertDistribution(distributionId: string, revertedBy: string, at = new Date()): Promise<RevertResult> {
+  async revertDistribution(distributionId: string, revertedBy: string, at = this.clock.now()): Promise<RevertResult> {
     const { members, inventory, distributions, lists } = this.services;
     // A member removed or changed between the read and the write: read again and retry (bounded).
     for (let attempt = 0; attempt < 3; attempt++) {

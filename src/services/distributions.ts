@@ -1,4 +1,5 @@
 /** The distributions table: the never-deleted history of who got which link. */
+import { systemClock, type Clock } from '../domain/clock';
 import { GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { addDays, utcDay } from '../domain/dates';
 import type { Quality } from '../domain/ranks';
@@ -58,6 +59,7 @@ export class DistributionsService {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async get(distributionId: string, consistent = false): Promise<Distribution | undefined> {
@@ -100,7 +102,7 @@ export class DistributionsService {
    */
   async guildWide(options: { limit?: number; cursor?: string; today?: string } & HistoryFilter = {}): Promise<Page<Distribution>> {
     const limit = options.limit ?? 10;
-    const start = decodeCursor<GuildCursor>(options.cursor) ?? { day: options.today ?? utcDay() };
+    const start = decodeCursor<GuildCursor>(options.cursor) ?? { day: options.today ?? utcDay(this.clock.now()) };
     const items: Distribution[] = [];
     let day = start.day;
     let key = start.key;

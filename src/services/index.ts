@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableKind } from '../db/schema';
+import { systemClock, type Clock } from '../domain/clock';
 import { AwardsService } from './awards';
 import { DistributionsService } from './distributions';
 import { InventoryService } from './inventory';
@@ -14,10 +15,10 @@ export interface Services {
   awards: AwardsService;
 }
 
-export function createServices(db: DynamoDBDocumentClient, tables: Record<TableKind, string>): Services {
-  const members = new MembersService(db, tables.members);
-  const inventory = new InventoryService(db, tables.inventory);
-  const distributions = new DistributionsService(db, tables.distributions);
-  const lists = new ListsService(db, tables.lists);
-  return { members, inventory, distributions, lists, awards: new AwardsService(db, { members, inventory, distributions, lists }) };
+export function createServices(db: DynamoDBDocumentClient, tables: Record<TableKind, string>, clock: Clock = systemClock): Services {
+  const members = new MembersService(db, tables.members, clock);
+  const inventory = new InventoryService(db, tables.inventory, clock);
+  const distributions = new DistributionsService(db, tables.distributions, clock);
+  const lists = new ListsService(db, tables.lists, clock);
+  return { members, inventory, distributions, lists, awards: new AwardsService(db, { members, inventory, distributions, lists }, clock) };
 }

@@ -1,4 +1,5 @@
 /** The inventory table: every link the guild holds or has handed out. */
+import { systemClock, type Clock } from '../domain/clock';
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newLinkId } from '../domain/link-ids';
 import type { Quality } from '../domain/ranks';
@@ -45,6 +46,7 @@ export class InventoryService {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async get(linkId: string, consistent = false): Promise<Link | undefined> {
@@ -53,7 +55,7 @@ export class InventoryService {
   }
 
   /** Adds 1–50 links of one type in one transaction: all of them are added, or none. */
-  async add(input: NewLinks, now = new Date()): Promise<Link[]> {
+  async add(input: NewLinks, now = this.clock.now()): Promise<Link[]> {
     if (!Number.isInteger(input.count) || input.count < 1 || input.count > MAX_LINKS_PER_ADD) {
       throw new RangeError(`count must be 1–${MAX_LINKS_PER_ADD}`);
     }

@@ -2,6 +2,7 @@
  * The lists table: distribution lists (queues of members waiting for a link of one quality).
  * Waiting and served ids are string sets, so an award can move one id atomically with a condition.
  */
+import { systemClock, type Clock } from '../domain/clock';
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Quality } from '../domain/ranks';
@@ -36,6 +37,7 @@ export class ListsService {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async get(listId: string, consistent = false): Promise<DistributionList | undefined> {
@@ -63,7 +65,7 @@ export class ListsService {
 
   async create(
     input: { list_name: string; quality: Quality; eligible_members: string[]; created_by: string },
-    now = new Date(),
+    now = this.clock.now(),
   ): Promise<{ ok: true; list: DistributionList } | { ok: false; reason: 'active_exists'; existing?: DistributionList }> {
     // Lists made before the guard existed are found through the index.
     const existing = await this.findActive(input.quality);

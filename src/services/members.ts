@@ -1,4 +1,5 @@
 /** The members table: the guild roster, keyed by Discord user id. */
+import { systemClock, type Clock } from '../domain/clock';
 import {
   DeleteCommand,
   GetCommand,
@@ -32,6 +33,7 @@ export class MembersService {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async get(discordId: string, consistent = false): Promise<Member | undefined> {
@@ -41,7 +43,7 @@ export class MembersService {
     return Item ? normalizeMember(Item) : undefined;
   }
 
-  async add(input: NewMember, now = new Date()): Promise<{ ok: true; member: Member } | { ok: false; reason: 'exists' }> {
+  async add(input: NewMember, now = this.clock.now()): Promise<{ ok: true; member: Member } | { ok: false; reason: 'exists' }> {
     const at = now.toISOString();
     const member: Member = { ...input, added_date: at, updated_at: at, links_received: 0 };
     try {
@@ -88,18 +90,18 @@ export class MembersService {
     return members;
   }
 
-  async setOfficer(discordId: string, isOfficer: boolean, now = new Date()): Promise<Member | undefined> {
+  async setOfficer(discordId: string, isOfficer: boolean, now = this.clock.now()): Promise<Member | undefined> {
     return this.updateExisting(discordId, 'SET is_officer = :v, updated_at = :now', { ':v': isOfficer, ':now': now.toISOString() });
   }
 
   /** `until` null clears the away date. */
-  async setAway(discordId: string, until: string | null, now = new Date()): Promise<Member | undefined> {
+  async setAway(discordId: string, until: string | null, now = this.clock.now()): Promise<Member | undefined> {
     return until
       ? this.updateExisting(discordId, 'SET away_until = :v, updated_at = :now', { ':v': until, ':now': now.toISOString() })
       : this.updateExisting(discordId, 'REMOVE away_until SET updated_at = :now', { ':now': now.toISOString() });
   }
 
-  async setUsername(discordId: string, username: string, now = new Date()): Promise<Member | undefined> {
+  async setUsername(discordId: string, username: string, now = this.clock.now()): Promise<Member | undefined> {
     return this.updateExisting(discordId, 'SET username = :v, updated_at = :now', { ':v': username, ':now': now.toISOString() });
   }
 
