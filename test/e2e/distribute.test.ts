@@ -1,14 +1,9 @@
-import { findLinkType } from '../../src/domain/catalog';
 import { OptionType } from '../support/discord-emulator';
 import { opt, startHarness, type Answered, type Harness } from '../support/harness';
 
+// Each test gets its own guild (tables, emulator, bot), so any one of them runs alone.
 let h: Harness;
-const seedMember = (id: string, name: string, join = '2025-01-01') =>
-  h.storage.services.members.add({ discord_id: id, username: name, join_date: join, is_officer: false, added_by: 'seed' });
-const seedLinks = (quality: 'bronze' | 'silver' | 'gold', typeName: string, count = 1) => {
-  const type = findLinkType(typeName)!;
-  return h.storage.services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' });
-};
+const seedLinks = (quality: 'bronze' | 'silver' | 'gold', typeName: string, count = 1) => h.seedLinks(quality, typeName, count);
 const button = (a: Answered, label: string) => {
   const found = h.emulator.buttonsOf(a.messageId!).find((b) => b.label === label);
   if (!found) throw new Error(`no ${label} button`);
@@ -16,13 +11,13 @@ const button = (a: Answered, label: string) => {
 };
 const winnerOf = (a: Answered) => /Winner: <@(\d+)>/.exec(a.text)?.[1];
 
-beforeAll(async () => {
+beforeEach(async () => {
   h = await startHarness();
-  await seedMember(h.alice.id, 'alice');
-  await seedMember(h.bob.id, 'bob');
-  await seedMember(h.carol.id, 'carol');
+  await h.seedMember(h.alice);
+  await h.seedMember(h.bob);
+  await h.seedMember(h.carol);
 });
-afterAll(() => h?.stop());
+afterEach(() => h?.stop());
 
 describe('/distribute', () => {
   it('draws among eligible members, posts a public draft that pings only the winner, and Confirm awards the oldest link', async () => {
@@ -103,8 +98,9 @@ describe('/distribute', () => {
   });
 
   it('member names the winner without a draw; a Book Worm is refused', async () => {
+    await seedLinks('bronze', 'Crewmember Damage');
     const newbie = h.newUser('newbie');
-    await seedMember(newbie.id, 'newbie', new Date().toISOString().slice(0, 10));
+    await h.seedMember(newbie, { days: 0 });
     const refused = await h.run(h.officer, 'distribute', null, [opt.str('quality', 'bronze'), opt.user('member', newbie.id)]);
     expect(refused.ephemeral).toBe(true);
     expect(refused.text).toContain('is a Book Worm and cannot receive bronze links yet');
@@ -120,8 +116,7 @@ describe('/distribute', () => {
     await seedLinks('silver', 'Damage on Ships', 2);
     const list = await h.storage.services.lists.create({ list_name: 'Silver line', quality: 'silver', eligible_members: [h.alice.id, h.bob.id], created_by: 'seed' });
     if (!list.ok) throw new Error('list');
-    const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    await h.storage.services.members.setAway(h.bob.id, future);
+    await h.storage.services.members.setAway(h.bob.id, h.clock.daysAgo(-3));
     const draft = await h.run(h.officer, 'distribute', null, [opt.str('quality', 'silver')]);
     expect(winnerOf(draft)).toBe(h.alice.id);
     expect(draft.text).toContain('Pool size: 1');
@@ -135,11 +130,11 @@ describe('/distribute', () => {
     const empty = await h.run(h.officer, 'distribute', null, [opt.str('quality', 'silver'), opt.str('list', list.list.list_id)]);
     expect(empty.ephemeral).toBe(true);
     expect(empty.text).toContain('Nobody on list “Silver line” can receive a silver link right now');
-    await h.storage.services.members.setAway(h.bob.id, null);
-    await h.storage.services.lists.close(list.list.list_id);
   });
 
   it('explains an empty stock and a list of the wrong quality; link_type autocompletes from stock', async () => {
+    await seedLinks('silver', 'Damage on Ships');
+    await seedLinks('gold', 'Damage on Ships');
     const none = await h.run(h.officer, 'distribute', null, [opt.str('quality', 'gold'), opt.str('link_type', 'Ship Cannon Damage')]);
     expect(none.ephemeral).toBe(true);
     expect(none.text).toContain('No gold Ship Cannon Damage links are in stock');
@@ -159,13 +154,12 @@ describe('/distribute', () => {
 
 describe('draft expiry', () => {
   let short: Harness;
-  beforeAll(async () => {
+  beforeEach(async () => {
     short = await startHarness({ draftTtlMs: 400 });
-    await short.storage.services.members.add({ discord_id: short.alice.id, username: 'alice', join_date: '2025-01-01', is_officer: false, added_by: 'seed' });
-    const type = findLinkType('Damage on Ships')!;
-    await short.storage.services.inventory.add({ link_type: type.name, quality: 'gold', category: type.category, bonus: '4.50%', count: 1, added_by: 'seed' });
+    await short.seedMember(short.alice);
+    await short.seedLinks('gold', 'Damage on Ships');
   });
-  afterAll(() => short?.stop());
+  afterEach(() => short?.stop());
 
   it('an expired draft loses its buttons and a late press gets a clear ephemeral answer; nothing is awarded', async () => {
     const draft = await short.run(short.officer, 'distribute', null, [opt.str('quality', 'gold')]);

@@ -9,9 +9,8 @@ const awards: string[] = [];
 beforeAll(async () => {
   h = await startHarness();
   const { members, inventory, awards: award } = h.storage.services;
-  for (const [user, name] of [[h.alice, 'alice'], [h.bob, '=HYPERLINK("http://evil","x")']] as const) {
-    await members.add({ discord_id: user.id, username: name, join_date: '2025-01-01', is_officer: false, added_by: 'seed' });
-  }
+  await h.seedMember(h.alice);
+  await h.seedMember(h.bob, { username: '=HYPERLINK("http://evil","x")' });
   const type = findLinkType('Damage on Ships')!;
   // 12 awards to Alice and 1 to Bob, a minute apart, oldest first.
   const links = await inventory.add({ link_type: type.name, quality: 'gold', category: type.category, bonus: '4.50%', count: 13, added_by: 'seed' });
@@ -25,7 +24,7 @@ beforeAll(async () => {
       poolSize: 2,
       drawnBefore: [],
       distributedBy: h.officer.id,
-      at: new Date(Date.now() - (13 - i) * 60_000),
+      at: new Date(h.clock.nowMs() - (13 - i) * 60_000),
     });
     if (!result.ok) throw new Error(result.reason);
     awards.push(result.distribution.distribution_id);

@@ -1,9 +1,10 @@
 import { OptionType } from '../support/discord-emulator';
 import { opt, startHarness, type Harness } from '../support/harness';
 
+// Each test gets its own guild (tables, emulator, bot), so any one of them runs alone.
 let h: Harness;
-beforeAll(async () => (h = await startHarness()));
-afterAll(() => h?.stop());
+beforeEach(async () => (h = await startHarness()));
+afterEach(() => h?.stop());
 
 const stockCount = async () => (await h.storage.services.inventory.listAvailable()).length;
 
@@ -42,7 +43,7 @@ describe('/inventory', () => {
       expect(bad.ephemeral).toBe(true);
       expect(bad.text).toContain(`must be from 1 to 50; you gave ${count}`);
     }
-    expect(await stockCount()).toBe(3);
+    expect(await stockCount()).toBe(0);
   });
 
   it('add: notes with @everyone, a role mention and Markdown neither ping nor render', async () => {
@@ -60,6 +61,8 @@ describe('/inventory', () => {
   });
 
   it('list: groups available stock by quality and type with counts and bonus, filterable', async () => {
+    await h.seedLinks('gold', 'Damage on Ships', 3);
+    await h.seedLinks('bronze', 'Ship Cannon Damage');
     const all = await h.run(h.alice, 'inventory', 'list', []);
     expect(all.ephemeral).toBe(true);
     expect(all.text).toContain('Gold · 3: 3 × Damage on Ships (+4.50%)');
@@ -71,6 +74,8 @@ describe('/inventory', () => {
   });
 
   it('remove: autocompletes available links and removes one; a handed-out link is refused', async () => {
+    await h.seedLinks('gold', 'Damage on Ships', 3);
+    await h.seedLinks('bronze', 'Ship Cannon Damage');
     const choices = await h.emulator.answerTo(
       h.emulator.sendAutocomplete(h.officer, 'inventory', [
         { name: 'remove', type: OptionType.Subcommand, options: [{ name: 'link', type: OptionType.String, value: 'cannon', focused: true }] },

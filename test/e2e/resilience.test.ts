@@ -31,7 +31,7 @@ describe('DynamoDB unavailable', () => {
   beforeAll(async () => {
     dynamo = await startEmbeddedDynamo({ dataDir });
     h = await startHarness({ dynamoEndpoint: dynamo.endpoint });
-    await h.storage.services.members.add({ discord_id: h.alice.id, username: 'alice', join_date: '2025-01-01', is_officer: false, added_by: 'seed' });
+    await h.seedMember(h.alice);
   });
   afterAll(async () => {
     await h?.stop();

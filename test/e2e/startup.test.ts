@@ -28,9 +28,9 @@ describe('start-up against a Discord-compatible endpoint', () => {
   });
 
   it('answers a first command end to end', async () => {
-    const answer = await h.run(h.officer, 'member', 'add', [opt.user('user', h.alice.id), opt.str('join_date', '2025-01-01')]);
+    const answer = await h.run(h.officer, 'member', 'add', [opt.user('user', h.alice.id), opt.str('join_date', h.clock.daysAgo(400))]);
     expect(answer.type).toBe(4);
     expect(answer.text).toContain('Added to the roster');
-    expect((await h.storage.services.members.get(h.alice.id))?.join_date).toBe('2025-01-01');
+    expect((await h.storage.services.members.get(h.alice.id))?.join_date).toBe(h.clock.daysAgo(400));
   });
 });

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClients } from '../../src/db/client';
 import type { TableKind } from '../../src/db/schema';
 import { createMissingTables } from '../../src/db/tables';
+import type { Clock } from '../../src/domain/clock';
 import { createServices, type Services } from '../../src/services';
 
 export interface TestStorage {
@@ -32,10 +33,10 @@ export function tableNamesFor(env: string): Record<TableKind, string> {
 }
 
 /** Fresh tables with a unique env suffix, so test files never see each other's data. */
-export async function createTestStorage(endpoint = testEndpoint()): Promise<TestStorage> {
+export async function createTestStorage(endpoint = testEndpoint(), clock?: Clock): Promise<TestStorage> {
   const env = `t${randomUUID().slice(0, 8)}`;
   const tables = tableNamesFor(env);
   const { client, db } = createDynamoClients({ endpoint, region: 'us-east-1' });
   await createMissingTables(client, tables);
-  return { endpoint, env, tables, client, db, services: createServices(db, tables), close: () => client.destroy() };
+  return { endpoint, env, tables, client, db, services: createServices(db, tables, clock), close: () => client.destroy() };
 }

@@ -5,6 +5,11 @@
 import { startApp, type App, type AppOptions } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { findLinkType } from '../../src/domain/catalog';
+import type { Quality } from '../../src/domain/ranks';
+import type { Link } from '../../src/services/inventory';
+import type { Member } from '../../src/services/members';
+import { TestClock } from './clock';
 import { createTestStorage, type TestStorage } from './dynamo';
 import { DiscordEmulator, OptionType, Permission, nextSnowflake, type CommandOption, type EmulatedUser, type SentInteraction } from './discord-emulator';
 
@@ -14,6 +19,8 @@ export interface Harness {
   emulator: DiscordEmulator;
   app: App;
   storage: TestStorage;
+  /** The bot's clock: today is FLAVAFLAV_TEST_TODAY (or the real day); tests move it forward. */
+  clock: TestClock;
   guildId: string;
   officerRoleId: string;
   announceChannelId: string;
@@ -26,6 +33,10 @@ export interface Harness {
   bob: EmulatedUser;
   carol: EmulatedUser;
   newUser(name: string, extra?: Partial<EmulatedUser>): EmulatedUser;
+  /** Puts a user on the roster directly (not through a command): `days` in the guild (default 400). */
+  seedMember(user: EmulatedUser, options?: SeedMemberOptions): Promise<Member>;
+  /** Adds links to the stock directly. */
+  seedLinks(quality: Quality, typeName: string, count?: number): Promise<Link[]>;
   /** Runs a slash command and returns the bot's answer. */
   run(user: EmulatedUser, command: string, sub: string | null, options?: CommandOption[]): Promise<Answered>;
   press(user: EmulatedUser, messageId: string, customId: string): Promise<Answered>;
@@ -60,6 +71,13 @@ export function answerText(data: any): string {
   return parts.filter(Boolean).join('\n');
 }
 
+export interface SeedMemberOptions {
+  /** Days in the guild as of the test's today (default 400: a Sage). */
+  days?: number;
+  officer?: boolean;
+  username?: string;
+}
+
 export interface HarnessOptions extends AppOptions {
   env?: Record<string, string>;
   dynamoEndpoint?: string;
@@ -73,7 +91,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const announceChannelId = nextSnowflake();
   const emulator = await new DiscordEmulator(guildId, TOKEN).start();
   emulator.addRole(officerRoleId, 'Officers');
-  const storage = await createTestStorage(options.dynamoEndpoint);
+  const clock = options.clock instanceof TestClock ? options.clock : new TestClock();
+  const storage = await createTestStorage(options.dynamoEndpoint, clock);
   const config = loadConfig(
     {
       DISCORD_TOKEN: TOKEN,
@@ -92,7 +111,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = logLines
     ? createLogger({ logLevel: options.env?.LOG_LEVEL ?? 'debug', prettyLogs: false }, { write: (line: string) => void logLines.push(line) })
     : createLogger({ logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', prettyLogs: false });
-  const app = await startApp(config, logger, appOptions);
+  const app = await startApp(config, logger, { ...appOptions, clock });
 
   const newUser = (name: string, extra: Partial<EmulatedUser> = {}) => emulator.addUser({ id: nextSnowflake(), username: name, ...extra });
   const answered = async (interaction: SentInteraction): Promise<Answered> => {
@@ -113,6 +132,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     emulator,
     app,
     storage,
+    clock,
     guildId,
     officerRoleId,
     announceChannelId,
@@ -122,6 +142,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bob: newUser('bob'),
     carol: newUser('carol'),
     newUser,
+    async seedMember(user, { days = 400, officer = false, username } = {}) {
+      const result = await storage.services.members.add({
+        discord_id: user.id,
+        username: username ?? user.username,
+        join_date: clock.daysAgo(days),
+        is_officer: officer,
+        added_by: 'seed',
+      });
+      if (!result.ok) throw new Error(`seedMember: ${user.username} is already on the roster`);
+      return result.member;
+    },
+    seedLinks(quality, typeName, count = 1) {
+      const type = findLinkType(typeName);
+      if (!type) throw new Error(`seedLinks: no link type ${typeName}`);
+      return storage.services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' });
+    },
     run: (user, command, sub, options = []) =>
       answered(sub ? emulator.sendSubcommand(user, command, sub, options) : emulator.sendCommand(user, command, options)),
     press: (user, messageId, customId) => answered(emulator.pressButton(user, messageId, customId)),
