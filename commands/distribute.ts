@@ -14,8 +14,8 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
-import type { BotContext, Call, Command } from '../src/bot/command';
-import { buildCustomId, type CustomId } from '../src/bot/custom-ids';
+import { button, defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
+import { actionId, arg } from '../src/bot/custom-ids';
 import type { Draft } from '../src/bot/drafts';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, plural, safeText, userMention } from '../src/bot/format';
@@ -42,6 +42,13 @@ const data = new SlashCommandBuilder()
   .addStringOption((o) => o.setName('link_type').setDescription('Only this link type (default: the oldest link of that quality)').setAutocomplete(true).setMaxLength(100))
   .addUserOption((o) => o.setName('member').setDescription('Give it to this member instead of drawing'))
   .addStringOption((o) => o.setName('list').setDescription('Draw from this list (default: the active list for the quality)').setAutocomplete(true).setMaxLength(100));
+
+const draftArgs = { draft: arg.pattern(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) };
+const ids = {
+  confirm: actionId<{ draft: string }>('distribute', 'confirm', draftArgs),
+  reroll: actionId<{ draft: string }>('distribute', 'reroll', draftArgs),
+  cancel: actionId<{ draft: string }>('distribute', 'cancel', draftArgs),
+};
 
 interface Pool {
   ids: string[];
@@ -88,9 +95,9 @@ function draftEmbed(ctx: BotContext, draft: Draft, source: string) {
 
 function draftButtons(draft: Draft) {
   return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder().setCustomId(buildCustomId('distribute', 'confirm', draft.id)).setLabel('Confirm').setStyle(ButtonStyle.Success),
-    new ButtonBuilder().setCustomId(buildCustomId('distribute', 'reroll', draft.id)).setLabel('Reroll').setStyle(ButtonStyle.Primary).setDisabled(draft.named && draft.pool.length <= 1),
-    new ButtonBuilder().setCustomId(buildCustomId('distribute', 'cancel', draft.id)).setLabel('Cancel').setStyle(ButtonStyle.Danger),
+    new ButtonBuilder().setCustomId(ids.confirm.build({ draft: draft.id })).setLabel('Confirm').setStyle(ButtonStyle.Success),
+    new ButtonBuilder().setCustomId(ids.reroll.build({ draft: draft.id })).setLabel('Reroll').setStyle(ButtonStyle.Primary).setDisabled(draft.named && draft.pool.length <= 1),
+    new ButtonBuilder().setCustomId(ids.cancel.build({ draft: draft.id })).setLabel('Cancel').setStyle(ButtonStyle.Danger),
   );
 }
 
@@ -276,21 +283,20 @@ async function cancel({ ctx, respond, interaction }: Call<ButtonInteraction>, dr
   });
 }
 
-async function button(call: Call<ButtonInteraction>, id: CustomId) {
-  const draft = call.ctx.drafts.get(id.args[0] ?? '');
-  if (!draft) throw new UserError('This draw has expired (draws last 15 minutes and end when the bot restarts). Run /distribute again.');
-  if (id.action === 'confirm') return confirm(call, draft);
-  if (id.action === 'reroll') return reroll(call, draft);
-  return cancel(call, draft);
+/** The draft a button names, if it is still open; a press on anything else changes nothing. */
+function withDraft(run: (call: Call<ButtonInteraction>, draft: Draft) => Promise<void>) {
+  return async (call: Call<ButtonInteraction>, { draft: id }: { draft: string }) => {
+    const draft = call.ctx.drafts.get(id);
+    if (!draft) throw new UserError('This draw has expired (draws last 15 minutes and end when the bot restarts). Run /distribute again.');
+    return run(call, draft);
+  };
 }
 
-async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext) {
+async function stockTypeChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {
   const focused = interaction.options.getFocused(true);
-  if (focused.name === 'list') return activeListChoices(interaction, ctx);
-  if (focused.name !== 'link_type') return [];
   // Only types in stock, for the chosen quality when it is known.
   const quality = interaction.options.getString('quality');
-  const stock = await ctx.services.inventory.stock(quality && QUALITIES.includes(quality as Quality) ? { quality: quality as Quality } : {});
+  const stock = await ctx.services.inventory.stock(quality && QUALITIES.includes(quality as Quality) ? { quality: quality as Quality } : {}, { signal });
   const query = String(focused.value).toLowerCase();
   const seen = new Set<string>();
   return stock
@@ -298,12 +304,16 @@ async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContex
     .map((s) => ({ name: `${s.link_type} (${s.count} ${s.quality})`.slice(0, 100), value: s.link_type }));
 }
 
-export default {
+export default defineCommand({
   data,
-  access: { '': 'officer' },
-  ephemeral: { '': false },
-  componentAccess: { confirm: 'officer', reroll: 'officer', cancel: 'officer' },
-  execute,
-  autocomplete,
-  button,
-} satisfies Command;
+  subcommands: { '': { access: 'officer', ephemeral: false, run: execute } },
+  components: [
+    button(ids.confirm, { access: 'officer', run: withDraft(confirm) }),
+    button(ids.reroll, { access: 'officer', run: withDraft(reroll) }),
+    button(ids.cancel, { access: 'officer', run: withDraft(cancel) }),
+  ],
+  autocomplete: {
+    '/link_type': { access: 'officer', run: stockTypeChoices },
+    '/list': { access: 'officer', run: activeListChoices },
+  },
+});

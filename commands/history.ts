@@ -1,14 +1,14 @@
 /** /history — who got which link, newest first, paginated; optionally as a CSV file. */
 import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext, Call, Command } from '../src/bot/command';
-import type { CustomId } from '../src/bot/custom-ids';
+import { button, defineCommand, type BotContext, type Call } from '../src/bot/command';
+import { actionId, arg } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, safeText, shortDate, userMention } from '../src/bot/format';
 import { toCsv } from '../src/domain/csv';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
 import type { Distribution } from '../src/services/distributions';
 import type { Page } from '../src/services/pagination';
-import { pageButtons, pageNumber, requireQuality } from './shared';
+import { pageButtons, requireQuality } from './shared';
 
 const PAGE_SIZE = 10;
 const EXPORT_COLUMNS = [
@@ -30,6 +30,10 @@ const EXPORT_COLUMNS = [
   'reverted_at',
   'notes',
 ] as const;
+
+const ids = {
+  page: actionId<{ key: string; page: number }>('history', 'page', { key: arg.key, page: arg.int(0, 10_000) }),
+};
 
 interface HistoryFilter {
   memberId?: string;
@@ -73,7 +77,7 @@ function render(key: string, filter: HistoryFilter, page: number, result: Page<D
         (result.items.map(line).join('\n') || (page === 0 ? 'No links handed out yet.' : 'No more entries.')),
     )
     .setFooter({ text: `Page ${page + 1}` });
-  return { embeds: [embed], components: page === 0 && !result.cursor ? [] : [pageButtons('history', key, page, Boolean(result.cursor))] };
+  return { embeds: [embed], components: pageButtons((n) => ids.page.build({ key, page: n }), page, Boolean(result.cursor)) };
 }
 
 async function exportAll(ctx: BotContext, filter: HistoryFilter): Promise<Distribution[]> {
@@ -120,21 +124,19 @@ async function execute({ interaction, ctx, respond, isOfficer }: Call<ChatInputC
   await respond.send(render(session.key, filter, 0, result));
 }
 
-async function button({ interaction, ctx, respond }: Call<ButtonInteraction>, id: CustomId) {
-  const session = ctx.pages.get<HistoryFilter>(id.args[0] ?? '');
+async function showPage({ interaction, ctx, respond }: Call<ButtonInteraction>, args: { key: string; page: number }) {
+  const session = ctx.pages.get<HistoryFilter>(args.key);
   if (!session) throw new UserError('These pages have expired. Run /history again.');
   if (session.ownerId !== interaction.user.id) throw new UserError('Run /history yourself to page through it.');
-  const page = pageNumber(id.args[1], session.cursors.length - 1);
+  if (args.page >= session.cursors.length) throw new UserError('That page does not exist any more. Run /history again.');
+  const page = args.page;
   const result = await readPage(ctx, session.filter, session.cursors[page]);
   session.cursors[page + 1] = result.cursor;
   await respond.send(render(session.key, session.filter, page, result));
 }
 
-export default {
+export default defineCommand({
   data,
-  access: { '': 'anyone' },
-  ephemeral: { '': true },
-  componentAccess: { page: 'anyone' },
-  execute,
-  button,
-} satisfies Command;
+  subcommands: { '': { access: 'anyone', ephemeral: true, run: execute } },
+  components: [button(ids.page, { access: 'anyone', run: showPage })],
+});

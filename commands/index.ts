@@ -1,4 +1,4 @@
-/** Every command FlavaFlav registers, in one list (registration and routing both read it). */
+/** Every command FlavaFlav registers, in one list; the app hands it to the bot. */
 import type { Command } from '../src/bot/command';
 import distribute from './distribute';
 import history from './history';
@@ -8,7 +8,3 @@ import member from './member';
 import revert from './revert';
 
 export const COMMANDS: Command[] = [member, inventory, list, distribute, history, revert];
-
-export function commandDefinitions() {
-  return COMMANDS.map((c) => c.data.toJSON());
-}

@@ -1,6 +1,6 @@
 /** /inventory — the guild's stock of links: add, list, remove. */
 import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext, Call, Command } from '../src/bot/command';
+import { defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, plural, safeText } from '../src/bot/format';
 import { findLinkType, suggestLinkTypes } from '../src/domain/catalog';
@@ -129,35 +129,29 @@ async function remove({ interaction, ctx, respond }: Call<ChatInputCommandIntera
   });
 }
 
-async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext) {
-  const focused = interaction.options.getFocused(true);
-  if (focused.name === 'link_type') {
-    return suggestLinkTypes(String(focused.value)).map((t) => ({ name: `${t.name} (${t.category})`, value: t.name }));
-  }
-  if (focused.name === 'link') {
-    const query = String(focused.value).toLowerCase();
-    const links = await ctx.services.inventory.listAvailable();
-    return links
-      .filter((l) => `${l.quality} ${l.link_type} ${l.link_id}`.toLowerCase().includes(query))
-      .slice(0, 25)
-      .map((l) => ({ name: `${QUALITY_LABEL[l.quality]} ${l.link_type} · added ${l.added_date.slice(0, 10)}`.slice(0, 100), value: l.link_id }));
-  }
-  return [];
+async function linkTypeChoices(interaction: AutocompleteInteraction): Promise<Choice[]> {
+  return suggestLinkTypes(String(interaction.options.getFocused())).map((t) => ({ name: `${t.name} (${t.category})`, value: t.name }));
 }
 
-export default {
+async function availableLinkChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {
+  const query = String(interaction.options.getFocused()).toLowerCase();
+  const links = await ctx.services.inventory.listAvailable({}, { signal });
+  return links
+    .filter((l) => `${l.quality} ${l.link_type} ${l.link_id}`.toLowerCase().includes(query))
+    .slice(0, 25)
+    .map((l) => ({ name: `${QUALITY_LABEL[l.quality]} ${l.link_type} · added ${l.added_date.slice(0, 10)}`.slice(0, 100), value: l.link_id }));
+}
+
+export default defineCommand({
   data,
-  access: { add: 'officer', list: 'anyone', remove: 'officer' },
-  ephemeral: { add: false, list: true, remove: false },
-  async execute(call) {
-    switch (call.interaction.options.getSubcommand()) {
-      case 'add':
-        return add(call);
-      case 'list':
-        return list(call);
-      case 'remove':
-        return remove(call);
-    }
+  subcommands: {
+    add: { access: 'officer', ephemeral: false, run: add },
+    list: { access: 'anyone', ephemeral: true, run: list },
+    remove: { access: 'officer', ephemeral: false, run: remove },
   },
-  autocomplete,
-} satisfies Command;
+  autocomplete: {
+    'add/link_type': { access: 'officer', run: linkTypeChoices },
+    'list/link_type': { access: 'anyone', run: linkTypeChoices },
+    'remove/link': { access: 'officer', run: availableLinkChoices },
+  },
+});

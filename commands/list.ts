@@ -1,6 +1,6 @@
 /** /list — distribution lists: queues of members waiting for a link of one quality. */
 import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import type { BotContext, Call, Command } from '../src/bot/command';
+import { defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, plural, safeText, userMention } from '../src/bot/format';
 import { isEligible, QUALITIES } from '../src/domain/ranks';
@@ -152,31 +152,29 @@ async function close({ interaction, ctx, respond }: Call<ChatInputCommandInterac
   await respond.send({ embeds: [listEmbed(change.list, `Closed: ${safeText(list.list_name, 60)}`)] });
 }
 
-export async function activeListChoices(interaction: AutocompleteInteraction, ctx: BotContext) {
+export async function activeListChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {
   const query = String(interaction.options.getFocused()).toLowerCase();
-  const lists = await ctx.services.lists.listActive();
+  const lists = await ctx.services.lists.listActive(undefined, { signal });
   return lists
     .filter((l) => `${l.list_name} ${l.quality}`.toLowerCase().includes(query))
     .map((l) => ({ name: `${l.list_name} (${l.quality}, ${l.eligible_members.length} waiting)`.slice(0, 100), value: l.list_id }));
 }
 
-export default {
+const listChoices = { access: 'anyone', run: activeListChoices } as const;
+
+export default defineCommand({
   data,
-  access: { create: 'officer', show: 'anyone', add: 'officer', remove: 'officer', close: 'officer' },
-  ephemeral: { create: false, show: true, add: false, remove: false, close: false },
-  async execute(call) {
-    switch (call.interaction.options.getSubcommand()) {
-      case 'create':
-        return create(call);
-      case 'show':
-        return show(call);
-      case 'add':
-        return addMember(call);
-      case 'remove':
-        return removeMember(call);
-      case 'close':
-        return close(call);
-    }
+  subcommands: {
+    create: { access: 'officer', ephemeral: false, run: create },
+    show: { access: 'anyone', ephemeral: true, run: show },
+    add: { access: 'officer', ephemeral: false, run: addMember },
+    remove: { access: 'officer', ephemeral: false, run: removeMember },
+    close: { access: 'officer', ephemeral: false, run: close },
   },
-  autocomplete: activeListChoices,
-} satisfies Command;
+  autocomplete: {
+    'show/list': listChoices,
+    'add/list': { ...listChoices, access: 'officer' },
+    'remove/list': { ...listChoices, access: 'officer' },
+    'close/list': { ...listChoices, access: 'officer' },
+  },
+});

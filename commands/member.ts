@@ -13,18 +13,34 @@ import {
   type GuildMember,
   type StringSelectMenuInteraction,
 } from 'discord.js';
-import type { BotContext, Call, Command } from '../src/bot/command';
-import { buildCustomId, type CustomId } from '../src/bot/custom-ids';
+import { button, defineCommand, select, type BotContext, type Call } from '../src/bot/command';
+import { actionId, arg } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_LABEL, plural, safeText, shortDate, userMention } from '../src/bot/format';
 import { utcDay } from '../src/domain/dates';
 import { RANKS, type Rank } from '../src/domain/ranks';
 import type { Member } from '../src/services/members';
-import { memberFields, pageButtons, pageNumber, requireDay, requireMember, standing } from './shared';
+import { memberFields, pageButtons, requireDay, requireMember, standing } from './shared';
 
 const PAGE_SIZE = 15;
-const RANK_CODES: Record<string, Rank | 'all'> = { all: 'all', bookworm: 'Book Worm', scholar: 'Scholar', sage: 'Sage', maester: 'Maester' };
-const codeOf = (rank: Rank | 'all') => Object.keys(RANK_CODES).find((k) => RANK_CODES[k] === rank) ?? 'all';
+/** Rank filters as written in custom ids and select values. */
+const RANK_CODES = ['all', 'bookworm', 'scholar', 'sage', 'maester'] as const;
+type RankCode = (typeof RANK_CODES)[number];
+const RANK_OF_CODE: ReadonlyMap<RankCode, Rank | 'all'> = new Map([
+  ['all', 'all'],
+  ['bookworm', 'Book Worm'],
+  ['scholar', 'Scholar'],
+  ['sage', 'Sage'],
+  ['maester', 'Maester'],
+]);
+const codeOf = (rank: Rank | 'all'): RankCode => RANK_CODES.find((code) => RANK_OF_CODE.get(code) === rank) ?? 'all';
+
+const ids = {
+  page: actionId<{ rank: RankCode; page: number }>('member', 'page', { rank: arg.oneOf(RANK_CODES), page: arg.int(0, 10_000) }),
+  rank: actionId('member', 'rank'),
+  remove: actionId<{ user: string }>('member', 'remove', { user: arg.snowflake }),
+  keep: actionId<{ user: string }>('member', 'keep', { user: arg.snowflake }),
+};
 
 const data = new SlashCommandBuilder()
   .setName('member')
@@ -119,8 +135,8 @@ async function remove({ interaction, ctx, respond }: Call<ChatInputCommandIntera
     content: `Remove ${userMention(member.discord_id)} (${safeText(member.username)}) from the roster? Their history is kept.`,
     components: [
       new ActionRowBuilder<ButtonBuilder>().addComponents(
-        new ButtonBuilder().setCustomId(buildCustomId('member', 'remove', member.discord_id)).setLabel('Remove').setStyle(ButtonStyle.Danger),
-        new ButtonBuilder().setCustomId(buildCustomId('member', 'keep', member.discord_id)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+        new ButtonBuilder().setCustomId(ids.remove.build({ user: member.discord_id })).setLabel('Remove').setStyle(ButtonStyle.Danger),
+        new ButtonBuilder().setCustomId(ids.keep.build({ user: member.discord_id })).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
       ),
     ],
   });
@@ -167,19 +183,21 @@ async function rosterPage(ctx: BotContext, rank: Rank | 'all', page: number) {
         .setFooter({ text: `${plural(rows.length, 'member')} · page ${current + 1} of ${pages}` }),
     ],
     components: [
-      pageButtons('member', code, current, current < pages - 1),
+      ...pageButtons((n) => ids.page.build({ rank: code, page: n }), current, current < pages - 1),
       new ActionRowBuilder<StringSelectMenuBuilder>().addComponents(
         new StringSelectMenuBuilder()
-          .setCustomId(buildCustomId('member', 'rank'))
+          .setCustomId(ids.rank.build({}))
           .setPlaceholder('Show one rank')
-          .addOptions(Object.entries(RANK_CODES).map(([value, r]) => ({ label: r === 'all' ? 'Everyone' : r, value, default: value === code }))),
+          .addOptions(RANK_CODES.map((value) => ({ label: value === 'all' ? 'Everyone' : (RANK_OF_CODE.get(value) as Rank), value, default: value === code }))),
       ),
     ],
   };
 }
 
 async function list({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const rank = (interaction.options.getString('rank') as Rank | null) ?? 'all';
+  const rankText = interaction.options.getString('rank');
+  const rank = rankText === null ? 'all' : RANKS.find((r) => r === rankText);
+  if (!rank) throw new UserError(`Rank must be one of ${RANKS.join(', ')}.`);
   await respond.send(await rosterPage(ctx, rank, 0));
 }
 
@@ -219,55 +237,44 @@ async function away({ interaction, ctx, respond, isOfficer }: Call<ChatInputComm
   });
 }
 
-async function button(call: Call<ButtonInteraction>, id: CustomId) {
-  const { ctx, respond } = call;
-  if (id.action === 'page') {
-    const rank = RANK_CODES[id.args[0]];
-    if (!rank) throw new UserError('That page does not exist any more. Run the command again.');
-    return respond.send(await rosterPage(ctx, rank, pageNumber(id.args[1])));
-  }
-  const discordId = id.args[0] ?? '';
-  if (id.action === 'keep') {
-    return respond.send({ content: `Kept ${userMention(discordId)} on the roster.`, components: [] });
-  }
-  // action 'remove'
-  const removed = await ctx.services.members.remove(discordId);
-  if (!removed) throw new UserError(`${userMention(discordId)} is no longer on the roster.`);
+async function showPage({ ctx, respond }: Call<ButtonInteraction>, { rank, page }: { rank: RankCode; page: number }) {
+  await respond.send(await rosterPage(ctx, RANK_OF_CODE.get(rank) ?? 'all', page));
+}
+
+async function keep({ respond }: Call<ButtonInteraction>, { user }: { user: string }) {
+  await respond.send({ content: `Kept ${userMention(user)} on the roster.`, components: [] });
+}
+
+async function confirmRemove({ ctx, respond }: Call<ButtonInteraction>, { user }: { user: string }) {
+  const removed = await ctx.services.members.remove(user);
+  if (!removed) throw new UserError(`${userMention(user)} is no longer on the roster.`);
   await respond.send({
-    content: `Removed ${userMention(discordId)} (${safeText(removed.username)}) from the roster. Their history is kept.`,
+    content: `Removed ${userMention(user)} (${safeText(removed.username)}) from the roster. Their history is kept.`,
     components: [],
   });
 }
 
-async function select(call: Call<StringSelectMenuInteraction>) {
-  const rank = RANK_CODES[call.interaction.values[0] ?? ''];
-  if (!rank) throw new UserError('Pick a rank from the list.');
-  await call.respond.send(await rosterPage(call.ctx, rank, 0));
+async function chooseRank(call: Call<StringSelectMenuInteraction>) {
+  const code = RANK_CODES.find((c) => c === call.interaction.values[0]);
+  if (!code) throw new UserError('Pick a rank from the list.');
+  await call.respond.send(await rosterPage(call.ctx, RANK_OF_CODE.get(code) ?? 'all', 0));
 }
 
-export default {
+export default defineCommand({
   data,
-  access: { add: 'officer', remove: 'officer', info: 'anyone', list: 'anyone', promote: 'officer', demote: 'officer', away: 'anyone' },
-  ephemeral: { add: false, remove: true, info: true, list: true, promote: false, demote: false, away: false },
-  componentAccess: { remove: 'officer', keep: 'officer', page: 'anyone', rank: 'anyone' },
-  async execute(call) {
-    switch (call.interaction.options.getSubcommand()) {
-      case 'add':
-        return add(call);
-      case 'remove':
-        return remove(call);
-      case 'info':
-        return info(call);
-      case 'list':
-        return list(call);
-      case 'promote':
-        return setOfficer(call, true);
-      case 'demote':
-        return setOfficer(call, false);
-      case 'away':
-        return away(call);
-    }
+  subcommands: {
+    add: { access: 'officer', ephemeral: false, run: add },
+    remove: { access: 'officer', ephemeral: true, run: remove },
+    info: { access: 'anyone', ephemeral: true, run: info },
+    list: { access: 'anyone', ephemeral: true, run: list },
+    promote: { access: 'officer', ephemeral: false, run: (call) => setOfficer(call, true) },
+    demote: { access: 'officer', ephemeral: false, run: (call) => setOfficer(call, false) },
+    away: { access: 'anyone', ephemeral: false, run: away },
   },
-  button,
-  select,
-} satisfies Command;
+  components: [
+    button(ids.page, { access: 'anyone', run: showPage }),
+    select(ids.rank, { access: 'anyone', run: chooseRank }),
+    button(ids.remove, { access: 'officer', run: confirmRemove }),
+    button(ids.keep, { access: 'officer', run: keep }),
+  ],
+});

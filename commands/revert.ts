@@ -10,8 +10,8 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
 } from 'discord.js';
-import type { BotContext, Call, Command } from '../src/bot/command';
-import { buildCustomId, type CustomId } from '../src/bot/custom-ids';
+import { button, defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
+import { actionId, arg } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, safeText, shortDate, userMention } from '../src/bot/format';
 import type { RevertFailure } from '../src/services/awards';
@@ -22,6 +22,11 @@ const data = new SlashCommandBuilder()
   .setDescription('Undo a confirmed distribution (officers)')
   .setContexts(InteractionContextType.Guild)
   .addStringOption((o) => o.setName('distribution').setDescription('Which distribution').setRequired(true).setAutocomplete(true).setMaxLength(100));
+
+const ids = {
+  confirm: actionId<{ distribution: string }>('revert', 'confirm', { distribution: arg.recordId }),
+  cancel: actionId<{ distribution: string }>('revert', 'cancel', { distribution: arg.recordId }),
+};
 
 const FAILURE_TEXT: Record<RevertFailure, string> = {
   not_found: 'There is no such distribution. Pick one from the suggestions, or look it up with /history.',
@@ -49,16 +54,18 @@ async function execute({ interaction, ctx, respond }: Call<ChatInputCommandInter
     ],
     components: [
       new ActionRowBuilder<ButtonBuilder>().addComponents(
-        new ButtonBuilder().setCustomId(buildCustomId('revert', 'confirm', record.distribution_id)).setLabel('Revert').setStyle(ButtonStyle.Danger),
-        new ButtonBuilder().setCustomId(buildCustomId('revert', 'cancel', record.distribution_id)).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
+        new ButtonBuilder().setCustomId(ids.confirm.build({ distribution: record.distribution_id })).setLabel('Revert').setStyle(ButtonStyle.Danger),
+        new ButtonBuilder().setCustomId(ids.cancel.build({ distribution: record.distribution_id })).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
       ),
     ],
   });
 }
 
-async function button({ interaction, ctx, respond }: Call<ButtonInteraction>, id: CustomId) {
-  const distributionId = id.args[0] ?? '';
-  if (id.action === 'cancel') return respond.send({ content: 'Nothing was reverted.', embeds: [], components: [] });
+async function keep({ respond }: Call<ButtonInteraction>) {
+  await respond.send({ content: 'Nothing was reverted.', embeds: [], components: [] });
+}
+
+async function confirmRevert({ interaction, ctx, respond }: Call<ButtonInteraction>, { distribution: distributionId }: { distribution: string }) {
   const result = await ctx.services.awards.revertDistribution(distributionId, interaction.user.id);
   if (!result.ok) throw new UserError(FAILURE_TEXT[result.reason]);
   await respond.send({
@@ -73,7 +80,7 @@ async function button({ interaction, ctx, respond }: Call<ButtonInteraction>, id
   });
 }
 
-async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContext) {
+async function recentAwardChoices(interaction: AutocompleteInteraction, ctx: BotContext): Promise<Choice[]> {
   const query = String(interaction.options.getFocused()).toLowerCase();
   const recent = await ctx.services.distributions.recent(50);
   return recent
@@ -83,12 +90,9 @@ async function autocomplete(interaction: AutocompleteInteraction, ctx: BotContex
     .map((d) => ({ name: `${shortDate(d.distributed_at)} ${d.member_username}: ${d.quality} ${d.link_type}`.slice(0, 100), value: d.distribution_id }));
 }
 
-export default {
+export default defineCommand({
   data,
-  access: { '': 'officer' },
-  ephemeral: { '': true },
-  componentAccess: { confirm: 'officer', cancel: 'officer' },
-  execute,
-  autocomplete,
-  button,
-} satisfies Command;
+  subcommands: { '': { access: 'officer', ephemeral: true, run: execute } },
+  components: [button(ids.confirm, { access: 'officer', run: confirmRevert }), button(ids.cancel, { access: 'officer', run: keep })],
+  autocomplete: { '/distribution': { access: 'officer', run: recentAwardChoices } },
+});

@@ -1,7 +1,6 @@
 /** Helpers the command modules share: option parsing and common answers. */
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbedField } from 'discord.js';
 import type { BotContext } from '../src/bot/command';
-import { buildCustomId } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
 import { QUALITY_LABEL, plural, shortDate } from '../src/bot/format';
 import { parseDay } from '../src/domain/dates';
@@ -47,25 +46,25 @@ export function memberFields(ctx: BotContext, member: Member): APIEmbedField[] {
   ];
 }
 
-/** Previous / Next buttons for paginated answers. */
-export function pageButtons(command: string, key: string, page: number, hasNext: boolean, ...extra: string[]) {
-  return new ActionRowBuilder<ButtonBuilder>().addComponents(
-    new ButtonBuilder()
-      .setCustomId(buildCustomId(command, 'page', key, String(page - 1), ...extra))
-      .setLabel('Previous')
-      .setStyle(ButtonStyle.Secondary)
-      .setDisabled(page <= 0),
-    new ButtonBuilder()
-      .setCustomId(buildCustomId(command, 'page', key, String(page + 1), ...extra))
-      .setLabel('Next')
-      .setStyle(ButtonStyle.Secondary)
-      .setDisabled(!hasNext),
-  );
-}
-
-/** A page number from a custom id argument, within bounds. */
-export function pageNumber(arg: string | undefined, max = 10_000): number {
-  const n = Number(arg);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new UserError('That page does not exist any more. Run the command again.');
-  return n;
+/**
+ * Previous / Next buttons for paginated answers; `idFor` gives the custom id that shows a page.
+ * None when everything fits on one page (two disabled buttons would carry the same id, which
+ * Discord refuses).
+ */
+export function pageButtons(idFor: (page: number) => string, page: number, hasNext: boolean): ActionRowBuilder<ButtonBuilder>[] {
+  if (page <= 0 && !hasNext) return [];
+  return [
+    new ActionRowBuilder<ButtonBuilder>().addComponents(
+      new ButtonBuilder()
+        .setCustomId(idFor(Math.max(0, page - 1)))
+        .setLabel('Previous')
+        .setStyle(ButtonStyle.Secondary)
+        .setDisabled(page <= 0),
+      new ButtonBuilder()
+        .setCustomId(idFor(hasNext ? page + 1 : page))
+        .setLabel('Next')
+        .setStyle(ButtonStyle.Secondary)
+        .setDisabled(!hasNext),
+    ),
+  ];
 }

@@ -2,6 +2,7 @@
  * Puts FlavaFlav together: storage, services, the Discord bot, health and metrics. main.ts runs
  * it as a process; the end-to-end tests run the same function against a Discord emulator.
  */
+import { COMMANDS } from '../commands';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { openStorage, type Storage } from './db/storage';
@@ -43,6 +44,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
   try {
     bot = await startBot({
       config,
+      commands: COMMANDS,
       services,
       logger,
       draftTtlMs: options.draftTtlMs,

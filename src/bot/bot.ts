@@ -4,18 +4,19 @@
  * handed to the Router.
  */
 import { Client, Events, GatewayIntentBits, Options, REST, Routes, type RESTPutAPIApplicationGuildCommandsResult } from 'discord.js';
-import { COMMANDS, commandDefinitions } from '../../commands';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { todayBy, type Clock } from '../domain/clock';
-import type { BotContext } from './command';
+import type { BotContext, Command } from './command';
 import { DraftStore } from './drafts';
 import { Pager } from './pager';
 import { Router, type InteractionReport } from './router';
 
 export interface BotOptions {
   config: Config;
+  /** Every command the bot registers and routes (handed in by the app). */
+  commands: Command[];
   services: Services;
   logger: Logger;
   onInteraction?: (report: InteractionReport) => void;
@@ -59,10 +60,10 @@ export function createClient(config: Config): Client {
   });
 }
 
-/** Bulk-overwrites the guild's commands with FlavaFlav's (one request). */
-export async function registerCommands(rest: REST, applicationId: string, guildId: string): Promise<number> {
+/** Bulk-overwrites the guild's commands with these (one request). */
+export async function registerCommands(rest: REST, applicationId: string, guildId: string, commands: Command[]): Promise<number> {
   const result = (await rest.put(Routes.applicationGuildCommands(applicationId, guildId), {
-    body: commandDefinitions(),
+    body: commands.map((c) => c.definition()),
   })) as RESTPutAPIApplicationGuildCommandsResult;
   return result.length;
 }
@@ -74,7 +75,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const millis = () => clock.now().getTime();
   const drafts = new DraftStore(options.draftTtlMs, millis);
   const ctx: BotContext = { config, services, logger, drafts, pages: new Pager(millis), client, clock, today: () => todayBy(clock) };
-  const router = new Router(COMMANDS, ctx, options.onInteraction);
+  const router = new Router(options.commands, ctx, options.onInteraction);
   let connected = false;
   const setConnected = (value: boolean) => {
     if (connected === value) return;
@@ -119,7 +120,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   if (config.discord.registerCommands) {
     const applicationId = config.discord.applicationId ?? readyClient.application.id;
     try {
-      bot.registeredCommands = await registerCommands(client.rest, applicationId, config.discord.guildId as string);
+      bot.registeredCommands = await registerCommands(client.rest, applicationId, config.discord.guildId as string, options.commands);
       logger.info({ count: bot.registeredCommands, guild: config.discord.guildId }, 'registered guild commands');
     } catch (error) {
       // The bot still serves the commands registered before; say clearly what failed.

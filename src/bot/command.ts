@@ -1,3 +1,9 @@
+/**
+ * How a command is declared: one declaration per subcommand, per button or select action and per
+ * autocompleted option, each with its access and handler side by side. The router looks them up
+ * in Maps built here, so an unknown subcommand or action is refused by construction: there is no
+ * default branch and no lookup on a plain object keyed by what Discord (or a forger) sent.
+ */
 import type {
   AutocompleteInteraction,
   ButtonInteraction,
@@ -10,7 +16,7 @@ import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
-import type { CustomId } from './custom-ids';
+import type { ActionId } from './custom-ids';
 import type { DraftStore } from './drafts';
 import type { Pager } from './pager';
 import type { Responder } from './responder';
@@ -39,16 +45,87 @@ export interface Call<I> {
 
 export type Access = 'anyone' | 'officer';
 
+export interface SubcommandDeclaration {
+  access: Access;
+  /** Whether the main answer is visible to the invoker only. */
+  ephemeral: boolean;
+  run(call: Call<ChatInputCommandInteraction>): Promise<void>;
+}
+
+export type ComponentDeclaration =
+  | { kind: 'button'; id: ActionId<any>; access: Access; run(call: Call<ButtonInteraction>, args: any): Promise<void> }
+  | { kind: 'select'; id: ActionId<any>; access: Access; run(call: Call<StringSelectMenuInteraction>, args: any): Promise<void> };
+
+export interface Choice {
+  name: string;
+  value: string;
+}
+
+export interface AutocompleteDeclaration {
+  /** Officer-only suggestions give anyone else no choices (and cost them nothing). */
+  access: Access;
+  /** The signal aborts whatever is still running once the answer has gone. */
+  run(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]>;
+}
+
 export interface Command {
+  readonly name: string;
+  definition(): RESTPostAPIChatInputApplicationCommandsJSONBody;
+  /** By subcommand name; '' for a command without subcommands. */
+  readonly subcommands: ReadonlyMap<string, SubcommandDeclaration>;
+  /** By custom-id action. */
+  readonly components: ReadonlyMap<string, ComponentDeclaration>;
+  /** By `<subcommand>/<option>` ('' subcommand for a command without subcommands). */
+  readonly autocomplete: ReadonlyMap<string, AutocompleteDeclaration>;
+}
+
+export function button<A>(id: ActionId<A>, spec: { access: Access; run(call: Call<ButtonInteraction>, args: A): Promise<void> }): ComponentDeclaration {
+  return { kind: 'button', id, ...spec };
+}
+
+export function select<A>(id: ActionId<A>, spec: { access: Access; run(call: Call<StringSelectMenuInteraction>, args: A): Promise<void> }): ComponentDeclaration {
+  return { kind: 'select', id, ...spec };
+}
+
+export interface CommandSpec {
   data: { name: string; toJSON(): RESTPostAPIChatInputApplicationCommandsJSONBody };
-  /** Who may run each subcommand ('' for a command without subcommands). Checked before execute. */
-  access: Record<string, Access>;
-  /** Whether a subcommand's main answer is visible to the invoker only. */
-  ephemeral: Record<string, boolean>;
-  execute(call: Call<ChatInputCommandInteraction>): Promise<void>;
-  autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<{ name: string; value: string }[]>;
-  /** Who may press each button / use each select, by custom-id action. */
-  componentAccess?: Record<string, Access>;
-  button?(call: Call<ButtonInteraction>, id: CustomId): Promise<void>;
-  select?(call: Call<StringSelectMenuInteraction>, id: CustomId): Promise<void>;
+  subcommands: Record<string, SubcommandDeclaration>;
+  components?: ComponentDeclaration[];
+  autocomplete?: Record<string, AutocompleteDeclaration>;
+}
+
+/**
+ * Builds a command and checks its declarations against its definition: every subcommand the
+ * definition registers has exactly one declaration, every autocompleted option has one, and every
+ * component id belongs to this command. A mismatch is a programming error caught at start-up.
+ */
+export function defineCommand(spec: CommandSpec): Command {
+  const name = spec.data.name;
+  const json = spec.data.toJSON();
+  const subcommandNames = (json.options ?? []).filter((o) => o.type === 1).map((o) => o.name);
+  const declared = Object.keys(spec.subcommands);
+  const expected = subcommandNames.length ? subcommandNames : [''];
+  if (expected.length !== declared.length || expected.some((s) => !declared.includes(s))) {
+    throw new Error(`/${name} declares subcommands [${declared.join(', ')}] but registers [${expected.join(', ')}]`);
+  }
+  const autocompleted = (json.options ?? []).flatMap((o) =>
+    o.type === 1 ? (o.options ?? []).filter((x) => 'autocomplete' in x && x.autocomplete).map((x) => `${o.name}/${x.name}`) : 'autocomplete' in o && o.autocomplete ? [`/${o.name}`] : [],
+  );
+  const autocomplete = new Map(Object.entries(spec.autocomplete ?? {}));
+  for (const key of autocompleted) {
+    if (!autocomplete.has(key)) throw new Error(`/${name} option ${key} autocompletes but has no declaration`);
+  }
+  const components = new Map<string, ComponentDeclaration>();
+  for (const component of spec.components ?? []) {
+    if (component.id.command !== name) throw new Error(`component ${component.id.command}:${component.id.action} declared under /${name}`);
+    if (components.has(component.id.action)) throw new Error(`/${name} declares the action ${component.id.action} twice`);
+    components.set(component.id.action, component);
+  }
+  return {
+    name,
+    definition: () => json,
+    subcommands: new Map(Object.entries(spec.subcommands)),
+    components,
+    autocomplete,
+  };
 }

@@ -11,3 +11,4 @@ export const RESTARTING_MESSAGE = 'FlavaFlav is restarting. Try again in a minut
 export const DATABASE_DOWN_MESSAGE = 'The link database is not answering right now. Nothing was changed; try again in a minute.';
 export const UNEXPECTED_MESSAGE = 'Something went wrong on our side and it has been logged. Nothing was changed; try again.';
 export const EXPIRED_MESSAGE = 'These buttons have expired. Run the command again.';
+export const UNKNOWN_COMMAND_MESSAGE = 'FlavaFlav does not know that command (it may have changed). Wait a minute for Discord to update the commands, then try again.';

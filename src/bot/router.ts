@@ -4,16 +4,24 @@
  * access before any handler runs, defers work that runs long, and turns every failure into a
  * short ephemeral answer, so no interaction goes unanswered.
  */
-import type { AutocompleteInteraction, Interaction } from 'discord.js';
+import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, StringSelectMenuInteraction } from 'discord.js';
 import { isDynamoUnavailable } from '../services/errors';
 import { InvalidCursorError } from '../services/pagination';
-import type { Access, BotContext, Call, Command } from './command';
-import { parseCustomId } from './custom-ids';
-import { DATABASE_DOWN_MESSAGE, EXPIRED_MESSAGE, RESTARTING_MESSAGE, UNEXPECTED_MESSAGE, UserError } from './errors';
+import type { Access, BotContext, Call, Choice, Command } from './command';
+import { splitCustomId } from './custom-ids';
+import { DATABASE_DOWN_MESSAGE, EXPIRED_MESSAGE, RESTARTING_MESSAGE, UNEXPECTED_MESSAGE, UNKNOWN_COMMAND_MESSAGE, UserError } from './errors';
 import { isOfficer } from './permissions';
 import { Responder, type AnswerableInteraction } from './responder';
 
 export type Outcome = 'ok' | 'user_error' | 'refused' | 'db_unavailable' | 'error';
+
+interface Target {
+  name: string;
+  kind: 'command' | 'button' | 'select';
+  ephemeral: boolean;
+  access?: Access;
+  run?: (call: Call<any>) => Promise<void>;
+}
 
 export interface InteractionReport {
   command: string;
@@ -37,7 +45,7 @@ export class Router {
     private readonly ctx: BotContext,
     private readonly report: (r: InteractionReport) => void = () => undefined,
   ) {
-    this.commands = new Map(commands.map((c) => [c.data.name, c]));
+    this.commands = new Map(commands.map((c) => [c.name, c]));
   }
 
   /** Entry point for the client's interactionCreate event; never throws. */
@@ -69,15 +77,10 @@ export class Router {
     if (interaction.isAutocomplete()) return this.autocomplete(interaction, started);
     if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isStringSelectMenu()) return;
 
-    const kind = interaction.isChatInputCommand() ? 'command' : interaction.isButton() ? 'button' : 'select';
-    const customId = interaction.isChatInputCommand() ? null : parseCustomId(interaction.customId);
-    const command = this.commands.get(interaction.isChatInputCommand() ? interaction.commandName : (customId?.command ?? ''));
-    const sub = interaction.isChatInputCommand() ? (interaction.options.getSubcommand(false) ?? '') : (customId?.action ?? '');
-    const name = interaction.isChatInputCommand() ? [interaction.commandName, sub].filter(Boolean).join(' ') : `${customId?.command ?? '?'}:${sub}`;
-    const ephemeral = interaction.isChatInputCommand() ? (command?.ephemeral[sub] ?? true) : true;
-    const respond = new Responder(interaction as AnswerableInteraction, ephemeral);
+    const target = this.resolve(interaction);
+    const respond = new Responder(interaction as AnswerableInteraction, target.ephemeral);
     const finish = (outcome: Outcome) => {
-      const report = { command: name, kind, outcome, userId: interaction.user.id, ms: Date.now() - started } as const;
+      const report = { command: target.name, kind: target.kind, outcome, userId: interaction.user.id, ms: Date.now() - started } as const;
       this.ctx.logger.info(report, 'interaction');
       this.report(report);
     };
@@ -87,8 +90,8 @@ export class Router {
       await respond.fail(refusal).catch(() => undefined);
       return finish('refused');
     }
-    if (!command || (customId === null && !interaction.isChatInputCommand())) {
-      await respond.fail(EXPIRED_MESSAGE).catch(() => undefined);
+    if (!target.run) {
+      await respond.fail(target.kind === 'command' ? UNKNOWN_COMMAND_MESSAGE : EXPIRED_MESSAGE).catch(() => undefined);
       return finish('user_error');
     }
 
@@ -103,44 +106,70 @@ export class Router {
     const timer = setTimeout(() => void respond.defer().catch(() => undefined), DEFER_AFTER_MS);
     let outcome: Outcome = 'ok';
     try {
-      const access: Access | undefined = interaction.isChatInputCommand() ? command.access[sub] : command.componentAccess?.[sub];
-      if (!access) throw new UserError(EXPIRED_MESSAGE);
-      if (access === 'officer' && !(await call.isOfficer())) {
+      if (target.access === 'officer' && !(await call.isOfficer())) {
         outcome = 'refused';
         throw new UserError('Only officers can do that. Ask an officer if you think this is wrong.');
       }
-      if (interaction.isChatInputCommand()) await command.execute(call);
-      else if (interaction.isButton() && command.button) await command.button(call, customId!);
-      else if (interaction.isStringSelectMenu() && command.select) await command.select(call, customId!);
-      else throw new UserError(EXPIRED_MESSAGE);
-      if (!respond.hasAnswered) throw new Error(`handler for ${name} finished without answering`);
+      await target.run(call);
+      if (!respond.hasAnswered) throw new Error(`handler for ${target.name} finished without answering`);
     } catch (error) {
-      const message = this.messageFor(error, name);
+      const message = this.messageFor(error, target.name);
       if (outcome === 'ok') outcome = error instanceof UserError || error instanceof InvalidCursorError ? 'user_error' : isDynamoUnavailable(error) ? 'db_unavailable' : 'error';
-      await respond.fail(message).catch((e) => this.ctx.logger.warn({ err: e, command: name }, 'could not send the failure answer'));
+      await respond.fail(message).catch((e) => this.ctx.logger.warn({ err: e, command: target.name }, 'could not send the failure answer'));
     } finally {
       clearTimeout(timer);
     }
     finish(outcome);
   }
 
+  /**
+   * The declaration an interaction asks for, found in the commands' Maps: the slash command's
+   * subcommand, or the component's action with its arguments parsed. Anything not declared, or
+   * whose arguments do not parse, has no `run` and is refused without touching anything.
+   */
+  private resolve(interaction: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction): Target {
+    if (interaction.isChatInputCommand()) {
+      const sub = interaction.options.getSubcommand(false) ?? '';
+      const name = [interaction.commandName, sub].filter(Boolean).join(' ');
+      const declaration = this.commands.get(interaction.commandName)?.subcommands.get(sub);
+      if (!declaration) return { name, kind: 'command', ephemeral: true };
+      return { name, kind: 'command', ephemeral: declaration.ephemeral, access: declaration.access, run: (call) => declaration.run(call) };
+    }
+    const kind = interaction.isButton() ? 'button' : 'select';
+    const id = splitCustomId(interaction.customId);
+    const name = id ? `${id.command}:${id.action}` : '?';
+    const declaration = id ? this.commands.get(id.command)?.components.get(id.action) : undefined;
+    if (!id || !declaration || declaration.kind !== kind) return { name, kind, ephemeral: true };
+    const args = declaration.id.parse(id.args);
+    if (args === null) return { name, kind, ephemeral: true };
+    return { name, kind, ephemeral: true, access: declaration.access, run: (call) => declaration.run(call as never, args) };
+  }
+
   private async autocomplete(interaction: AutocompleteInteraction, started: number): Promise<void> {
-    const command = this.commands.get(interaction.commandName);
-    let choices: { name: string; value: string }[] = [];
+    const focused = interaction.options.getFocused(true);
+    const sub = interaction.options.getSubcommand(false) ?? '';
+    const declaration = this.commands.get(interaction.commandName)?.autocomplete.get(`${sub}/${focused.name}`);
+    let choices: Choice[] = [];
     let outcome: Outcome = 'ok';
-    if (!this.refusal(interaction) && command?.autocomplete) {
+    if (!this.refusal(interaction) && declaration) {
       // Within Discord's deadline, and never an error: a slow or failing lookup offers nothing.
-      let timer: NodeJS.Timeout | undefined;
+      // Whatever is still running when the answer goes is aborted, so nothing outlives it.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new Error('autocomplete too slow')), AUTOCOMPLETE_BUDGET_MS);
       try {
-        choices = await Promise.race([
-          command.autocomplete(interaction, this.ctx),
-          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('autocomplete too slow')), AUTOCOMPLETE_BUDGET_MS))),
-        ]);
+        const allowed = declaration.access === 'anyone' || (await isOfficer(interaction, this.ctx.config.discord.officerRoleIds, this.ctx.services.members));
+        if (!allowed) outcome = 'refused';
+        else
+          choices = await Promise.race([
+            declaration.run(interaction, this.ctx, abort.signal),
+            new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true })),
+          ]);
       } catch (error) {
         outcome = isDynamoUnavailable(error) ? 'db_unavailable' : 'error';
         this.ctx.logger.warn({ err: error, command: interaction.commandName }, 'autocomplete failed; offering no choices');
       } finally {
         clearTimeout(timer);
+        abort.abort(new Error('autocomplete answered'));
       }
     }
     await interaction.respond(choices.slice(0, 25)).catch((e) => this.ctx.logger.warn({ err: e }, 'autocomplete answer failed'));

@@ -5,6 +5,7 @@ import { newLinkId } from '../domain/link-ids';
 import type { Quality } from '../domain/ranks';
 import type { TransactWriteItem } from './transactions';
 import { failedConditionItem, isConditionalCheckFailed } from './errors';
+import type { ReadOptions } from './pagination';
 
 export interface Link {
   link_id: string;
@@ -83,7 +84,7 @@ export class InventoryService {
   }
 
   /** Available links, oldest first, from the availability index (optionally of one quality and type). */
-  async listAvailable(filter: { quality?: Quality; linkType?: string } = {}, maxPages = 50): Promise<Link[]> {
+  async listAvailable(filter: { quality?: Quality; linkType?: string } = {}, { signal, maxPages = 50 }: ReadOptions & { maxPages?: number } = {}): Promise<Link[]> {
     const links: Link[] = [];
     let startKey: Record<string, unknown> | undefined;
     for (let page = 0; page < maxPages; page++) {
@@ -100,6 +101,7 @@ export class InventoryService {
           },
           ExclusiveStartKey: startKey,
         }),
+        { abortSignal: signal },
       );
       links.push(...((result.Items ?? []) as Link[]));
       startKey = result.LastEvaluatedKey;
@@ -114,9 +116,9 @@ export class InventoryService {
   }
 
   /** Available stock grouped by quality and type, with counts. */
-  async stock(filter: { quality?: Quality; linkType?: string } = {}): Promise<StockLine[]> {
+  async stock(filter: { quality?: Quality; linkType?: string } = {}, options: ReadOptions = {}): Promise<StockLine[]> {
     const lines = new Map<string, StockLine>();
-    for (const link of await this.listAvailable(filter)) {
+    for (const link of await this.listAvailable(filter, options)) {
       const key = `${link.quality}\u0000${link.link_type}`;
       const line = lines.get(key);
       if (line) line.count++;

@@ -8,6 +8,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import type { Quality } from '../domain/ranks';
 import { runTransaction, type TransactWriteItem } from './transactions';
 import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
+import type { ReadOptions } from './pagination';
 
 export interface DistributionList {
   list_id: string;
@@ -47,7 +48,7 @@ export class ListsService {
   }
 
   /** Active lists, optionally of one quality (there is at most one per quality). */
-  async listActive(quality?: Quality): Promise<DistributionList[]> {
+  async listActive(quality?: Quality, { signal }: ReadOptions = {}): Promise<DistributionList[]> {
     const { Items } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -55,6 +56,7 @@ export class ListsService {
         KeyConditionExpression: quality ? 'is_active = :yes AND quality = :q' : 'is_active = :yes',
         ExpressionAttributeValues: { ':yes': 'true', ...(quality ? { ':q': quality } : {}) },
       }),
+      { abortSignal: signal },
     );
     return (Items ?? []).map(normalizeList).sort((a, b) => a.created_at.localeCompare(b.created_at));
   }

@@ -1,5 +1,10 @@
 /** Opaque pagination cursors: callers pass back what they were given and never look inside. */
 
+/** Options of a read a caller may give up on (an autocomplete past its deadline). */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
 export interface Page<T> {
   items: T[];
   /** Pass back to read the next page; undefined on the last page. */
