@@ -7,5 +7,7 @@ module.exports = {
   // One DynamoDB Local for the whole run, started and stopped by these two.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Fails a test whose Discord emulator refused a request Discord would refuse.
+  setupFilesAfterEnv: ['<rootDir>/test/support/after-each.ts'],
   testTimeout: 60_000,
 };
