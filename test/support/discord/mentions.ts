@@ -23,7 +23,7 @@
 import type { Pings } from './model';
 import type { Violation } from './refusals';
 
-export const NOBODY: Pings = Object.freeze({ users: [], roles: [], everyone: false }) as Pings;
+export const nobody = (): Pings => ({ users: [], roles: [], everyone: false });
 
 export type MessageSource = 'interaction' | 'channel';
 
@@ -44,7 +44,7 @@ export function mentionsIn(content: string): Pings {
 }
 
 export function computePings(content: string, allowed: any, ctx: PingContext): Pings {
-  if (ctx.ephemeral) return { ...NOBODY, users: [], roles: [] };
+  if (ctx.ephemeral) return nobody();
   const written = mentionsIn(content);
   const parse = new Set<string>(allowed ? (allowed.parse ?? []) : ctx.source === 'interaction' ? ['users'] : ['users', 'roles', 'everyone']);
   const allowedUsers: string[] = allowed?.users ?? [];

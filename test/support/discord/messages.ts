@@ -4,7 +4,7 @@
  * edits change the message but never the pings (see mentions.ts).
  */
 import type { Guild } from './guild';
-import { computePings, NOBODY, type MessageSource } from './mentions';
+import { computePings, nobody, type MessageSource } from './mentions';
 import { EPHEMERAL, nextSnowflake, type RecordedRequest, type StoredMessage } from './model';
 
 export interface PingRecord {
@@ -56,7 +56,7 @@ export class MessageStore {
       allowed_mentions: data.allowed_mentions,
       authorId: n.authorId,
       viewerId: ephemeral ? n.invokerId : undefined,
-      pinged: NOBODY,
+      pinged: nobody(),
       loading: n.loading || undefined,
       message_reference: referenced ? { message_id: referenced.id } : undefined,
       createdAt: this.now(),
