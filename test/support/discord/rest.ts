@@ -1,0 +1,133 @@
+/**
+ * The HTTP side: a route table each concern adds its routes to (routes/*.ts; OAuth2 will be one
+ * more module), and the request plumbing around it: parse the body, check the bot token, run the
+ * route, answer Discord's error shape on a refusal, record every request.
+ */
+import type http from 'node:http';
+import { API_VERSION, type RecordedRequest } from './model';
+import { DiscordError, Refuse } from './refusals';
+
+export interface RouteRequest {
+  method: string;
+  /** Decoded path without the /api/v10 prefix. */
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: any;
+  files: RecordedRequest['files'];
+  /** Arrival time on the emulator's clock: deadlines are measured to here. */
+  at: number;
+}
+
+export interface RouteResponse {
+  status: number;
+  body?: unknown;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** A template such as '/channels/:channel/messages/:message'. */
+  path: string;
+  /** 'token': the route authenticates by the interaction token in its path, not the bot token. */
+  auth?: 'bot' | 'token';
+  /** Returns the answer, or throws a DiscordError for a refusal. */
+  handle(req: RouteRequest): RouteResponse;
+}
+
+export class RouteTable {
+  private readonly entries: { route: Route; pattern: RegExp; keys: string[] }[] = [];
+
+  add(...routes: Route[]): this {
+    for (const route of routes) {
+      const keys: string[] = [];
+      const source = route.path
+        .split('/')
+        .map((part) => (part.startsWith(':') ? (keys.push(part.slice(1)), '([^/]+)') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+        .join('/');
+      this.entries.push({ route, pattern: new RegExp(`^${source}$`), keys });
+    }
+    return this;
+  }
+
+  match(method: string, path: string): { route: Route; params: Record<string, string> } | undefined {
+    for (const { route, pattern, keys } of this.entries) {
+      if (route.method !== method) continue;
+      const m = pattern.exec(path);
+      if (m) return { route, params: Object.fromEntries(keys.map((k, i) => [k, m[i + 1]])) };
+    }
+    return undefined;
+  }
+}
+
+export interface RestHost {
+  readonly token: string;
+  readonly routes: RouteTable;
+  now(): number;
+  recorded(record: RecordedRequest): void;
+  refused(req: RouteRequest, route: string, error: DiscordError): void;
+}
+
+export function restHandler(host: RestHost): (req: http.IncomingMessage, res: http.ServerResponse) => void {
+  return (req, res) => void handle(host, req, res);
+}
+
+async function handle(host: RestHost, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const at = host.now();
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const prefix = `/api/${API_VERSION}`;
+  // discord.js sends @original URL-encoded; match on the decoded path.
+  const path = decodeURIComponent(url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname);
+  const method = req.method ?? 'GET';
+  const raw = await readBody(req);
+  const request: RouteRequest = { method, path, params: {}, query: url.searchParams, body: undefined, files: [], at };
+  const record: RecordedRequest = { method, path, query: url.searchParams, body: undefined, files: [], at };
+  const matched = host.routes.match(method, path);
+  const label = matched ? `${method} ${matched.route.path}` : `${method} ${path}`;
+
+  let answer: RouteResponse;
+  try {
+    const parsed = await parseBody(raw, String(req.headers['content-type'] ?? ''));
+    request.body = record.body = parsed.body;
+    request.files = record.files = parsed.files;
+    if (!matched) throw new DiscordError(404, 0, `emulator: no route for ${method} ${path}`);
+    request.params = matched.params;
+    if (matched.route.auth !== 'token' && req.headers.authorization !== `Bot ${host.token}`) throw Refuse.unauthorized();
+    answer = matched.route.handle(request);
+  } catch (error) {
+    if (!(error instanceof DiscordError)) throw error;
+    host.refused(request, label, error);
+    answer = { status: error.status, body: error.body };
+  }
+  res.writeHead(answer.status, answer.body === undefined ? {} : { 'content-type': 'application/json' });
+  res.end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+  record.status = answer.status;
+  host.recorded(record);
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function parseBody(raw: Buffer, contentType: string): Promise<{ body: any; files: RecordedRequest['files'] }> {
+  if (!raw.length) return { body: undefined, files: [] };
+  try {
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+      const files: RecordedRequest['files'] = [];
+      let body: any;
+      for (const [key, value] of form.entries()) {
+        if (key === 'payload_json') body = JSON.parse(String(value));
+        else if (typeof value !== 'string') files.push({ name: value.name, contentType: value.type, text: await value.text() });
+      }
+      return { body, files };
+    }
+    return { body: JSON.parse(raw.toString('utf8')), files: [] };
+  } catch {
+    throw Refuse.invalidJson();
+  }
+}
