@@ -80,7 +80,7 @@ describe('/distribute', () => {
     expect(cancelled.text).toContain('Draw cancelled');
     expect(cancelled.data.components).toEqual([]);
     expect((await h.storage.services.inventory.get(link.link_id))?.is_available).toBe('true');
-    const late = await h.press(h.officer, draft.messageId!, confirmId);
+    const late = await h.forge(h.officer, draft.messageId!, confirmId);
     expect(late.ephemeral).toBe(true);
     expect(late.text).toContain('This draw has expired');
   });
@@ -167,7 +167,7 @@ describe('draft expiry', () => {
     const edit = await short.emulator.waitForRequest((r) => r.method === 'PATCH' && r.path.endsWith(`/${draft.interaction.token}/messages/@original`));
     expect(edit.body.content).toContain('This draw expired; nobody was awarded');
     expect(edit.body.components).toEqual([]);
-    const late = await short.press(short.officer, draft.messageId!, confirmId);
+    const late = await short.forge(short.officer, draft.messageId!, confirmId);
     expect(late.ephemeral).toBe(true);
     expect(late.text).toContain('This draw has expired');
     expect(await short.storage.services.distributions.exportAll()).toEqual([]);
@@ -175,9 +175,9 @@ describe('draft expiry', () => {
 
   it('a button from before a restart (unknown draft) is answered as expired', async () => {
     const draft = await short.run(short.officer, 'distribute', null, [opt.str('quality', 'gold')]);
-    const stale = await short.press(short.officer, draft.messageId!, 'distribute:confirm:00000000-0000-4000-8000-000000000000');
+    const stale = await short.forge(short.officer, draft.messageId!, 'distribute:confirm:00000000-0000-4000-8000-000000000000');
     expect(stale.text).toContain('This draw has expired (draws last 15 minutes and end when the bot restarts)');
-    const garbage = await short.press(short.officer, draft.messageId!, 'not a flavaflav id');
+    const garbage = await short.forge(short.officer, draft.messageId!, 'not a flavaflav id');
     expect(garbage.text).toContain('These buttons have expired');
   });
 });

@@ -105,7 +105,7 @@ describe('/revert', () => {
     expect((await h.storage.services.inventory.get(record!.link_id, true))?.is_available).toBe('true');
     expect((await h.storage.services.members.get(h.alice.id, true))?.links_received).toBe(11);
 
-    const twice = await h.press(h.officer, again.messageId!, `revert:confirm:${target}`);
+    const twice = await h.forge(h.officer, again.messageId!, `revert:confirm:${target}`);
     expect(twice.text).toContain('already been reverted');
     const command = await h.run(h.officer, 'revert', null, [opt.str('distribution', target)]);
     expect(command.text).toContain('already been reverted');

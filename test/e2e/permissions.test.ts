@@ -60,13 +60,15 @@ describe('a member who is not an officer', () => {
     const remove = await h.run(h.officer, 'member', 'remove', [opt.user('user', h.bob.id)]);
     const revert = await h.run(h.officer, 'revert', null, [opt.str('distribution', distributionId)]);
     const before = await snapshot();
-    const presses = [
-      ...h.emulator.buttonsOf(draft.messageId!).map((b) => [draft.messageId!, b.custom_id]),
-      [remove.messageId!, h.emulator.buttonsOf(remove.messageId!)[0].custom_id],
-      [revert.messageId!, h.emulator.buttonsOf(revert.messageId!)[0].custom_id],
+    // The draw is public: Alice sees its buttons. The remove and revert confirmations are ephemeral
+    // to the officer, so only a tampered client could press them as Alice.
+    const presses: [string, string, 'press' | 'forge'][] = [
+      ...h.emulator.buttonsOf(draft.messageId!).map((b) => [draft.messageId!, b.custom_id, 'press'] as [string, string, 'press']),
+      [remove.messageId!, h.emulator.buttonsOf(remove.messageId!)[0].custom_id, 'forge'],
+      [revert.messageId!, h.emulator.buttonsOf(revert.messageId!)[0].custom_id, 'forge'],
     ];
-    for (const [messageId, customId] of presses) {
-      const answer = await h.press(h.alice, messageId, customId);
+    for (const [messageId, customId, how] of presses) {
+      const answer = await h[how](h.alice, messageId, customId);
       expect(answer.ephemeral).toBe(true);
       expect(answer.text).toContain('Only officers can do that');
     }

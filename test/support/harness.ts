@@ -40,6 +40,8 @@ export interface Harness {
   /** Runs a slash command and returns the bot's answer. */
   run(user: EmulatedUser, command: string, sub: string | null, options?: CommandOption[]): Promise<Answered>;
   press(user: EmulatedUser, messageId: string, customId: string): Promise<Answered>;
+  /** A press Discord's client would never send (tampered or stale): the bot must refuse it itself. */
+  forge(user: EmulatedUser, messageId: string, customId: string): Promise<Answered>;
   stop(): Promise<void>;
 }
 
@@ -89,9 +91,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const guildId = nextSnowflake();
   const officerRoleId = nextSnowflake();
   const announceChannelId = nextSnowflake();
-  const emulator = await new DiscordEmulator(guildId, TOKEN).start();
-  emulator.addRole(officerRoleId, 'Officers');
   const clock = options.clock instanceof TestClock ? options.clock : new TestClock();
+  // Discord's deadlines (3 s to answer, 15 minutes of token) run on the bot's clock, so a test
+  // that moves the clock forward sees tokens expire as they would.
+  const emulator = await new DiscordEmulator(guildId, TOKEN, { now: () => clock.nowMs() }).start();
+  emulator.addRole(officerRoleId, 'Officers');
+  emulator.addChannel({ id: announceChannelId, name: 'announcements' });
   const storage = await createTestStorage(options.dynamoEndpoint, clock);
   const config = loadConfig(
     {
@@ -161,6 +166,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     run: (user, command, sub, options = []) =>
       answered(sub ? emulator.sendSubcommand(user, command, sub, options) : emulator.sendCommand(user, command, options)),
     press: (user, messageId, customId) => answered(emulator.pressButton(user, messageId, customId)),
+    forge: (user, messageId, customId) => answered(emulator.forgeComponent(user, messageId, customId)),
     async stop() {
       await app.shutdown({ drainMs: 5_000 });
       await emulator.stop();
