@@ -294,22 +294,31 @@ function readHeader(json: Record<string, unknown>): BackupHeader {
  * ("1.50" is "1.5"), binary by bytes. What a restore uses to tell "unchanged" from "conflicting".
  */
 export function sameItem(a: Item, b: Item): boolean {
-  return canonicalJson({ M: a }) === canonicalJson({ M: b });
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => b[name] !== undefined && sameValue(a[name], b[name]));
 }
 
-function canonical(value: AttributeValue): Json {
-  if (value.N !== undefined) return { N: canonicalNumber(value.N) };
-  if (value.NS !== undefined) return { NS: [...new Set(value.NS.map(canonicalNumber))].sort() };
-  if (value.SS !== undefined) return { SS: [...new Set(value.SS)].sort() };
-  if (value.BS !== undefined) return { BS: [...new Set(value.BS.map(base64))].sort() };
-  if (value.M !== undefined) {
-    return { M: Object.fromEntries(Object.keys(value.M).sort().map((k) => [k, canonical(value.M![k])])) };
-  }
-  if (value.L !== undefined) return { L: value.L.map(canonical) };
-  return attributeToJson(value);
+/** Compared in place, without building a canonical copy: a restore compares every item it finds. */
+function sameValue(a: AttributeValue, b: AttributeValue): boolean {
+  if (a.S !== undefined) return a.S === b.S;
+  if (a.N !== undefined) return b.N !== undefined && (a.N === b.N || canonicalNumber(a.N) === canonicalNumber(b.N));
+  if (a.B !== undefined) return b.B !== undefined && Buffer.from(a.B).equals(Buffer.from(b.B));
+  if (a.SS !== undefined) return b.SS !== undefined && sameSet(a.SS, b.SS);
+  if (a.NS !== undefined) return b.NS !== undefined && (sameList(a.NS, b.NS) || sameSet(a.NS.map(canonicalNumber), b.NS.map(canonicalNumber)));
+  if (a.BS !== undefined) return b.BS !== undefined && sameSet(a.BS.map(base64), b.BS.map(base64));
+  if (a.M !== undefined) return b.M !== undefined && sameItem(a.M, b.M);
+  if (a.L !== undefined) return b.L !== undefined && a.L.length === b.L.length && a.L.every((value, i) => sameValue(value, b.L![i]));
+  if (a.NULL !== undefined) return b.NULL !== undefined;
+  if (a.BOOL !== undefined) return a.BOOL === b.BOOL;
+  return false;
 }
 
-const canonicalJson = (value: AttributeValue) => JSON.stringify(canonical(value));
+const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((value, i) => value === b[i]);
+
+function sameSet(a: string[], b: string[]): boolean {
+  const inB = new Set(b);
+  return new Set(a).size === inB.size && a.every((value) => inB.has(value));
+}
 
 /** A decimal number as digits and exponent with no leading or trailing zeros: one spelling per value. */
 export function canonicalNumber(n: string): string {
