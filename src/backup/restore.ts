@@ -14,7 +14,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { batchGetAll, batchPutAll, DEFAULT_RETRY, type RetryPolicy } from './batches';
 import { readVerifiedLines, type VerifiedBackup } from './file';
-import { BackupFileError, sameItem, type BackupKind, type Item } from './format';
+import { sameItem } from './compare';
+import { BackupFileError, type BackupKind, type Item } from './format';
 
 /** BatchWriteItem takes at most 25 items. */
 export const BATCH_SIZE = 25;

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { canonicalNumber, sameItem } from '../../src/backup/compare';
 import {
   BackupFileError,
   BackupVerifier,
   attributeFromJson,
-  canonicalNumber,
   encodeHeader,
   encodeItem,
   encodeTrailer,
-  sameItem,
   type BackupTable,
   type Item,
 } from '../../src/backup/format';
