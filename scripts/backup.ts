@@ -1,0 +1,108 @@
+/**
+ * npm run backup -- --out <file> [--force] [--page-size N]
+ *
+ * Copies every item of the configured tables (the four, or the legacy single table in place of
+ * members when DYNAMODB_TABLE says members live there) into one gzip-compressed JSON-lines file
+ * with a checksum (src/backup/format.ts). Only reads. Works on the embedded database, an
+ * endpoint or AWS, configured like the bot.
+ *
+ * Exit codes: 0 written; 3 stopped (Ctrl-C, SIGTERM): no file written, run again; 1 could not run.
+ */
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BackupStoppedError, backupTables } from '../src/backup/backup';
+import { backupSources, describeSource, existingSources } from '../src/backup/tables';
+import { ConfigError, loadConfigFromEnvironment } from '../src/config';
+import { openStorage } from '../src/db/storage';
+
+const USAGE = 'usage: npm run backup -- --out <file> [--force] [--page-size N]';
+
+class UsageError extends Error {}
+
+function parseCommandLine() {
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string' },
+      force: { type: 'boolean', default: false },
+      'page-size': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (!values.out) throw new UsageError('--out <file> is required');
+  const pageSize = values['page-size'];
+  if (pageSize !== undefined && (!/^\d+$/.test(pageSize) || Number(pageSize) < 1)) {
+    throw new UsageError(`--page-size must be a whole number of at least 1 (got "${pageSize}")`);
+  }
+  const out = path.resolve(values.out);
+  if (existsSync(out) && !values.force) throw new UsageError(`${out} exists: choose another name, or pass --force to replace it`);
+  return { out, force: values.force, pageSize: pageSize === undefined ? undefined : Math.min(Number(pageSize), 1000) };
+}
+
+async function main(): Promise<number> {
+  const options = parseCommandLine();
+  const config = loadConfigFromEnvironment();
+  // A backup only reads: it creates no tables, whatever DYNAMODB_CREATE_TABLES says.
+  const storage = await openStorage({ ...config, dynamo: { ...config.dynamo, createTables: false } });
+  try {
+    const where = storage.embedded ? `the embedded database in ${config.dynamo.dataDir}` : (config.dynamo.endpoint ?? `AWS ${config.dynamo.region}`);
+    const { present, missing } = await existingSources(storage.client, backupSources(config));
+    if (!present.length) throw new UsageError(`none of the tables ${missing.join(', ')} exists in ${where}: check FLAVAFLAV_ENV and the table variables`);
+    // A legacy deployment may not have the other three tables yet; the four-table bot always has all four.
+    if (missing.length && !config.membersInLegacyTable) throw new UsageError(`table ${missing.join(', ')} does not exist in ${where}: check the table variables`);
+    for (const name of missing) console.log(`skipping ${name}: it does not exist`);
+
+    let stopRequested = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopRequested) process.exit(3);
+      stopRequested = true;
+      process.stderr.write(`\n${signal}: stopping after this page, writing no file (again to stop at once)\n`);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+
+    console.log(`Backing up ${present.map((t) => t.name).join(', ')} from ${where} to ${options.out}`);
+    const started = Date.now();
+    try {
+      const result = await backupTables({
+        client: storage.client,
+        tables: present,
+        out: options.out,
+        source: describeSource(config),
+        pageSize: options.pageSize,
+        shouldStop: () => stopRequested,
+        onPage: ({ table, pages, items }) => process.stderr.write(`${table}: page ${pages}, ${items} items\n`),
+      });
+      const perTable = result.header.tables.map((t) => `${t.items} ${t.kind}`).join(', ');
+      const size = statSync(options.out).size;
+      console.log(`Finished: ${result.items} items (${perTable}) in ${options.out}, ${size} bytes, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(`sha256 ${result.sha256}`);
+      return 0;
+    } catch (error) {
+      if (!(error instanceof BackupStoppedError)) throw error;
+      console.log(`Stopped: no backup was written. Run the same command again to back up.`);
+      return 3;
+    }
+  } finally {
+    await storage.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`backup: ${error.message}`);
+      if (!(error instanceof ConfigError)) console.error(USAGE);
+    } else {
+      console.error(`backup failed: ${error.name}: ${error.message}`);
+    }
+    process.exit(1);
+  },
+);
