@@ -19,10 +19,10 @@ export interface Storage {
  * Connects to the configured DynamoDB: an endpoint, real AWS, or (neither set) an embedded
  * DynamoDB Local persisted under DATA_DIR. Creates missing tables when configured to.
  */
-export async function openStorage(config: Config, onFailure?: (operation: string, errorName: string) => void): Promise<Storage> {
+export async function openStorage(config: Config, onFailure?: (operation: string, errorName: string) => void, options: { requestTimeoutMs?: number } = {}): Promise<Storage> {
   const embedded = config.dynamo.mode === 'embedded' ? await startEmbeddedDynamo({ dataDir: config.dynamo.dataDir }) : undefined;
   const endpoint = embedded?.endpoint ?? config.dynamo.endpoint;
-  const { client, db } = createDynamoClients({ endpoint, region: config.dynamo.region, onFailure });
+  const { client, db } = createDynamoClients({ endpoint, region: config.dynamo.region, onFailure, requestTimeoutMs: options.requestTimeoutMs });
   const close = async () => {
     client.destroy();
     await embedded?.stop();
