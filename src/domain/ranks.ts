@@ -1,5 +1,5 @@
 /** Ranks and eligibility (SPEC §2). Derived when read, never stored. */
-import { daysBetween, utcDay } from './dates';
+import { daysBetween, parseDay, utcDay } from './dates';
 
 export const QUALITIES = ['bronze', 'silver', 'gold'] as const;
 export type Quality = (typeof QUALITIES)[number];
@@ -18,7 +18,8 @@ export interface RankThresholds {
 
 export interface Standing {
   rank: Rank;
-  daysInGuild: number;
+  /** Null when the stored join date is unreadable: such a member ranks by office only. */
+  daysInGuild: number | null;
   /** Qualities this member may receive, lowest first. */
   eligibleFor: Quality[];
 }
@@ -30,15 +31,22 @@ const ELIGIBLE: Record<Rank, Quality[]> = {
   Maester: ['bronze', 'silver', 'gold'],
 };
 
+/**
+ * A member's rank today. `join_date` is the day the tables say (already read from whatever form
+ * they hold it in); without a readable one, a member is a Maester if an officer and otherwise
+ * ranks lowest, eligible for nothing, until an officer fixes the date.
+ */
 export function standingOf(
-  member: { join_date: string; is_officer?: boolean },
+  member: { join_date?: string; is_officer?: boolean },
   thresholds: RankThresholds,
   today: string = utcDay(),
 ): Standing {
-  const daysInGuild = daysBetween(member.join_date, today);
+  const daysInGuild = member.join_date && parseDay(member.join_date) ? daysBetween(member.join_date, today) : null;
   const rank: Rank = member.is_officer
     ? 'Maester'
-    : daysInGuild >= thresholds.goldMinDays
+    : daysInGuild === null
+      ? 'Book Worm'
+      : daysInGuild >= thresholds.goldMinDays
       ? 'Sage'
       : daysInGuild >= thresholds.silverMinDays
         ? 'Scholar'
@@ -47,7 +55,7 @@ export function standingOf(
 }
 
 export function isEligible(
-  member: { join_date: string; is_officer?: boolean },
+  member: { join_date?: string; is_officer?: boolean },
   quality: Quality,
   thresholds: RankThresholds,
   today: string = utcDay(),
