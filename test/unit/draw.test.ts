@@ -1,6 +1,81 @@
-import { drawWinner } from '../../src/domain/draw';
+import { candidatesFor, decideCancel, decideConfirm, decideExpire, decideReroll, drawWinner, pickWinner, type DrawState } from '../../src/domain/draw';
 
-describe('the draw', () => {
+const t0 = new Date('2026-11-25T12:00:00.000Z');
+const at = (ms: number) => new Date(t0.getTime() + ms);
+const state = (extra: Partial<DrawState> = {}): DrawState => ({
+  status: 'drawn',
+  version: 3,
+  winnerId: 'a',
+  named: false,
+  expiresAt: at(15 * 60_000).toISOString(),
+  ...extra,
+});
+
+describe('the draw: which change a draw accepts', () => {
+  it('rerolls an open draw shown at its current version; refuses a stale view, a named draw and an ended one', () => {
+    expect(decideReroll(state(), 3, t0)).toEqual({ ok: true });
+    expect(decideReroll(state(), 2, t0)).toEqual({ ok: false, reason: 'changed', version: 3 });
+    expect(decideReroll(state({ named: true }), 3, t0)).toEqual({ ok: false, reason: 'named' });
+    for (const status of ['confirmed', 'cancelled', 'expired', 'reverted'] as const) {
+      expect(decideReroll(state({ status }), 3, t0)).toEqual({ ok: false, reason: 'ended', status });
+      expect(decideCancel(state({ status }), t0)).toEqual({ ok: false, reason: 'ended', status });
+      expect(decideConfirm(state({ status }), 3, t0)).toEqual({ ok: false, reason: 'ended', status });
+    }
+  });
+
+  it('refuses Reroll and Cancel while an award may be in flight, and lets Confirm retry that very award', () => {
+    const claimed = state({ confirm: { at: t0.toISOString(), startedAt: t0.toISOString() } });
+    expect(decideReroll(claimed, 3, at(1000))).toEqual({ ok: false, reason: 'confirming' });
+    expect(decideCancel(claimed, at(1000))).toEqual({ ok: false, reason: 'confirming' });
+    expect(decideConfirm(claimed, 3, at(1000))).toEqual({ ok: true, retry: true });
+    // Even shown at an older version, or after the 15 minutes: the stored claim is what is retried.
+    expect(decideConfirm(claimed, 1, at(20 * 60_000))).toEqual({ ok: true, retry: true });
+  });
+
+  it('expires only after 15 minutes, and not while a claimed award may still be in flight', () => {
+    expect(decideExpire(state(), at(15 * 60_000 - 1)).ok).toBe(false);
+    expect(decideExpire(state(), at(15 * 60_000))).toEqual({ ok: true });
+    const claimedLate = state({ confirm: { at: at(14 * 60_000 + 59_000).toISOString(), startedAt: at(14 * 60_000 + 59_000).toISOString() } });
+    expect(decideExpire(claimedLate, at(15 * 60_000 + 5_000))).toEqual({ ok: false, reason: 'confirming' });
+    expect(decideExpire(claimedLate, at(16 * 60_000))).toEqual({ ok: true });
+    expect(decideExpire(state({ status: 'confirmed' }), at(20 * 60_000))).toEqual({ ok: false, reason: 'ended', status: 'confirmed' });
+  });
+
+  it('answers a press on an overdue draw "expired" (the caller then marks it so)', () => {
+    expect(decideReroll(state(), 3, at(15 * 60_000))).toEqual({ ok: false, reason: 'expired' });
+    expect(decideCancel(state(), at(16 * 60_000))).toEqual({ ok: false, reason: 'expired' });
+    expect(decideConfirm(state(), 3, at(16 * 60_000))).toEqual({ ok: false, reason: 'expired' });
+    expect(decideConfirm(state(), 3, at(60_000))).toEqual({ ok: true, retry: false });
+    expect(decideConfirm(state(), 2, at(60_000))).toEqual({ ok: false, reason: 'changed', version: 3 });
+  });
+});
+
+describe('the draw: who may be picked', () => {
+  const stats = new Map([
+    ['a', { count: 2, last: '2026-10-01T00:00:00.000Z' }],
+    ['b', { count: 0 }],
+    ['c', { count: 1, last: '2026-06-01T00:00:00.000Z' }],
+    ['d', { count: 0 }],
+  ]);
+  const pool = ['a', 'b', 'c', 'd'];
+
+  it('uniform keeps everyone; fewest keeps the fewest links; longest keeps those never served, then the oldest last link', () => {
+    expect(candidatesFor({ pool, wanting: new Set(), policy: 'uniform', stats }).among).toEqual(pool);
+    expect(candidatesFor({ pool, wanting: new Set(), policy: 'fewest', stats }).among).toEqual(['b', 'd']);
+    expect(candidatesFor({ pool, wanting: new Set(), policy: 'longest', stats }).among).toEqual(['b', 'd']);
+    expect(candidatesFor({ pool: ['a', 'c'], wanting: new Set(), policy: 'longest', stats }).among).toEqual(['c']);
+    expect(candidatesFor({ pool: ['a', 'c'], wanting: new Set(), policy: 'fewest', stats }).among).toEqual(['c']);
+  });
+
+  it('draws among those who want the link while any are left, under the same policy, then among the rest', () => {
+    expect(candidatesFor({ pool, wanting: new Set(['a', 'c']), policy: 'uniform', stats })).toEqual({ among: ['a', 'c'], wanted: true });
+    expect(candidatesFor({ pool, wanting: new Set(['a', 'c']), policy: 'fewest', stats })).toEqual({ among: ['c'], wanted: true });
+    expect(candidatesFor({ pool, wanting: new Set(['a', 'c']), policy: 'fewest', stats, exclude: new Set(['a', 'c']) })).toEqual({ among: ['b', 'd'], wanted: false });
+    for (let i = 0; i < 50; i++) {
+      expect(['a', 'c']).toContain(pickWinner({ pool, wanting: new Set(['a', 'c']), policy: 'uniform', stats, exclude: new Set() })!.winnerId);
+    }
+  });
+
   it('never returns someone already drawn, and null when nobody is left', () => {
     for (let i = 0; i < 200; i++) expect(drawWinner(['a', 'b', 'c'], ['a', 'c'])).toBe('b');
     expect(drawWinner(['a', 'b'], ['a', 'b'])).toBeNull();
@@ -15,15 +90,15 @@ describe('the draw', () => {
     expect(counts.b).toBeGreaterThan(1650);
   });
 
-  it('is uniform across a pool (chi-square, 9 degrees of freedom)', () => {
-    const pool = Array.from({ length: 10 }, (_, i) => `m${i}`);
-    const counts = new Map(pool.map((id) => [id, 0]));
+  it('breaks ties uniformly (chi-square, 9 degrees of freedom)', () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `m${i}`);
+    const counts = new Map(ids.map((id) => [id, 0]));
     const draws = 20_000;
     for (let i = 0; i < draws; i++) {
-      const id = drawWinner(pool) as string;
+      const id = pickWinner({ pool: ids, wanting: new Set(), policy: 'fewest', stats: new Map(), exclude: new Set() })!.winnerId;
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
-    const expected = draws / pool.length;
+    const expected = draws / ids.length;
     const chiSquare = [...counts.values()].reduce((sum, n) => sum + (n - expected) ** 2 / expected, 0);
     // p < 0.0001 for 9 d.f. is 33.7: a fair draw fails this about once in ten thousand runs.
     expect(chiSquare).toBeLessThan(33.7);
