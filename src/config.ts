@@ -6,6 +6,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import type { TableKind } from './db/schema';
+import { DRAW_POLICIES, type DrawPolicy } from './domain/draw';
 
 export type StorageMode = 'embedded' | 'endpoint' | 'aws';
 
@@ -31,6 +32,14 @@ export interface Config {
     dataDir: string;
   };
   ranks: { silverMinDays: number; goldMinDays: number };
+  draws: {
+    /** How a draw picks when the officer names no policy (SPEC §3). */
+    defaultPolicy: DrawPolicy;
+    /** Days of history the fairness policies count. */
+    fairnessWindowDays: number;
+    /** Hours before an undelivered award is listed in the daily reminder; 0 disables it. */
+    deliveryReminderHours: number;
+  };
   healthPort: number;
   logLevel: string;
   /** Human-readable logs (NODE_ENV=development); JSON otherwise. */
@@ -123,6 +132,15 @@ const schema = z.object({
   DATA_DIR: optionalText,
   SILVER_MIN_DAYS: wholeNumber(30, 3650),
   GOLD_MIN_DAYS: wholeNumber(90, 3650),
+  DRAW_POLICY: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(DRAW_POLICIES, { message: `must be one of ${DRAW_POLICIES.join(', ')}` })
+      .optional()
+      .transform((v) => v ?? 'uniform'),
+  ),
+  FAIRNESS_WINDOW_DAYS: wholeNumber(180, 3650),
+  DELIVERY_REMINDER_HOURS: wholeNumber(48, 8760),
   HEALTH_PORT: wholeNumber(8080, 65535),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
@@ -194,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       dataDir: path.resolve(v.DATA_DIR ?? './data'),
     },
     ranks: { silverMinDays: v.SILVER_MIN_DAYS, goldMinDays: v.GOLD_MIN_DAYS },
+    draws: { defaultPolicy: v.DRAW_POLICY, fairnessWindowDays: v.FAIRNESS_WINDOW_DAYS, deliveryReminderHours: v.DELIVERY_REMINDER_HOURS },
     healthPort: v.HEALTH_PORT,
     logLevel: v.LOG_LEVEL,
     prettyLogs: v.NODE_ENV === 'development',

@@ -1,125 +1,128 @@
 /**
- * Awarding and reverting a link: each one DynamoDB transaction composed of the parts the
- * inventory, distributions, lists and members services build. Conflicts come back as reasons.
+ * What happens to an award after it is made: reverting it (SPEC §3 step 7) and recording its
+ * delivery in game (step 8). Each is one transaction composed from the services it touches.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
-import { utcDay } from '../domain/dates';
-import type { Distribution } from './distributions';
-import type { Link } from './inventory';
+import { countersFromHistory, isStanding, type Distribution } from './distributions';
+import { HistoryIndex } from './history-index';
 import type { Services } from './index';
-import { failedConditionItem } from './errors';
-import { runTransaction, type TransactWriteItem } from './transactions';
+import type { Counters } from './members';
+import { runTransaction, type TransactionPart } from './transactions';
+import { UpdateBuilder } from './update-builder';
 
-export interface AwardInput {
-  /** The draft being confirmed: fixes the distribution id and makes a retried award idempotent. */
-  draftId: string;
-  link: Pick<Link, 'link_id' | 'link_type' | 'quality' | 'bonus'>;
-  winner: { discord_id: string; username: string; last_link_at?: string };
-  listId?: string;
-  poolSize: number;
-  drawnBefore: string[];
-  distributedBy: string;
-  notes?: string;
-  /** Fixed when the draft is first confirmed, so a retry sends identical parameters. */
-  at: Date;
-}
+export type RevertFailure = 'not_found' | 'not_an_award' | 'already_reverted' | 'link_changed' | 'busy';
+export type RevertResult =
+  | {
+      ok: true;
+      distribution: Distribution;
+      /** The link went back to the stock (false: it is no longer in the inventory at all). */
+      linkRestored: boolean;
+      /** The member got their place on the list back. */
+      listPlaceRestored: boolean;
+    }
+  | { ok: false; reason: RevertFailure };
 
-export type AwardFailure = 'link_gone' | 'winner_served' | 'list_closed' | 'member_removed' | 'busy';
-export type AwardResult = { ok: true; distribution: Distribution; repeated: boolean } | { ok: false; reason: AwardFailure };
-
-export type RevertFailure = 'not_found' | 'already_reverted' | 'link_changed' | 'busy';
-export type RevertResult = { ok: true; distribution: Distribution } | { ok: false; reason: RevertFailure };
-
-/** DynamoDB's ClientRequestToken is 1–36 characters; a draft id is a UUID. */
-export function distributionIdFor(draftId: string): string {
-  return `dist_${draftId}`;
-}
+export type DeliveryResult = { ok: true; distribution: Distribution } | { ok: false; reason: 'not_found' | 'not_an_award' | 'already_delivered'; distribution?: Distribution };
 
 export class AwardsService {
+  private readonly index: HistoryIndex;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly services: Pick<Services, 'members' | 'inventory' | 'distributions' | 'lists'>,
     private readonly clock: Clock = systemClock,
-  ) {}
-
-  async awardLink(input: AwardInput): Promise<AwardResult> {
-    const { members, inventory, distributions, lists } = this.services;
-    const distributedAt = input.at.toISOString();
-    const record: Distribution = {
-      distribution_id: distributionIdFor(input.draftId),
-      member_id: input.winner.discord_id,
-      member_username: input.winner.username,
-      link_id: input.link.link_id,
-      link_type: input.link.link_type,
-      quality: input.link.quality,
-      bonus: input.link.bonus,
-      method: 'discord',
-      distributed_by: input.distributedBy,
-      distributed_at: distributedAt,
-      distribution_date: utcDay(input.at),
-      ...(input.notes ? { notes: input.notes } : {}),
-      ...(input.listId ? { list_id: input.listId } : {}),
-      pool_size: input.poolSize,
-      drawn_before: input.drawnBefore,
-      status: 'confirmed',
-      ...(input.winner.last_link_at ? { previous_last_link_at: input.winner.last_link_at } : {}),
-    };
-    const items: TransactWriteItem[] = [
-      inventory.awardItem(record.link_id, record.distribution_id),
-      distributions.awardItem(record),
-      members.awardItem(record.member_id, distributedAt),
-    ];
-    if (input.listId) items.push(lists.awardItem(input.listId, record.member_id));
-
-    const outcome = await runTransaction(this.db, items, input.draftId);
-    if (outcome.ok) return { ok: true, distribution: record, repeated: false };
-    if ('busy' in outcome) return { ok: false, reason: 'busy' };
-
-    const [link, distribution, member, list] = outcome.codes.map((code) => code === 'ConditionalCheckFailed');
-    // This draft's award already went through (a retry after the idempotency window).
-    if (distribution || (link && failedConditionItem({ Item: outcome.items[0] })?.distribution_id === record.distribution_id)) {
-      const existing = await distributions.get(record.distribution_id, true);
-      if (existing) return { ok: true, distribution: existing, repeated: true };
-    }
-    if (link) return { ok: false, reason: 'link_gone' };
-    if (member) return { ok: false, reason: 'member_removed' };
-    if (list) {
-      const old = failedConditionItem({ Item: outcome.items[3] });
-      return { ok: false, reason: old && old.is_active !== 'true' ? 'list_closed' : 'winner_served' };
-    }
-    return { ok: false, reason: 'busy' };
+  ) {
+    this.index = services.distributions.index;
   }
 
-  /** Marks a distribution reverted (kept), makes its link available, restores counts and list place. */
+  /**
+   * Marks a confirmed award reverted (the record is kept), makes its link available again, and
+   * restores the member's counters and last link to what their history says without it, and their
+   * list place only if no other standing award from that list keeps them among its winners.
+   */
   async revertDistribution(distributionId: string, revertedBy: string, at = this.clock.now()): Promise<RevertResult> {
     const { members, inventory, distributions, lists } = this.services;
-    // A member removed or changed between the read and the write: read again and retry (bounded).
+    // A member or list changed between the read and the write: read again and retry (bounded).
     for (let attempt = 0; attempt < 3; attempt++) {
       const record = await distributions.get(distributionId, true);
       if (!record) return { ok: false, reason: 'not_found' };
       if (record.status === 'reverted') return { ok: false, reason: 'already_reverted' };
-      const member = await members.get(record.member_id, true);
+      if (!isStanding(record) || !record.member_id) return { ok: false, reason: 'not_an_award' };
+      const [member, link, history] = await Promise.all([
+        members.get(record.member_id, true),
+        record.link_id ? inventory.get(record.link_id, true) : Promise.resolve(undefined),
+        distributions.memberRecords(record.member_id),
+      ]);
       const revertedAt = at.toISOString();
 
-      const items: TransactWriteItem[] = [
-        distributions.revertItem(distributionId, revertedBy, revertedAt),
-        inventory.revertItem(record.link_id, distributionId),
+      const parts: TransactionPart<'already_reverted' | 'link_changed' | 'member_changed'>[] = [
+        { item: this.revertRecordItem(distributionId, revertedBy, revertedAt), reason: 'already_reverted' },
+        { item: this.index.topItem({ dropRecent: [distributionId], dropUndelivered: distributionId }) },
       ];
+      // A link no longer in the inventory has nothing to go back to the stock.
+      if (link) parts.push({ item: inventory.revertItem(record.link_id, distributionId), reason: 'link_changed' });
       // A removed member has no counters left to restore; their history stays as it is.
-      const memberIndex = member && member.links_received > 0 ? items.push(members.revertItem(record.member_id, record.previous_last_link_at, revertedAt)) - 1 : -1;
-      if (record.list_id) items.push(lists.revertItem(record.list_id, record.member_id));
+      if (member) {
+        const fromHistory = countersFromHistory(history, distributionId);
+        // The index may lag behind the item: a member keeping counters is counted from them, and
+        // their last link is the newest standing award either source knows.
+        const after = member.counters ? withoutAward(member.counters, distributionId, fromHistory.last_link_at) : fromHistory;
+        parts.push({ item: members.revertItem(member, after, revertedAt), reason: 'member_changed' });
+      }
+      const keepsListPlace = history.some((d) => d.distribution_id !== distributionId && isStanding(d) && d.list_id === record.list_id);
+      const listPlaceRestored = Boolean(record.list_id && !keepsListPlace);
+      if (listPlaceRestored) parts.push({ item: lists.revertItem(record.list_id!, record.member_id) });
 
-      const outcome = await runTransaction(this.db, items);
-      if (outcome.ok) return { ok: true, distribution: { ...record, status: 'reverted', reverted_by: revertedBy, reverted_at: revertedAt } };
-      if ('busy' in outcome) return { ok: false, reason: 'busy' };
-      const failed = outcome.codes.map((code) => code === 'ConditionalCheckFailed');
-      if (failed[0]) return { ok: false, reason: 'already_reverted' };
-      if (failed[1]) return { ok: false, reason: 'link_changed' };
-      if (memberIndex >= 0 && failed[memberIndex]) continue;
-      // Lists are never deleted, so what is left is a change in flight: the user may try again.
-      return { ok: false, reason: 'busy' };
+      await this.index.ensure();
+      const outcome = await runTransaction(this.db, parts);
+      if (outcome.ok) {
+        return { ok: true, distribution: { ...record, status: 'reverted', reverted_by: revertedBy, reverted_at: revertedAt }, linkRestored: Boolean(link), listPlaceRestored };
+      }
+      if (!('failed' in outcome)) return { ok: false, reason: 'busy' };
+      const reasons = outcome.failed.map((f) => f.reason);
+      if (reasons.includes('already_reverted')) return { ok: false, reason: 'already_reverted' };
+      if (reasons.includes('link_changed')) return { ok: false, reason: 'link_changed' };
     }
     return { ok: false, reason: 'busy' };
   }
+
+  /**
+   * Records that an award was handed over in game, once: a second press changes nothing. Who may
+   * say so (an officer, or the winner) is the caller's to check.
+   */
+  async markDelivered(distributionId: string, by: string, at = this.clock.now()): Promise<DeliveryResult> {
+    const record = await this.services.distributions.get(distributionId, true);
+    if (!record) return { ok: false, reason: 'not_found' };
+    if (!isStanding(record)) return { ok: false, reason: 'not_an_award', distribution: record };
+    if (record.delivered_at) return { ok: false, reason: 'already_delivered', distribution: record };
+    const deliveredAt = at.toISOString();
+    const update = new UpdateBuilder().set(['delivered_at'], deliveredAt).set(['delivered_by'], by);
+    // Once, and only on a standing award: two presses at once record the first.
+    update.condition(`attribute_not_exists(${update.name('delivered_at')}) AND (${update.name('status')} = ${update.value('confirmed')} OR attribute_not_exists(${update.name('status')}))`);
+    await this.index.ensure();
+    const outcome = await runTransaction(this.db, [
+      { item: { Update: update.build(this.services.distributions.tableName, { distribution_id: distributionId }) }, reason: 'changed' },
+      { item: this.index.topItem({ dropUndelivered: distributionId }) },
+    ]);
+    const now = await this.services.distributions.get(distributionId, true);
+    if (outcome.ok && now) return { ok: true, distribution: now };
+    if (now?.delivered_at) return { ok: false, reason: 'already_delivered', distribution: now };
+    return { ok: false, reason: 'not_an_award', distribution: now };
+  }
+
+  private revertRecordItem(distributionId: string, revertedBy: string, revertedAt: string) {
+    const update = new UpdateBuilder().set(['status'], 'reverted').set(['reverted_by'], revertedBy).set(['reverted_at'], revertedAt);
+    // Two officers reverting at once: only the first changes anything. A record without a status
+    // was written by the previous system and is a standing award.
+    update.condition(`attribute_exists(${update.name('distribution_id')}) AND (${update.name('status')} = ${update.value('confirmed')} OR attribute_not_exists(${update.name('status')}))`);
+    return { Update: update.build(this.services.distributions.tableName, { distribution_id: distributionId }) };
+  }
+}
+
+/** Counters kept on a member item, without one award; `historyLast` is the newest other standing award in the index. */
+function withoutAward(counters: Counters, distributionId: string, historyLast: string | undefined): Counters {
+  const awards = { bronze: counters.awards.bronze.filter((a) => a.id !== distributionId), silver: counters.awards.silver.filter((a) => a.id !== distributionId), gold: counters.awards.gold.filter((a) => a.id !== distributionId) };
+  const newest = [...awards.bronze, ...awards.silver, ...awards.gold].map((a) => a.at).concat(historyLast ?? []).sort().pop();
+  return { links_received: Math.max(0, counters.links_received - 1), last_link_at: newest, awards };
 }

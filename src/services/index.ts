@@ -1,24 +1,38 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Config } from '../config';
 import type { TableKind } from '../db/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import { AwardsService } from './awards';
 import { DistributionsService } from './distributions';
+import { DrawsService, type DrawSettings } from './draws';
 import { InventoryService } from './inventory';
 import { ListsService } from './lists';
 import { MembersService } from './members';
+import { RosterService } from './roster';
 
 export interface Services {
   members: MembersService;
+  roster: RosterService;
   inventory: InventoryService;
   distributions: DistributionsService;
   lists: ListsService;
+  draws: DrawsService;
   awards: AwardsService;
 }
 
-export function createServices(db: DynamoDBDocumentClient, tables: Record<TableKind, string>, clock: Clock = systemClock): Services {
+/** The defaults of SPEC §2 and §3, for callers without a configuration (scripts, tests). */
+export const DEFAULT_DRAW_SETTINGS: DrawSettings = { ranks: { silverMinDays: 30, goldMinDays: 90 }, defaultPolicy: 'uniform', fairnessWindowDays: 180 };
+
+export function drawSettingsOf(config: Pick<Config, 'ranks' | 'draws'>): DrawSettings {
+  return { ranks: config.ranks, defaultPolicy: config.draws.defaultPolicy, fairnessWindowDays: config.draws.fairnessWindowDays };
+}
+
+export function createServices(db: DynamoDBDocumentClient, tables: Record<TableKind, string>, clock: Clock = systemClock, settings: DrawSettings = DEFAULT_DRAW_SETTINGS): Services {
   const members = new MembersService(db, tables.members, clock);
   const inventory = new InventoryService(db, tables.inventory, clock);
   const distributions = new DistributionsService(db, tables.distributions, clock);
   const lists = new ListsService(db, tables.lists, clock);
-  return { members, inventory, distributions, lists, awards: new AwardsService(db, { members, inventory, distributions, lists }, clock) };
+  const roster = new RosterService(members, distributions);
+  const draws = new DrawsService(db, { members, roster, inventory, lists, distributions }, settings, clock);
+  return { members, roster, inventory, distributions, lists, draws, awards: new AwardsService(db, { members, inventory, distributions, lists }, clock) };
 }

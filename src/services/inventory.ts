@@ -173,8 +173,10 @@ export class InventoryService {
         TableName: this.tableName,
         Key: { link_id: linkId },
         UpdateExpression: 'SET is_available = :yes REMOVE distribution_id',
-        ConditionExpression: 'distribution_id = :d',
-        ExpressionAttributeValues: { ':yes': 'true', ':d': distributionId },
+        // Only if this award still holds it. The previous system marked handed-out links without
+        // saying by which award; such a link is taken back when it is still handed out.
+        ConditionExpression: 'distribution_id = :d OR (attribute_not_exists(distribution_id) AND is_available = :no)',
+        ExpressionAttributeValues: { ':yes': 'true', ':no': 'false', ':d': distributionId },
       },
     };
   }

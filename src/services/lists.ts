@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import { randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Quality } from '../domain/ranks';
-import { runTransaction, type TransactWriteItem } from './transactions';
+import { runTransaction, type TransactionPart, type TransactWriteItem } from './transactions';
 import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
 import type { ReadOptions } from './pagination';
 
@@ -120,16 +120,19 @@ export class ListsService {
       const { Item: guard } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { list_id: guardId(item.quality) }, ConsistentRead: true }));
       return guard ? 'active_exists' : 'written';
     }
-    const items: TransactWriteItem[] = [{ Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(list_id)' } }];
+    const parts: TransactionPart<'exists' | 'active_exists'>[] = [
+      { item: { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(list_id)' } }, reason: 'exists' },
+    ];
     if (active) {
-      items.push({
-        Put: { TableName: this.tableName, Item: { list_id: guardId(item.quality), holder: item.list_id }, ConditionExpression: 'attribute_not_exists(list_id)' },
+      parts.push({
+        item: { Put: { TableName: this.tableName, Item: { list_id: guardId(item.quality), holder: item.list_id }, ConditionExpression: 'attribute_not_exists(list_id)' } },
+        reason: 'active_exists',
       });
     }
-    const outcome = await runTransaction(this.db, items);
+    const outcome = await runTransaction(this.db, parts);
     if (outcome.ok) return 'written';
-    if ('busy' in outcome) throw new Error(`list ${item.list_id} kept conflicting with other writes`);
-    return outcome.codes[0] === 'ConditionalCheckFailed' ? 'exists' : 'active_exists';
+    if (!('failed' in outcome)) throw new Error(`list ${item.list_id} kept conflicting with other writes`);
+    return outcome.failed.some((f) => f.reason === 'exists') ? 'exists' : 'active_exists';
   }
 
   async addMember(listId: string, memberId: string): Promise<ListChange> {

@@ -1,36 +1,75 @@
+import { createHash } from 'node:crypto';
 import { TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, isTransactionCanceled } from './errors';
+import { cancellationCodes, failedConditionItem, isTransactionCanceled } from './errors';
 
 export type TransactWriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export type TransactionOutcome = { ok: true } | { ok: false; codes: string[]; items: (Record<string, unknown> | undefined)[] } | { ok: false; busy: true };
+/** One item of a transaction and what it means when its condition fails. */
+export interface TransactionPart<R extends string> {
+  item: TransactWriteItem;
+  /** The reason this part's failed condition stands for; parts without one never fail. */
+  reason?: R;
+}
+
+export type TransactionOutcome<R extends string> =
+  | { ok: true }
+  /** Conditions failed: which parts, with the item each one found (when it asked for it). */
+  | { ok: false; failed: { reason: R; item: Record<string, unknown> | undefined }[] }
+  /** Kept conflicting with other writes in flight: nothing was written. */
+  | { ok: false; busy: true }
+  /** The same transaction (same token) is still being applied: its outcome is not known yet. */
+  | { ok: false; inProgress: true };
+
+/**
+ * A ClientRequestToken derived from every parameter of the transaction, so that a retry of the
+ * same transaction is recognised as such, and a different one never collides with it (DynamoDB
+ * refuses a reused token with other parameters for ten minutes).
+ */
+export function transactionToken(parts: TransactionPart<string>[]): string {
+  const canonical = JSON.stringify(
+    parts.map((p) => p.item),
+    (_key, value) => (value instanceof Set ? { $set: [...value].map(String).sort() } : value),
+  );
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 36);
+}
 
 /**
  * Runs one TransactWriteItems. Conflicts with another transaction in flight on the same items are
- * retried (bounded, with jitter); a failed condition comes back as the per-item cancellation codes
- * for the caller to turn into a domain reason. Anything else is thrown.
+ * retried (bounded, with jitter); failed conditions come back as the reasons their parts carry,
+ * never decoded by position by the caller. Anything else (a timeout, DynamoDB down) is thrown: its
+ * outcome is unknown and the caller must find out before it says anything.
  */
-export async function runTransaction(
+export async function runTransaction<R extends string>(
   db: DynamoDBDocumentClient,
-  items: TransactWriteItem[],
-  clientRequestToken?: string,
-  attempts = 8,
-): Promise<TransactionOutcome> {
+  parts: TransactionPart<R>[],
+  options: { token?: string; attempts?: number } = {},
+): Promise<TransactionOutcome<R>> {
+  const attempts = options.attempts ?? 8;
+  const input = { TransactItems: parts.map((p) => p.item), ClientRequestToken: options.token };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      await db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: clientRequestToken }));
+      await db.send(new TransactWriteCommand(input));
       return { ok: true };
     } catch (error) {
       const name = (error as { name?: string }).name;
+      if (name === 'TransactionInProgressException') return { ok: false, inProgress: true };
       const codes = cancellationCodes(error);
       const conflictOnly = isTransactionCanceled(error) && !codes.includes('ConditionalCheckFailed') && codes.includes('TransactionConflict');
-      if (conflictOnly || name === 'TransactionInProgressException' || name === 'TransactionConflictException') {
+      if (conflictOnly || name === 'TransactionConflictException') {
         if (attempt === attempts) return { ok: false, busy: true };
         await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
         continue;
       }
       if (isTransactionCanceled(error)) {
-        return { ok: false, codes, items: (error.CancellationReasons ?? []).map((r) => r.Item) };
+        const reasons = error.CancellationReasons ?? [];
+        const failed = parts
+          .map((part, i) => ({ part, code: codes[i], item: failedConditionItem({ Item: reasons[i]?.Item }) }))
+          .filter(({ code }) => code === 'ConditionalCheckFailed')
+          .map(({ part, item }) => {
+            if (!part.reason) throw new Error('a transaction part without a condition failed its condition');
+            return { reason: part.reason, item };
+          });
+        return { ok: false, failed };
       }
       throw error;
     }
