@@ -7,9 +7,10 @@ import type { Config } from './config';
 import { systemClock, type Clock } from './domain/clock';
 import { openStorage, type Storage } from './db/storage';
 import type { Logger } from './logger';
-import { createServices, type Services } from './services';
-import { startBot, type Bot, type BotOptions } from './bot/bot';
+import { createServices, drawSettingsOf, type Services } from './services';
+import { startBot, type Bot } from './bot/bot';
 import { startHealthServer, type HealthServer } from './ops/health';
+import { startSchedule, type Schedule } from './ops/schedule';
 import { createMetrics, type Metrics } from './ops/metrics';
 
 export interface App {
@@ -20,24 +21,28 @@ export interface App {
   metrics: Metrics;
   /** Undefined when HEALTH_PORT is 0. */
   health: HealthServer | undefined;
+  /** Timed work: the draw expiry sweep. */
+  schedule: Schedule;
   /** Stop taking interactions, let those in flight finish (bounded), then close everything. */
   shutdown(options?: { drainMs?: number }): Promise<{ drained: boolean }>;
 }
 
-export type AppOptions = Pick<BotOptions, 'draftTtlMs'> & {
+export type AppOptions = {
   /** Where the time comes from (default: the system clock); tests fix and move it. */
   clock?: Clock;
   /** Listen here instead of HEALTH_PORT (tests use a free port). */
   healthPort?: number;
+  /** A shorter DynamoDB request timeout (tests that hold answers back). */
+  dynamoRequestTimeoutMs?: number;
 };
 
 export async function startApp(config: Config, logger: Logger, options: AppOptions = {}): Promise<App> {
   const metrics = createMetrics();
-  const storage = await openStorage(config, (operation, error) => metrics.recordDynamoFailure(operation, error));
+  const storage = await openStorage(config, (operation, error) => metrics.recordDynamoFailure(operation, error), { requestTimeoutMs: options.dynamoRequestTimeoutMs });
   if (storage.tables?.created.length) logger.info({ tables: storage.tables.created }, 'created missing tables');
   if (config.membersInLegacyTable) logger.warn({ table: config.tables.members }, 'members are read from the legacy table (DYNAMODB_TABLE)');
   const clock = options.clock ?? systemClock;
-  const services = createServices(storage.db, config.tables, clock);
+  const services = createServices(storage.db, config.tables, clock, drawSettingsOf(config));
 
   let bot: Bot | undefined;
   let health: HealthServer | undefined;
@@ -47,7 +52,6 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
       commands: COMMANDS,
       services,
       logger,
-      draftTtlMs: options.draftTtlMs,
       clock,
       onInteraction: (report) => metrics.recordInteraction(report),
       onGatewayChange: (connected) => metrics.setGatewayConnected(connected),
@@ -69,6 +73,13 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     throw error;
   }
 
+  const schedule = startSchedule(
+    [
+      // Overdue draws are marked expired (and their messages say so) at start-up and every minute.
+      { name: 'expire-draws', everyMs: 60_000, atStart: true, run: () => services.draws.expireOverdue() },
+    ],
+    logger,
+  );
   const running = bot;
   let stopping: Promise<{ drained: boolean }> | undefined;
   return {
@@ -78,9 +89,11 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     bot: running,
     metrics,
     health,
+    schedule,
     shutdown({ drainMs = 10_000 } = {}) {
       stopping ??= (async () => {
         const drained = await running.router.drain(drainMs);
+        await schedule.stop();
         await running.stop();
         await health?.close();
         await storage.close();

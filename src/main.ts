@@ -25,6 +25,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   logger.info({ storage: config.dynamo.mode, tables: config.tables }, 'FlavaFlav is running');
+  // A callback that fails (a timer, an event listener) is a bug to log, not a reason to stop
+  // serving every other interaction.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+  process.on('uncaughtException', (error) => logger.error({ err: error }, 'uncaught exception'));
 
   let signalled = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -9,7 +9,6 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { todayBy, type Clock } from '../domain/clock';
 import type { BotContext, Command } from './command';
-import { DraftStore } from './drafts';
 import { Pager } from './pager';
 import { Router, type InteractionReport } from './router';
 
@@ -21,15 +20,12 @@ export interface BotOptions {
   logger: Logger;
   onInteraction?: (report: InteractionReport) => void;
   onGatewayChange?: (connected: boolean) => void;
-  /** Test hook: a shorter draft lifetime. */
-  draftTtlMs?: number;
   clock: Clock;
 }
 
 export interface Bot {
   client: Client;
   router: Router;
-  drafts: DraftStore;
   /** True while the gateway connection is up (tracked by events: the shard status is not). */
   isGatewayConnected(): boolean;
   registeredCommands: number;
@@ -72,9 +68,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const { config, services, logger } = options;
   const client = createClient(config);
   const { clock } = options;
-  const millis = () => clock.now().getTime();
-  const drafts = new DraftStore(options.draftTtlMs, millis);
-  const ctx: BotContext = { config, services, logger, drafts, pages: new Pager(millis), client, clock, today: () => todayBy(clock) };
+  const ctx: BotContext = { config, services, logger, pages: new Pager(() => clock.now().getTime()), client, clock, today: () => todayBy(clock) };
   const router = new Router(options.commands, ctx, options.onInteraction);
   let connected = false;
   const setConnected = (value: boolean) => {
@@ -104,15 +98,15 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const readyClient = await ready;
   setConnected(true);
   logger.info({ user: readyClient.user.tag, guild: config.discord.guildId }, 'connected to Discord');
+  const detachers = options.commands.flatMap((command) => (command.attach ? [command.attach(ctx)] : []));
 
   const bot: Bot = {
     client,
     router,
-    drafts,
     registeredCommands: 0,
     isGatewayConnected: () => connected,
     async stop() {
-      drafts.clear();
+      for (const detach of detachers) detach();
       await client.destroy();
       setConnected(false);
     },

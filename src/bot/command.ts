@@ -17,7 +17,6 @@ import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import type { ActionId } from './custom-ids';
-import type { DraftStore } from './drafts';
 import type { Pager } from './pager';
 import type { Responder } from './responder';
 
@@ -25,7 +24,6 @@ export interface BotContext {
   config: Config;
   services: Services;
   logger: Logger;
-  drafts: DraftStore;
   pages: Pager;
   client: Client;
   /** The only source of the time (tests fix and move it). */
@@ -49,12 +47,12 @@ export interface SubcommandDeclaration {
   access: Access;
   /** Whether the main answer is visible to the invoker only. */
   ephemeral: boolean;
-  run(call: Call<ChatInputCommandInteraction>): Promise<void>;
+  run(call: Call<ChatInputCommandInteraction>): Promise<unknown>;
 }
 
 export type ComponentDeclaration =
-  | { kind: 'button'; id: ActionId<any>; access: Access; run(call: Call<ButtonInteraction>, args: any): Promise<void> }
-  | { kind: 'select'; id: ActionId<any>; access: Access; run(call: Call<StringSelectMenuInteraction>, args: any): Promise<void> };
+  | { kind: 'button'; id: ActionId<any>; access: Access; run(call: Call<ButtonInteraction>, args: any): Promise<unknown> }
+  | { kind: 'select'; id: ActionId<any>; access: Access; run(call: Call<StringSelectMenuInteraction>, args: any): Promise<unknown> };
 
 export interface Choice {
   name: string;
@@ -77,13 +75,15 @@ export interface Command {
   readonly components: ReadonlyMap<string, ComponentDeclaration>;
   /** By `<subcommand>/<option>` ('' subcommand for a command without subcommands). */
   readonly autocomplete: ReadonlyMap<string, AutocompleteDeclaration>;
+  /** Run once the bot is connected (e.g. to follow changes made elsewhere); returns how to stop. */
+  readonly attach?: (ctx: BotContext) => () => void;
 }
 
-export function button<A>(id: ActionId<A>, spec: { access: Access; run(call: Call<ButtonInteraction>, args: A): Promise<void> }): ComponentDeclaration {
+export function button<A>(id: ActionId<A>, spec: { access: Access; run(call: Call<ButtonInteraction>, args: A): Promise<unknown> }): ComponentDeclaration {
   return { kind: 'button', id, ...spec };
 }
 
-export function select<A>(id: ActionId<A>, spec: { access: Access; run(call: Call<StringSelectMenuInteraction>, args: A): Promise<void> }): ComponentDeclaration {
+export function select<A>(id: ActionId<A>, spec: { access: Access; run(call: Call<StringSelectMenuInteraction>, args: A): Promise<unknown> }): ComponentDeclaration {
   return { kind: 'select', id, ...spec };
 }
 
@@ -92,6 +92,7 @@ export interface CommandSpec {
   subcommands: Record<string, SubcommandDeclaration>;
   components?: ComponentDeclaration[];
   autocomplete?: Record<string, AutocompleteDeclaration>;
+  attach?: (ctx: BotContext) => () => void;
 }
 
 /**
@@ -127,5 +128,6 @@ export function defineCommand(spec: CommandSpec): Command {
     subcommands: new Map(Object.entries(spec.subcommands)),
     components,
     autocomplete,
+    attach: spec.attach,
   };
 }

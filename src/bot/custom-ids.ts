@@ -38,7 +38,7 @@ export const arg = {
     return {
       write: (n) => String(n),
       read: (text) => {
-        if (!/^\d{1,9}$/.test(text)) return null;
+        if (!/^\d{1,12}$/.test(text)) return null;
         const n = Number(text);
         return n >= min && n <= max ? n : null;
       },

@@ -31,3 +31,32 @@ export function shortDate(iso: string | undefined): string {
 export function relativeTime(iso: string): string {
   return `<t:${Math.floor(new Date(iso).getTime() / 1000)}:R>`;
 }
+
+/** Discord's cap on an embed field's value. */
+export const FIELD_MAX = 1024;
+
+/**
+ * Items joined until the next would not fit in `max` characters, then "… and N more": every list
+ * shown stays within Discord's limits however long the data grows.
+ */
+export function capped(items: string[], empty: string, separator = ' ', max = FIELD_MAX): string {
+  if (!items.length) return empty;
+  let text = '';
+  for (let i = 0; i < items.length; i++) {
+    const next = (text ? separator : '') + items[i];
+    const rest = `${separator === '\n' ? '\n' : ' '}… and ${items.length - i} more`;
+    if (text.length + next.length + (i < items.length - 1 ? rest.length : 0) > max) return `${text}${rest}`;
+    text += next;
+  }
+  return text;
+}
+
+/** Mentions (which never ping inside an embed), capped to fit a field. */
+export function mentionList(ids: string[], empty: string): string {
+  return capped(ids.map(userMention), empty);
+}
+
+/** A Discord timestamp in the reader's own time zone, or "never". */
+export function discordTime(iso: string | undefined, style: 'R' | 'f' | 'D' = 'R'): string {
+  return iso ? `<t:${Math.floor(new Date(iso).getTime() / 1000)}:${style}>` : 'never';
+}

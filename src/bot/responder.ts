@@ -20,8 +20,19 @@ export interface Answer {
   embeds?: BaseMessageOptions['embeds'];
   components?: BaseMessageOptions['components'];
   files?: AttachmentPayload[];
-  /** User ids this answer may ping (the winner); nobody otherwise. */
+  /**
+   * User ids this answer pings (the winner); nobody otherwise. An edit never pings, so when the
+   * answer lands as an edit (after a defer, or a button's update) a short follow-up that mentions
+   * them is sent too: `pingText`, or just the mentions.
+   */
   pingUsers?: string[];
+  pingText?: string;
+}
+
+/** Where an answer's message is (for the draw, which keeps where its message is). */
+export interface SentMessage {
+  messageId: string;
+  channelId: string;
 }
 
 export class Responder {
@@ -60,30 +71,32 @@ export class Responder {
   }
 
   /** The main answer: a new reply for a command, or the message itself updated for a button. */
-  send(answer: Answer): Promise<void> {
+  send(answer: Answer): Promise<SentMessage | undefined> {
     return this.serialize(async () => {
       const payload = toPayload(answer);
+      let message: { id: string; channelId: string } | null | undefined;
+      let edited = true;
       if (this.interaction.isMessageComponent()) {
-        if (this.acknowledged) await this.interaction.editReply(payload);
-        else await this.interaction.update(payload);
+        if (this.acknowledged) message = await this.interaction.editReply(payload);
+        else message = (await this.interaction.update({ ...payload, withResponse: true })).resource?.message;
       } else if (this.acknowledged) {
-        await this.interaction.editReply(payload);
+        message = await this.interaction.editReply(payload);
       } else {
-        await this.interaction.reply({ ...payload, ...(this.ephemeral ? { flags: MessageFlags.Ephemeral } : {}) } as InteractionReplyOptions);
+        const flags = this.ephemeral ? { flags: MessageFlags.Ephemeral } : {};
+        message = (await this.interaction.reply({ ...payload, ...flags, withResponse: true } as InteractionReplyOptions & { withResponse: true })).resource?.message;
+        edited = false;
       }
       this.acknowledged = true;
       this.answered = true;
-    });
-  }
-
-  /** A separate message visible to the invoker only (e.g. why a button did nothing). */
-  whisper(answer: Answer): Promise<void> {
-    return this.serialize(async () => {
-      const payload = { ...toPayload(answer), flags: MessageFlags.Ephemeral } as InteractionReplyOptions;
-      if (this.acknowledged) await this.interaction.followUp(payload);
-      else await this.interaction.reply(payload);
-      this.acknowledged = true;
-      this.answered = true;
+      // Only a public message pings; one only its viewer sees notifies nobody else anyway.
+      const ephemeralMessage = this.interaction.isMessageComponent() ? this.interaction.message.flags.has(MessageFlags.Ephemeral) : this.ephemeral;
+      if (edited && answer.pingUsers?.length && !ephemeralMessage) {
+        await this.interaction.followUp({
+          content: answer.pingText ?? answer.pingUsers.map((id) => `<@${id}>`).join(' '),
+          allowedMentions: { parse: [], users: answer.pingUsers, repliedUser: false },
+        });
+      }
+      return message ? { messageId: message.id, channelId: message.channelId } : undefined;
     });
   }
 

@@ -20,7 +20,7 @@ interface Target {
   kind: 'command' | 'button' | 'select';
   ephemeral: boolean;
   access?: Access;
-  run?: (call: Call<any>) => Promise<void>;
+  run?: (call: Call<any>) => Promise<unknown>;
 }
 
 export interface InteractionReport {
