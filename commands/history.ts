@@ -3,7 +3,8 @@ import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type ButtonI
 import { button, defineCommand, type BotContext, type Call } from '../src/bot/command';
 import { actionId, arg } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
-import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, safeText, shortDate, userMention } from '../src/bot/format';
+import { capped, COLOURS, plural, QUALITY_COLOURS, QUALITY_LABEL, safeText, shortDate, userMention } from '../src/bot/format';
+import { displayId, safeIdForm } from '../src/domain/ids';
 import { toCsv } from '../src/domain/csv';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
 import type { Distribution } from '../src/services/distributions';
@@ -14,6 +15,7 @@ const PAGE_SIZE = 10;
 const EXPORT_COLUMNS = [
   'distribution_id',
   'distributed_at',
+  'status',
   'member_id',
   'member_username',
   'link_type',
@@ -21,11 +23,16 @@ const EXPORT_COLUMNS = [
   'bonus',
   'link_id',
   'list_id',
+  'policy',
   'pool_size',
   'drawn_before',
+  'rerolled_by',
+  'drawn_by',
   'distributed_by',
+  'ended_by',
   'method',
-  'status',
+  'delivered_at',
+  'delivered_by',
   'reverted_by',
   'reverted_at',
   'notes',
@@ -38,6 +45,8 @@ const ids = {
 interface HistoryFilter {
   memberId?: string;
   quality?: Quality;
+  /** Whether the reader is an officer (who also sees record ids). */
+  officer: boolean;
 }
 
 const data = new SlashCommandBuilder()
@@ -56,12 +65,24 @@ const data = new SlashCommandBuilder()
 function readPage(ctx: BotContext, filter: HistoryFilter, cursor: string | undefined): Promise<Page<Distribution>> {
   return filter.memberId
     ? ctx.services.distributions.forMember(filter.memberId, { limit: PAGE_SIZE, cursor, quality: filter.quality })
-    : ctx.services.distributions.guildWide({ limit: PAGE_SIZE, cursor, quality: filter.quality, today: ctx.today() });
+    : ctx.services.distributions.guildWide({ limit: PAGE_SIZE, cursor, quality: filter.quality });
 }
 
-function line(d: Distribution): string {
+const link = (d: Distribution) => `${QUALITY_LABEL[d.quality]} ${safeText(d.link_type, 60)}${d.bonus ? ` (+${safeText(d.bonus, 20)})` : ''}`;
+const pool = (d: Distribution) => (d.pool_size === undefined ? '' : ` · pool ${d.pool_size}`);
+const rerolls = (d: Distribution) => (d.drawn_before.length ? ` · ${plural(d.drawn_before.length, 'reroll')}` : '');
+
+/** One record as a line; officers also see its id (in a form /revert accepts). */
+function line(d: Distribution, officer: boolean): string {
+  const when = `\`${shortDate(d.distributed_at)}\``;
+  const id = officer ? ` · \`${safeIdForm(d.distribution_id)}\`` : '';
+  if (d.status === 'cancelled' || d.status === 'expired') {
+    // A draw that awarded nobody: kept with its pool and rerolls, shown to officers only.
+    return `${when} ~~${d.status} draw~~ · ${link(d)}${pool(d)}${rerolls(d)}${d.ended_by ? ` · by ${userMention(d.ended_by)}` : ''}${id}`;
+  }
+  const delivered = d.status === 'confirmed' ? (d.delivered_at ? ' · delivered' : ' · not delivered yet') : '';
   const reverted = d.status === 'reverted' ? ' · ~~reverted~~' : '';
-  return `\`${shortDate(d.distributed_at)}\` ${userMention(d.member_id)} · ${QUALITY_LABEL[d.quality]} ${safeText(d.link_type)} (+${d.bonus}) · by ${userMention(d.distributed_by)}${reverted}`;
+  return `${when} ${userMention(d.member_id ?? '')} · ${link(d)}${pool(d)}${rerolls(d)} · by ${userMention(d.distributed_by ?? '')}${reverted}${delivered}${id}`;
 }
 
 function title(filter: HistoryFilter): string {
@@ -69,12 +90,13 @@ function title(filter: HistoryFilter): string {
 }
 
 function render(key: string, filter: HistoryFilter, page: number, result: Page<Distribution>) {
+  const lines = result.items.map((d) => line(d, filter.officer));
   const embed = new EmbedBuilder()
     .setColor(filter.quality ? QUALITY_COLOURS[filter.quality] : COLOURS.info)
     .setTitle(title(filter))
     .setDescription(
       (filter.memberId ? `${userMention(filter.memberId)}\n\n` : 'Whole guild\n\n') +
-        (result.items.map(line).join('\n') || (page === 0 ? 'No links handed out yet.' : 'No more entries.')),
+        capped(lines, page === 0 ? 'No links handed out yet.' : 'No more entries.', '\n', 3_900),
     )
     .setFooter({ text: `Page ${page + 1}` });
   return { embeds: [embed], components: pageButtons((n) => ids.page.build({ key, page: n }), page, Boolean(result.cursor)) };
@@ -82,7 +104,8 @@ function render(key: string, filter: HistoryFilter, page: number, result: Page<D
 
 async function exportAll(ctx: BotContext, filter: HistoryFilter): Promise<Distribution[]> {
   if (!filter.memberId) {
-    const all = await ctx.services.distributions.exportAll();
+    // Open draws are not history yet.
+    const all = (await ctx.services.distributions.exportAll()).filter((d) => d.status !== 'drawn');
     return filter.quality ? all.filter((d) => d.quality === filter.quality) : all;
   }
   const items: Distribution[] = [];
@@ -105,12 +128,12 @@ async function execute({ interaction, ctx, respond, isOfficer }: Call<ChatInputC
     throw new UserError('You can see only your own history. Leave `member` empty, or ask an officer.');
   }
   // Officers without a member see the whole guild; everyone else sees themselves.
-  const filter: HistoryFilter = { memberId: target?.id ?? (officer ? undefined : interaction.user.id), quality };
+  const filter: HistoryFilter = { memberId: target?.id ?? (officer ? undefined : interaction.user.id), quality, officer };
 
   if (interaction.options.getBoolean('export')) {
     await respond.defer();
     const rows = await exportAll(ctx, filter);
-    const csv = toCsv(EXPORT_COLUMNS, rows as unknown as Record<string, unknown>[]);
+    const csv = toCsv(EXPORT_COLUMNS, rows.map((d) => ({ ...d, distribution_id: displayId(d.distribution_id) })) as unknown as Record<string, unknown>[]);
     const scope = filter.memberId ?? 'guild';
     return respond.send({
       content: `${rows.length} entries${filter.memberId ? ` for ${userMention(filter.memberId)}` : ' for the whole guild'}${quality ? `, ${quality} only` : ''}.`,

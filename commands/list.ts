@@ -2,7 +2,7 @@
 import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
-import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, plural, safeText, userMention } from '../src/bot/format';
+import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, mentionList, plural, safeText, userMention } from '../src/bot/format';
 import { isEligible, QUALITIES } from '../src/domain/ranks';
 import type { DistributionList, ListChange } from '../src/services/lists';
 import { requireMember, requireQuality, standing } from './shared';
@@ -54,18 +54,6 @@ export async function requireList(ctx: BotContext, listId: string): Promise<Dist
   const list = await ctx.services.lists.get(listId.trim());
   if (!list) throw new UserError('There is no such list. Pick one from the suggestions, or see them all with /list show.');
   return list;
-}
-
-/** Mentions, cut to fit an embed field. */
-function mentionList(ids: string[], empty: string): string {
-  if (!ids.length) return empty;
-  let text = '';
-  for (let i = 0; i < ids.length; i++) {
-    const next = `${userMention(ids[i])} `;
-    if (text.length + next.length > 980) return `${text}…and ${ids.length - i} more`;
-    text += next;
-  }
-  return text.trim();
 }
 
 function listEmbed(list: DistributionList, title?: string) {

@@ -19,10 +19,11 @@ import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_LABEL, plural, safeText, shortDate, userMention } from '../src/bot/format';
 import { utcDay } from '../src/domain/dates';
 import { RANKS, type Rank } from '../src/domain/ranks';
-import type { Member } from '../src/services/members';
-import { memberFields, pageButtons, requireDay, requireMember, standing } from './shared';
+import { memberFields, pageButtons, requireCountedMember, requireDay, requireMember, standing } from './shared';
 
 const PAGE_SIZE = 15;
+/** A remove confirmation is good for this long; pressed later, it asks to run the command again. */
+const CONFIRM_FOR_MS = 15 * 60_000;
 /** Rank filters as written in custom ids and select values. */
 const RANK_CODES = ['all', 'bookworm', 'scholar', 'sage', 'maester'] as const;
 type RankCode = (typeof RANK_CODES)[number];
@@ -38,7 +39,7 @@ const codeOf = (rank: Rank | 'all'): RankCode => RANK_CODES.find((code) => RANK_
 const ids = {
   page: actionId<{ rank: RankCode; page: number }>('member', 'page', { rank: arg.oneOf(RANK_CODES), page: arg.int(0, 10_000) }),
   rank: actionId('member', 'rank'),
-  remove: actionId<{ user: string }>('member', 'remove', { user: arg.snowflake }),
+  remove: actionId<{ user: string; until: number }>('member', 'remove', { user: arg.snowflake, until: arg.int(0, 99_999_999_999) }),
   keep: actionId<{ user: string }>('member', 'keep', { user: arg.snowflake }),
 };
 
@@ -100,9 +101,32 @@ const data = new SlashCommandBuilder()
 async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const user = interaction.options.getUser('user', true);
   if (user.bot) throw new UserError('Bots cannot be on the roster.');
+  const guildMember = interaction.options.getMember('user');
+  // Discord resolves a member only for someone in the server.
+  if (!guildMember) throw new UserError(`${userMention(user.id)} is not a member of this server, so they cannot be on the roster.`);
   const joinText = interaction.options.getString('join_date');
-  const joinDate = joinText ? requireDay(joinText, 'join_date') : discordJoinDate(interaction.options.getMember('user')) ?? ctx.today();
+  const joinDate = joinText ? requireDay(joinText, 'join_date') : discordJoinDate(guildMember) ?? ctx.today();
   if (joinDate > ctx.today()) throw new UserError(`\`join_date\` ${joinDate} is in the future. Use today or an earlier date.`);
+  const existing = await ctx.services.members.get(user.id, true);
+  if (existing && !existing.join_date && joinText) {
+    // The one way to mend a join date the tables hold in an unreadable form.
+    const fixed = await ctx.services.members.setJoinDate(user.id, joinDate, existing.storedJoinDate);
+    if (!fixed) throw new UserError(`${userMention(user.id)} changed meanwhile. Look with /member info and try again.`);
+    return respond.send({
+      embeds: [
+        new EmbedBuilder()
+          .setColor(COLOURS.success)
+          .setTitle('Join date set')
+          .setDescription(`${userMention(user.id)} (${safeText(fixed.username)})`)
+          .addFields(memberFields(ctx, await ctx.services.roster.counted(fixed))),
+      ],
+    });
+  }
+  if (existing) {
+    throw new UserError(
+      `${userMention(user.id)} is already on the roster.${existing.join_date ? '' : ' Their join date is unreadable: give `join_date` to set it.'} See them with /member info.`,
+    );
+  }
   const result = await ctx.services.members.add({
     discord_id: user.id,
     username: user.username,
@@ -135,7 +159,10 @@ async function remove({ interaction, ctx, respond }: Call<ChatInputCommandIntera
     content: `Remove ${userMention(member.discord_id)} (${safeText(member.username)}) from the roster? Their history is kept.`,
     components: [
       new ActionRowBuilder<ButtonBuilder>().addComponents(
-        new ButtonBuilder().setCustomId(ids.remove.build({ user: member.discord_id })).setLabel('Remove').setStyle(ButtonStyle.Danger),
+        new ButtonBuilder()
+          .setCustomId(ids.remove.build({ user: member.discord_id, until: Math.floor((ctx.clock.now().getTime() + CONFIRM_FOR_MS) / 1000) }))
+          .setLabel('Remove')
+          .setStyle(ButtonStyle.Danger),
         new ButtonBuilder().setCustomId(ids.keep.build({ user: member.discord_id })).setLabel('Cancel').setStyle(ButtonStyle.Secondary),
       ),
     ],
@@ -144,8 +171,7 @@ async function remove({ interaction, ctx, respond }: Call<ChatInputCommandIntera
 
 async function info({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const user = interaction.options.getUser('user') ?? interaction.user;
-  const member = await requireMember(ctx, user.id);
-  const recent = await ctx.services.distributions.forMember(member.discord_id, { limit: 5 });
+  const [member, recent] = await Promise.all([requireCountedMember(ctx, user.id), ctx.services.distributions.forMember(user.id, { limit: 5 })]);
   const history = recent.items.length
     ? recent.items
         .map((d) => `${shortDate(d.distributed_at)} · ${QUALITY_LABEL[d.quality]} ${safeText(d.link_type)}${d.status === 'reverted' ? ' (reverted)' : ''}`)
@@ -167,12 +193,16 @@ async function rosterPage(ctx: BotContext, rank: Rank | 'all', page: number) {
   const rows = all
     .map((m) => ({ member: m, standing: standing(ctx, m) }))
     .filter((r) => rank === 'all' || r.standing.rank === rank)
-    .sort((a, b) => b.standing.daysInGuild - a.standing.daysInGuild || a.member.username.localeCompare(b.member.username));
+    // Longest in the guild first; unreadable join dates last.
+    .sort((a, b) => (b.standing.daysInGuild ?? -Infinity) - (a.standing.daysInGuild ?? -Infinity) || a.member.username.localeCompare(b.member.username));
   const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
   const current = Math.min(page, pages - 1);
-  const lines = rows
-    .slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE)
-    .map((r) => `${userMention(r.member.discord_id)} · **${r.standing.rank}** · ${plural(Math.max(0, r.standing.daysInGuild), 'day')} · ${plural(r.member.links_received, 'link')}`);
+  const shown = rows.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
+  const counted = await ctx.services.roster.countedAll(shown.map((r) => r.member));
+  const lines = shown.map(
+    (r, i) =>
+      `${userMention(r.member.discord_id)} · **${r.standing.rank}** · ${r.standing.daysInGuild === null ? 'join date unreadable' : plural(Math.max(0, r.standing.daysInGuild), 'day')} · ${plural(counted[i].counters.links_received, 'link')}`,
+  );
   const code = codeOf(rank);
   return {
     embeds: [
@@ -207,7 +237,8 @@ async function setOfficer({ interaction, ctx, respond }: Call<ChatInputCommandIn
   if (member.is_officer === officer) {
     throw new UserError(`${userMention(user.id)} is ${officer ? 'already' : 'not'} an officer on the roster.`);
   }
-  const updated = (await ctx.services.members.setOfficer(user.id, officer)) as Member;
+  const updated = await ctx.services.members.setOfficer(user.id, officer);
+  if (!updated) throw new UserError(`${userMention(user.id)} is no longer on the roster.`);
   await respond.send({
     embeds: [
       new EmbedBuilder()
@@ -245,7 +276,10 @@ async function keep({ respond }: Call<ButtonInteraction>, { user }: { user: stri
   await respond.send({ content: `Kept ${userMention(user)} on the roster.`, components: [] });
 }
 
-async function confirmRemove({ ctx, respond }: Call<ButtonInteraction>, { user }: { user: string }) {
+async function confirmRemove({ ctx, respond }: Call<ButtonInteraction>, { user, until }: { user: string; until: number }) {
+  if (ctx.clock.now().getTime() > until * 1000) {
+    return respond.send({ content: `This confirmation expired; ${userMention(user)} is still on the roster. Run /member remove again.`, components: [] });
+  }
   const removed = await ctx.services.members.remove(user);
   if (!removed) throw new UserError(`${userMention(user)} is no longer on the roster.`);
   await respond.send({

@@ -2,10 +2,10 @@
 import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbedField } from 'discord.js';
 import type { BotContext } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
-import { QUALITY_LABEL, plural, shortDate } from '../src/bot/format';
+import { capped, discordTime, plural, QUALITY_LABEL, safeText } from '../src/bot/format';
 import { parseDay } from '../src/domain/dates';
 import { isQuality, standingOf, type Quality, type Standing } from '../src/domain/ranks';
-import type { Member } from '../src/services/members';
+import type { CountedMember, Member } from '../src/services/members';
 
 /** A YYYY-MM-DD option that must exist in the calendar. */
 export function requireDay(text: string, option: string): string {
@@ -25,6 +25,11 @@ export async function requireMember(ctx: BotContext, discordId: string): Promise
   return member;
 }
 
+/** A member with their counters (derived from history for members the previous system wrote). */
+export async function requireCountedMember(ctx: BotContext, discordId: string): Promise<CountedMember> {
+  return ctx.services.roster.counted(await requireMember(ctx, discordId));
+}
+
 export function standing(ctx: BotContext, member: Member): Standing {
   return standingOf(member, ctx.config.ranks, ctx.today());
 }
@@ -33,16 +38,23 @@ export function eligibilityText(s: Standing): string {
   return s.eligibleFor.length ? s.eligibleFor.map((q) => QUALITY_LABEL[q]).join(', ') : 'nothing yet';
 }
 
-export function memberFields(ctx: BotContext, member: Member): APIEmbedField[] {
+/** Days in the guild, or why they are unknown. */
+export function daysText(member: Member, s: Standing): string {
+  if (s.daysInGuild === null) return 'join date unreadable (an officer can set it with /member add)';
+  return `${plural(Math.max(0, s.daysInGuild), 'day')} (since ${member.join_date})`;
+}
+
+export function memberFields(ctx: BotContext, member: CountedMember): APIEmbedField[] {
   const s = standing(ctx, member);
   const away = member.away_until && member.away_until >= ctx.today() ? `away until ${member.away_until}` : undefined;
   return [
     { name: 'Rank', value: s.rank, inline: true },
-    { name: 'In the guild', value: `${plural(Math.max(0, s.daysInGuild), 'day')} (since ${member.join_date})`, inline: true },
+    { name: 'In the guild', value: daysText(member, s), inline: true },
     { name: 'May receive', value: eligibilityText(s), inline: true },
-    { name: 'Links received', value: String(member.links_received), inline: true },
-    { name: 'Last link', value: shortDate(member.last_link_at), inline: true },
-    { name: 'Status', value: away ?? 'available for draws', inline: true },
+    { name: 'Links received', value: String(member.counters.links_received), inline: true },
+    { name: 'Last link', value: discordTime(member.counters.last_link_at), inline: true },
+    { name: 'Status', value: away ?? (s.daysInGuild === null && !member.is_officer ? 'left out of draws' : 'available for draws'), inline: true },
+    { name: 'Wants', value: capped(member.wants.map((w) => safeText(w, 100)), 'nothing listed (see /want add)', ', ') },
   ];
 }
 
