@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { findLinkType } from '../../src/domain/catalog';
 import { OptionType } from '../support/discord-emulator';
+import { seedAward } from '../support/fixtures';
 import { opt, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -8,26 +7,13 @@ const awards: string[] = [];
 
 beforeAll(async () => {
   h = await startHarness();
-  const { members, inventory, awards: award } = h.storage.services;
   await h.seedMember(h.alice);
   await h.seedMember(h.bob, { username: '=HYPERLINK("http://evil","x")' });
-  const type = findLinkType('Damage on Ships')!;
+  await h.seedLinks('gold', 'Damage on Ships', 13);
   // 12 awards to Alice and 1 to Bob, a minute apart, oldest first.
-  const links = await inventory.add({ link_type: type.name, quality: 'gold', category: type.category, bonus: '4.50%', count: 13, added_by: 'seed' });
-  for (let i = 0; i < links.length; i++) {
-    const winnerId = i === 12 ? h.bob.id : h.alice.id;
-    const winner = (await members.get(winnerId, true))!;
-    const result = await award.awardLink({
-      draftId: randomUUID(),
-      link: links[i],
-      winner,
-      poolSize: 2,
-      drawnBefore: [],
-      distributedBy: h.officer.id,
-      at: new Date(h.clock.nowMs() - (13 - i) * 60_000),
-    });
-    if (!result.ok) throw new Error(result.reason);
-    awards.push(result.distribution.distribution_id);
+  for (let i = 0; i < 13; i++) {
+    const award = await seedAward(h.storage, { memberId: i === 12 ? h.bob.id : h.alice.id, by: h.officer.id, at: new Date(h.clock.nowMs() - (13 - i) * 60_000) });
+    awards.push(award.distribution_id);
   }
 });
 afterAll(() => h?.stop());
@@ -70,7 +56,9 @@ describe('/history', () => {
     expect(answer.files[0].name).toMatch(/^flavaflav-history-guild-\d{4}-\d{2}-\d{2}\.csv$/);
     const rows = csv.split('\r\n').filter(Boolean);
     expect(rows).toHaveLength(14);
-    expect(rows[0]).toBe('distribution_id,distributed_at,member_id,member_username,link_type,quality,bonus,link_id,list_id,pool_size,drawn_before,distributed_by,method,status,reverted_by,reverted_at,notes');
+    expect(rows[0]).toBe(
+      'distribution_id,distributed_at,status,member_id,member_username,link_type,quality,bonus,link_id,list_id,policy,pool_size,drawn_before,rerolled_by,drawn_by,distributed_by,ended_by,method,delivered_at,delivered_by,reverted_by,reverted_at,notes',
+    );
     expect(rows[1]).toContain(`"'=HYPERLINK(""http://evil"",""x"")"`);
     expect(answer.text).toContain('13 entries for the whole guild');
     const own = await h.run(h.bob, 'history', null, [opt.bool('export', true)]);
@@ -98,18 +86,20 @@ describe('/revert', () => {
     expect((await h.storage.services.distributions.get(target))?.status).toBe('confirmed');
 
     const again = await h.run(h.officer, 'revert', null, [opt.str('distribution', target)]);
-    const done = await h.press(h.officer, again.messageId!, h.emulator.buttonsOf(again.messageId!)[0].custom_id);
+    const revertId = h.emulator.buttonsOf(again.messageId!)[0].custom_id;
+    const done = await h.press(h.officer, again.messageId!, revertId);
     expect(done.text).toContain('Distribution reverted');
     const record = await h.storage.services.distributions.get(target, true);
     expect(record).toMatchObject({ status: 'reverted', reverted_by: h.officer.id });
     expect((await h.storage.services.inventory.get(record!.link_id, true))?.is_available).toBe('true');
-    expect((await h.storage.services.members.get(h.alice.id, true))?.links_received).toBe(11);
+    expect((await h.storage.services.members.get(h.alice.id, true))?.counters?.links_received).toBe(11);
 
-    const twice = await h.forge(h.officer, again.messageId!, `revert:confirm:${target}`);
+    // The buttons are gone; a stale client pressing Revert again changes nothing.
+    const twice = await h.forge(h.officer, again.messageId!, revertId);
     expect(twice.text).toContain('already been reverted');
     const command = await h.run(h.officer, 'revert', null, [opt.str('distribution', target)]);
     expect(command.text).toContain('already been reverted');
-    expect((await h.storage.services.members.get(h.alice.id, true))?.links_received).toBe(11);
+    expect((await h.storage.services.members.get(h.alice.id, true))?.counters?.links_received).toBe(11);
     const history = await h.run(h.alice, 'history', null, []);
     expect(history.text).toContain('reverted');
   });

@@ -13,7 +13,7 @@ describe('/member', () => {
     expect(answer.text).toContain('Added to the roster');
     expect(answer.text).toContain('Sage');
     expect(answer.data.allowed_mentions).toEqual({ parse: [], users: [], replied_user: false });
-    expect(await h.storage.services.members.get(h.alice.id)).toMatchObject({ join_date: joined, is_officer: false, added_by: h.officer.id, links_received: 0 });
+    expect(await h.storage.services.members.get(h.alice.id)).toMatchObject({ join_date: joined, is_officer: false, added_by: h.officer.id, counters: { links_received: 0 } });
   });
 
   it('add: join_date defaults to the user’s Discord join date', async () => {

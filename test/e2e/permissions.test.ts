@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { findLinkType } from '../../src/domain/catalog';
 import { nextSnowflake, OptionType } from '../support/discord-emulator';
+import { seedAward } from '../support/fixtures';
 import { opt, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -16,18 +16,15 @@ async function snapshot() {
 
 beforeAll(async () => {
   h = await startHarness();
-  const { members, inventory, lists, awards } = h.storage.services;
   await h.seedMember(h.alice);
   await h.seedMember(h.bob);
-  const type = findLinkType('Damage on Ships')!;
-  const links = await inventory.add({ link_type: type.name, quality: 'gold', category: type.category, bonus: '4.50%', count: 2, added_by: 'seed' });
-  linkId = links[0].link_id;
-  const list = await lists.create({ list_name: 'Gold', quality: 'gold', eligible_members: [h.alice.id], created_by: 'seed' });
+  await h.seedMember(h.carol);
+  await h.seedLinks('gold', 'Damage on Ships');
+  distributionId = (await seedAward(h.storage, { memberId: h.bob.id })).distribution_id;
+  linkId = (await h.seedLinks('gold', 'Damage on Ships'))[0].link_id;
+  const list = await h.storage.services.lists.create({ list_name: 'Gold', quality: 'gold', eligible_members: [h.alice.id, h.carol.id], created_by: 'seed' });
   if (!list.ok) throw new Error('list');
   listId = list.list.list_id;
-  const award = await awards.awardLink({ draftId: '11111111-1111-4111-8111-111111111111', link: links[1], winner: (await members.get(h.bob.id))!, poolSize: 1, drawnBefore: [], distributedBy: 'seed', at: h.clock.now() });
-  if (!award.ok) throw new Error('award');
-  distributionId = award.distribution.distribution_id;
 });
 afterAll(() => h?.stop());
 

@@ -90,7 +90,7 @@ describe('the bot process', () => {
     const exit = await running.exited;
     expect(exit).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalledAt).toBeLessThan(10_000);
-    expect((await storage.services.members.get(winner.id, true))?.links_received).toBe(1);
+    expect((await storage.services.members.get(winner.id, true))?.counters?.links_received).toBe(1);
     expect(running.lines.join('\n')).not.toContain(TOKEN);
   });
 

@@ -21,7 +21,7 @@ describe('start-up against a Discord-compatible endpoint', () => {
       member: ['add(user,join_date?,officer?)', 'remove(user)', 'info(user?)', 'list(rank?)', 'promote(user)', 'demote(user)', 'away(user,until)'],
       inventory: ['add(link_type,quality,count?,notes?)', 'list(quality?,link_type?)', 'remove(link)'],
       list: ['create(name,quality,fill?)', 'show(list?)', 'add(list,user)', 'remove(list,user)', 'close(list)'],
-      distribute: ['quality', 'link_type?', 'member?', 'list?'],
+      distribute: ['quality', 'link_type?', 'member?', 'list?', 'policy?'],
       history: ['member?', 'quality?', 'export?'],
       revert: ['distribution'],
     });

@@ -1,157 +1,98 @@
 import { createTestStorage, type TestStorage } from '../support/dynamo';
-import { awardInput, seedLink, seedMember, snowflake } from '../support/fixtures';
+import { seedAward, seedLink, seedMember, snowflake } from '../support/fixtures';
 
 let storage: TestStorage;
-beforeAll(async () => (storage = await createTestStorage()));
-afterAll(() => storage.close());
+beforeEach(async () => (storage = await createTestStorage()));
+afterEach(() => storage.close());
 
-describe('awarding a link', () => {
-  it('hands out the link, writes the record, moves the winner on the list and counts for the member — in one go', async () => {
+const day = (d: number) => new Date(Date.UTC(2026, 10, d, 10));
+
+describe('reverting an award', () => {
+  it('keeps the record as reverted and sets last_link_at to the newest award still standing, not to its value before', async () => {
     const { services } = storage;
-    const winner = await seedMember(services);
-    const other = await seedMember(services);
-    const [link] = await seedLink(services, 'gold');
-    const created = await services.lists.create({ list_name: 'Gold', quality: 'gold', eligible_members: [winner.discord_id, other.discord_id], created_by: 'o' });
+    const member = await seedMember(services);
+    await seedLink(services, 'bronze', 'Crewmember Damage', 3);
+    const a = await seedAward(storage, { memberId: member.discord_id, quality: 'bronze', at: day(1) });
+    const b = await seedAward(storage, { memberId: member.discord_id, quality: 'bronze', at: day(2) });
+    const c = await seedAward(storage, { memberId: member.discord_id, quality: 'bronze', at: day(3) });
+
+    // Reverting the middle one leaves the newest standing: the old code put day 1 back.
+    const reverted = await services.awards.revertDistribution(b.distribution_id, 'officer2', day(4));
+    expect(reverted).toMatchObject({ ok: true, linkRestored: true, distribution: { status: 'reverted', reverted_by: 'officer2' } });
+    expect((await services.members.get(member.discord_id, true))?.counters).toMatchObject({ links_received: 2, last_link_at: c.distributed_at });
+    await services.awards.revertDistribution(c.distribution_id, 'officer2', day(5));
+    expect((await services.members.get(member.discord_id, true))?.counters).toMatchObject({ links_received: 1, last_link_at: a.distributed_at });
+    const snapshot = await services.distributions.get(b.distribution_id, true);
+    expect(snapshot).toMatchObject({ status: 'reverted', reverted_at: day(4).toISOString() });
+
+    expect(await services.awards.revertDistribution(b.distribution_id, 'officer3')).toEqual({ ok: false, reason: 'already_reverted' });
+    expect(await services.distributions.get(b.distribution_id, true)).toEqual(snapshot);
+    expect(await services.awards.revertDistribution('dist_missing', 'o')).toEqual({ ok: false, reason: 'not_found' });
+    // Reverted awards leave the suggestions and the undelivered list.
+    const top = await services.distributions.index.top({ consistent: true });
+    expect(top.recent.map((r) => r.id)).toEqual([a.distribution_id]);
+    expect(top.undelivered).toEqual([a.distribution_id]);
+  });
+
+  it('gives the list place back only when no other standing award from that list keeps the member among its winners', async () => {
+    const { services } = storage;
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 2);
+    const created = await services.lists.create({ list_name: 'Gold', quality: 'gold', eligible_members: [member.discord_id], created_by: 'o' });
     if (!created.ok) throw new Error('list');
+    const listId = created.list.list_id;
+    const first = await seedAward(storage, { memberId: member.discord_id, listId });
+    // Put back on the list by an officer, and served from it again.
+    await services.lists.addMember(listId, member.discord_id);
+    const second = await seedAward(storage, { memberId: member.discord_id, listId });
 
-    const result = await services.awards.awardLink(awardInput(link, winner, { listId: created.list.list_id, poolSize: 2, drawnBefore: [other.discord_id] }));
-    expect(result.ok).toBe(true);
-    if (!result.ok) return;
-    expect(result.distribution).toMatchObject({ member_id: winner.discord_id, link_id: link.link_id, status: 'confirmed', pool_size: 2, drawn_before: [other.discord_id], method: 'discord' });
-
-    expect(await services.distributions.get(result.distribution.distribution_id, true)).toEqual(result.distribution);
-    expect(await services.inventory.get(link.link_id, true)).toMatchObject({ is_available: 'false', distribution_id: result.distribution.distribution_id });
-    const list = await services.lists.get(created.list.list_id, true);
-    expect(list?.eligible_members).toEqual([other.discord_id]);
-    expect(list?.winners).toEqual([winner.discord_id]);
-    expect(await services.members.get(winner.discord_id, true)).toMatchObject({ links_received: 1, last_link_at: result.distribution.distributed_at });
-    await services.lists.close(created.list.list_id);
+    const one = await services.awards.revertDistribution(second.distribution_id, 'o');
+    expect(one).toMatchObject({ ok: true, listPlaceRestored: false });
+    expect(await services.lists.get(listId, true)).toMatchObject({ eligible_members: [], winners: [member.discord_id] });
+    const both = await services.awards.revertDistribution(first.distribution_id, 'o');
+    expect(both).toMatchObject({ ok: true, listPlaceRestored: true });
+    expect(await services.lists.get(listId, true)).toMatchObject({ eligible_members: [member.discord_id], winners: [] });
   });
 
-  it('gives typed reasons and writes nothing when something changed underneath', async () => {
+  it('20 officers reverting one award at once → one revert, 19 "already reverted", everything restored once', async () => {
     const { services } = storage;
     const member = await seedMember(services);
-    const [link] = await seedLink(services, 'silver');
-    const first = await services.awards.awardLink(awardInput(link, member));
-    expect(first.ok).toBe(true);
-    // Same link, another draft: gone.
-    expect(await services.awards.awardLink(awardInput(link, member))).toEqual({ ok: false, reason: 'link_gone' });
-
-    // Winner already served from the list.
-    const [second] = await seedLink(services, 'silver');
-    const list = await services.lists.create({ list_name: 'Silver', quality: 'silver', eligible_members: [], created_by: 'o' });
-    if (!list.ok) throw new Error('list');
-    expect(await services.awards.awardLink(awardInput(second, member, { listId: list.list.list_id }))).toEqual({ ok: false, reason: 'winner_served' });
-    expect((await services.inventory.get(second.link_id, true))?.is_available).toBe('true');
-
-    // List closed meanwhile.
-    await services.lists.addMember(list.list.list_id, member.discord_id);
-    await services.lists.close(list.list.list_id);
-    expect(await services.awards.awardLink(awardInput(second, member, { listId: list.list.list_id }))).toEqual({ ok: false, reason: 'list_closed' });
-
-    // Member removed meanwhile.
-    const gone = await seedMember(services);
-    await services.members.remove(gone.discord_id);
-    expect(await services.awards.awardLink(awardInput(second, gone))).toEqual({ ok: false, reason: 'member_removed' });
-    expect((await services.inventory.get(second.link_id, true))?.is_available).toBe('true');
-    expect(await services.distributions.forMember(gone.discord_id)).toEqual({ items: [], cursor: undefined });
-    expect((await services.members.get(member.discord_id, true))?.links_received).toBe(1);
-  });
-
-  it('is idempotent for one draft: a retried award returns the same record and hands out one link', async () => {
-    const { services } = storage;
-    const member = await seedMember(services);
-    const [link] = await seedLink(services, 'bronze');
-    const input = awardInput(link, member);
-    const first = await services.awards.awardLink(input);
-    const again = await services.awards.awardLink(input);
-    expect(first.ok && again.ok).toBe(true);
-    if (!first.ok || !again.ok) return;
-    expect(again.distribution.distribution_id).toBe(first.distribution.distribution_id);
-    expect((await services.members.get(member.discord_id, true))?.links_received).toBe(1);
-    expect((await services.distributions.forMember(member.discord_id)).items).toHaveLength(1);
-  });
-
-  it('50 officers awarding the same link at once → exactly one record, 49 clean conflicts, counters consistent', async () => {
-    const { services } = storage;
-    const candidates = await Promise.all(Array.from({ length: 50 }, () => seedMember(services)));
     const [link] = await seedLink(services, 'gold', 'Ship Cannon Damage');
-    const created = await services.lists.create({
-      list_name: 'Race',
-      quality: 'gold',
-      eligible_members: candidates.map((m) => m.discord_id),
-      created_by: 'o',
-    });
-    if (!created.ok) throw new Error('list');
-
-    const results = await Promise.all(
-      candidates.map((winner) =>
-        services.awards.awardLink(awardInput(link, winner, { listId: created.list.list_id, distributedBy: snowflake(), poolSize: 50 })),
-      ),
-    );
-    const winners = results.flatMap((r) => (r.ok ? [r.distribution] : []));
-    expect(winners).toHaveLength(1);
-    const failures = results.filter((r) => !r.ok);
-    expect(failures).toHaveLength(49);
-    expect(failures.every((r) => !r.ok && r.reason === 'link_gone')).toBe(true);
-
-    const winner = winners[0];
-    const records = (await Promise.all(candidates.map((m) => services.distributions.forMember(m.discord_id)))).flatMap((p) => p.items);
-    expect(records.map((r) => r.distribution_id)).toEqual([winner.distribution_id]);
-    expect(await services.inventory.get(link.link_id, true)).toMatchObject({ is_available: 'false', distribution_id: winner.distribution_id });
-    const list = await services.lists.get(created.list.list_id, true);
-    expect(list?.winners).toEqual([winner.member_id]);
-    expect(list?.eligible_members).toHaveLength(49);
-    expect(list?.eligible_members).not.toContain(winner.member_id);
-    const counts = await Promise.all(candidates.map(async (m) => (await services.members.get(m.discord_id, true))?.links_received));
-    expect(counts.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)).toBe(1);
-
-    // 20 officers reverting it at once → one revert, 19 "already reverted", everything restored once.
-    const reverts = await Promise.all(Array.from({ length: 20 }, () => services.awards.revertDistribution(winner.distribution_id, snowflake())));
+    const award = await seedAward(storage, { memberId: member.discord_id });
+    const reverts = await Promise.all(Array.from({ length: 20 }, () => services.awards.revertDistribution(award.distribution_id, snowflake())));
     expect(reverts.filter((r) => r.ok)).toHaveLength(1);
     expect(reverts.filter((r) => !r.ok && r.reason === 'already_reverted')).toHaveLength(19);
-    expect((await services.distributions.get(winner.distribution_id, true))?.status).toBe('reverted');
     expect(await services.inventory.get(link.link_id, true)).toMatchObject({ is_available: 'true' });
     expect((await services.inventory.get(link.link_id, true))?.distribution_id).toBeUndefined();
-    const restored = await services.lists.get(created.list.list_id, true);
-    expect(restored?.eligible_members).toHaveLength(50);
-    expect(restored?.winners).toEqual([]);
-    expect((await services.members.get(winner.member_id, true))?.links_received).toBe(0);
-    await services.lists.close(created.list.list_id);
-  });
-});
-
-describe('reverting a distribution', () => {
-  it('keeps the record as reverted, restores the previous last-link time, and changes nothing the second time', async () => {
-    const { services } = storage;
-    const member = await seedMember(services);
-    const [a, b] = await seedLink(services, 'bronze', 'Crewmember Damage', 2);
-    const first = await services.awards.awardLink(awardInput(a, member, { at: new Date('2026-11-01T10:00:00Z') }));
-    const fresh = (await services.members.get(member.discord_id, true))!;
-    const second = await services.awards.awardLink(awardInput(b, fresh, { at: new Date('2026-11-02T10:00:00Z') }));
-    if (!first.ok || !second.ok) throw new Error('award');
-
-    const reverted = await services.awards.revertDistribution(second.distribution.distribution_id, 'officer2', new Date('2026-11-03T00:00:00Z'));
-    expect(reverted).toMatchObject({ ok: true, distribution: { status: 'reverted', reverted_by: 'officer2' } });
-    expect(await services.members.get(member.discord_id, true)).toMatchObject({ links_received: 1, last_link_at: '2026-11-01T10:00:00.000Z' });
-    const snapshot = await services.distributions.get(second.distribution.distribution_id, true);
-    expect(snapshot).toMatchObject({ status: 'reverted', reverted_at: '2026-11-03T00:00:00.000Z' });
-
-    expect(await services.awards.revertDistribution(second.distribution.distribution_id, 'officer3')).toEqual({ ok: false, reason: 'already_reverted' });
-    expect(await services.distributions.get(second.distribution.distribution_id, true)).toEqual(snapshot);
-    expect((await services.members.get(member.discord_id, true))?.links_received).toBe(1);
-    expect(await services.awards.revertDistribution('dist_missing', 'o')).toEqual({ ok: false, reason: 'not_found' });
+    expect((await services.members.get(member.discord_id, true))?.counters).toMatchObject({ links_received: 0, last_link_at: undefined });
   });
 
   it('reverts the award of a member who has since left the roster, keeping their history', async () => {
     const { services } = storage;
     const member = await seedMember(services);
     const [link] = await seedLink(services, 'bronze');
-    const award = await services.awards.awardLink(awardInput(link, member));
-    if (!award.ok) throw new Error('award');
+    const award = await seedAward(storage, { memberId: member.discord_id, quality: 'bronze' });
     await services.members.remove(member.discord_id);
-    expect((await services.awards.revertDistribution(award.distribution.distribution_id, 'o')).ok).toBe(true);
+    expect((await services.awards.revertDistribution(award.distribution_id, 'o')).ok).toBe(true);
     expect((await services.inventory.get(link.link_id, true))?.is_available).toBe('true');
     expect((await services.distributions.forMember(member.discord_id)).items[0].status).toBe('reverted');
+  });
+});
+
+describe('delivery', () => {
+  it('is recorded once: a second press changes nothing; a reverted award cannot be delivered', async () => {
+    const { services } = storage;
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 2);
+    const award = await seedAward(storage, { memberId: member.discord_id });
+    const first = await services.awards.markDelivered(award.distribution_id, member.discord_id, day(10));
+    expect(first).toMatchObject({ ok: true, distribution: { delivered_at: day(10).toISOString(), delivered_by: member.discord_id } });
+    const second = await services.awards.markDelivered(award.distribution_id, 'officer', day(11));
+    expect(second).toMatchObject({ ok: false, reason: 'already_delivered', distribution: { delivered_by: member.discord_id } });
+    expect((await services.distributions.index.top({ consistent: true })).undelivered).toEqual([]);
+
+    const other = await seedAward(storage, { memberId: member.discord_id });
+    await services.awards.revertDistribution(other.distribution_id, 'o');
+    expect(await services.awards.markDelivered(other.distribution_id, 'o')).toMatchObject({ ok: false, reason: 'not_an_award' });
   });
 });

@@ -17,7 +17,7 @@ describe('members service', () => {
   it('adds a member once, with zeroed counters; a second add says they exist', async () => {
     const { members } = storage.services;
     const added = await members.add(newMember('100000000000000001'));
-    expect(added).toMatchObject({ ok: true, member: { links_received: 0, is_officer: false, join_date: '2026-01-01' } });
+    expect(added).toMatchObject({ ok: true, member: { counters: { links_received: 0 }, is_officer: false, join_date: '2026-01-01' } });
     expect(await members.add(newMember('100000000000000001'))).toEqual({ ok: false, reason: 'exists' });
     expect((await members.get('100000000000000001'))?.username).toBe('user100000000000000001');
     expect(await members.get('100000000000000404')).toBeUndefined();

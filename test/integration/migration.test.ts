@@ -121,9 +121,9 @@ describe('npm run migrate:legacy', () => {
   it('writes each item where the bot reads it, with safe link ids that the history still points at', async () => {
     const { members, inventory, distributions, lists, awards } = storage.services;
     expect((await scan(storage.tables.members)).map((m) => m.discord_id).sort()).toEqual([ANNA, BEN, CARA, DAN]);
-    expect(await members.get(ANNA)).toMatchObject({ username: 'anna', links_received: 1, is_officer: false });
+    expect(await members.get(ANNA)).toMatchObject({ username: 'anna', counters: { links_received: 1 }, is_officer: false });
     expect((await members.get(ANNA)) as object).not.toHaveProperty('rank');
-    expect(await members.get(BEN)).toMatchObject({ is_officer: true, links_received: 0 });
+    expect(await members.get(BEN)).toMatchObject({ is_officer: true, counters: { links_received: 0 } });
 
     const links = await scan(storage.tables.inventory);
     expect(links).toHaveLength(4);
@@ -151,7 +151,7 @@ describe('npm run migrate:legacy', () => {
     // A migrated award can be reverted: the record points at the link under its new id.
     expect(await awards.revertDistribution('dist-1', BEN)).toMatchObject({ ok: true });
     expect(await inventory.get(handedOutId)).toMatchObject({ is_available: 'true' });
-    expect((await members.get(ANNA, true))?.links_received).toBe(0);
+    expect((await members.get(ANNA, true))?.counters?.links_received).toBe(0);
   });
 
   it('a second run writes nothing, and keeps what the bot changed since', async () => {

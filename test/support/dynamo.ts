@@ -40,3 +40,32 @@ export async function createTestStorage(endpoint = testEndpoint(), clock?: Clock
   await createMissingTables(client, tables);
   return { endpoint, env, tables, client, db, services: createServices(db, tables, clock), close: () => client.destroy() };
 }
+
+/**
+ * Clients that count the DynamoDB requests they send (each request once, retries included), for
+ * tests that bound what an operation costs.
+ */
+export function countingClients(endpoint = testEndpoint()) {
+  const { client, db } = createDynamoClients({ endpoint, region: 'us-east-1' });
+  let count = 0;
+  const operations: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      count++;
+      operations.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'testRequestCounter' },
+  );
+  return {
+    client,
+    db,
+    requests: () => count,
+    operations: () => [...operations],
+    reset() {
+      count = 0;
+      operations.length = 0;
+    },
+    close: () => client.destroy(),
+  };
+}

@@ -1,20 +1,25 @@
-import { randomUUID } from 'node:crypto';
+/**
+ * Seeding helpers for storage tests. Awards are made the way the bot makes them (a draw naming
+ * the winner, then Confirm), so every table and marker is as a real award leaves it; `at` fixes
+ * when, on a clock of its own.
+ */
 import { findLinkType } from '../../src/domain/catalog';
 import type { Quality } from '../../src/domain/ranks';
-import type { AwardInput } from '../../src/services/awards';
+import type { Distribution } from '../../src/services/distributions';
 import type { Link } from '../../src/services/inventory';
-import type { Member } from '../../src/services/members';
-import type { Services } from '../../src/services';
+import type { CountedMember } from '../../src/services/members';
+import { createServices, type Services } from '../../src/services';
+import type { TestStorage } from './dynamo';
 
 let nextId = 200000000000000000n;
 /** A fresh Discord-like id (snowflake-shaped) per call. */
 export const snowflake = () => String(nextId++);
 
-export async function seedMember(services: Services, extra: Partial<Member> = {}): Promise<Member> {
+export async function seedMember(services: Services, extra: { discord_id?: string; username?: string; join_date?: string; is_officer?: boolean } = {}): Promise<CountedMember> {
   const result = await services.members.add({
     discord_id: extra.discord_id ?? snowflake(),
     username: extra.username ?? 'member',
-    join_date: extra.join_date ?? '2025-01-01',
+    join_date: extra.join_date ?? '2020-01-01',
     is_officer: extra.is_officer ?? false,
     added_by: 'seed',
   });
@@ -27,15 +32,24 @@ export async function seedLink(services: Services, quality: Quality = 'gold', ty
   return services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' });
 }
 
-export function awardInput(link: Link, winner: Member, extra: Partial<AwardInput> = {}): AwardInput {
-  return {
-    draftId: randomUUID(),
-    link,
-    winner,
-    poolSize: 1,
-    drawnBefore: [],
-    distributedBy: 'officer',
-    at: new Date(),
-    ...extra,
-  };
+export interface SeedAward {
+  memberId: string;
+  quality?: Quality;
+  linkType?: string;
+  listId?: string;
+  /** When the award is made (default: now). */
+  at?: Date;
+  by?: string;
+}
+
+/** An award made as the bot makes it: a draw naming the winner, confirmed. Throws if refused. */
+export async function seedAward(storage: Pick<TestStorage, 'db' | 'tables'>, award: SeedAward): Promise<Distribution> {
+  const at = award.at ?? new Date();
+  const services = createServices(storage.db, storage.tables, { now: () => at });
+  const by = award.by ?? 'seed-officer';
+  const started = await services.draws.start({ quality: award.quality ?? 'gold', linkType: award.linkType, memberId: award.memberId, listId: award.listId, by, method: 'discord' });
+  if (!started.ok) throw new Error(`seedAward: the draw was refused (${started.reason})`);
+  const confirmed = await services.draws.confirm(started.draw.distribution_id, by, started.draw.version, 'seed');
+  if (confirmed.outcome !== 'awarded') throw new Error(`seedAward: not awarded (${JSON.stringify(confirmed)})`);
+  return confirmed.draw;
 }

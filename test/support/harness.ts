@@ -17,7 +17,10 @@ export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.emulated.token-not-a-secret';
 
 export interface Harness {
   emulator: DiscordEmulator;
-  app: App;
+  /** The running app (a new one after `restart`). */
+  readonly app: App;
+  /** Stops the bot process as a deploy would, and starts a fresh one on the same tables and Discord. */
+  restart(): Promise<void>;
   storage: TestStorage;
   /** The bot's clock: today is FLAVAFLAV_TEST_TODAY (or the real day); tests move it forward. */
   clock: TestClock;
@@ -116,7 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = logLines
     ? createLogger({ logLevel: options.env?.LOG_LEVEL ?? 'debug', prettyLogs: false }, { write: (line: string) => void logLines.push(line) })
     : createLogger({ logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', prettyLogs: false });
-  const app = await startApp(config, logger, { ...appOptions, clock });
+  let app = await startApp(config, logger, { ...appOptions, clock });
 
   const newUser = (name: string, extra: Partial<EmulatedUser> = {}) => emulator.addUser({ id: nextSnowflake(), username: name, ...extra });
   const answered = async (interaction: SentInteraction): Promise<Answered> => {
@@ -135,7 +138,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   return {
     emulator,
-    app,
+    get app() {
+      return app;
+    },
+    async restart() {
+      await app.shutdown({ drainMs: 5_000 });
+      app = await startApp(config, logger, { ...appOptions, clock });
+    },
     storage,
     clock,
     guildId,

@@ -1,9 +1,7 @@
 import { SlashCommandBuilder } from 'discord.js';
 import { defineCommand, button } from '../../src/bot/command';
 import { actionId, arg, splitCustomId } from '../../src/bot/custom-ids';
-import { DraftStore } from '../../src/bot/drafts';
 import { displayId, idFromSafeForm, safeIdForm } from '../../src/domain/ids';
-import type { Link } from '../../src/services/inventory';
 
 describe('custom ids', () => {
   const page = actionId<{ rank: 'all' | 'sage'; page: number }>('member', 'page', { rank: arg.oneOf(['all', 'sage'] as const), page: arg.int(0, 99) });
@@ -93,23 +91,5 @@ describe('command declarations', () => {
     expect(() =>
       defineCommand({ data, subcommands: { one: { access: 'anyone', ephemeral: true, run }, two: { access: 'anyone', ephemeral: true, run } }, autocomplete: { 'two/pick': { access: 'anyone', run: async () => [] } }, components: [button(actionId('other', 'go'), { access: 'anyone', run })] }),
     ).toThrow(/declared under \/demo/);
-  });
-});
-
-describe('draft store', () => {
-  const link = { link_id: 'gold_x_1' } as Link;
-  const fields = { quality: 'gold' as const, link, pool: ['1'], drawn: ['1'], named: false, createdBy: 'o' };
-
-  it('forgets drafts older than their lifetime and finished ones', () => {
-    let now = 0;
-    const store = new DraftStore(1000, () => now);
-    const a = store.create(fields);
-    const b = store.create(fields);
-    expect(store.get(a.id)).toBe(a);
-    store.finish(b.id);
-    expect(store.get(b.id)).toBeUndefined();
-    now = 1001;
-    expect(store.get(a.id)).toBeUndefined();
-    expect(store.get('unknown')).toBeUndefined();
   });
 });

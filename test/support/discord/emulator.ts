@@ -182,6 +182,12 @@ export class DiscordEmulator extends EventEmitter {
     return this.store.pingedUsers(id);
   }
 
+  /** Every user pinged by the messages an interaction's answer created (its reply and follow-ups). */
+  pingedBy(interaction: SentInteraction): string[] {
+    const ids = [...this.messages.values()].filter((m) => m.interactionToken === interaction.token).map((m) => m.id);
+    return [...new Set(ids.flatMap((id) => this.store.pingedUsers(id)))];
+  }
+
   /** Every ping so far, in order. */
   get pingLog(): readonly PingRecord[] {
     return this.store.pingLog;
