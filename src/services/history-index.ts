@@ -20,6 +20,8 @@ import type { TransactWriteItem } from './transactions';
 import { UpdateBuilder } from './update-builder';
 
 export const TOP_MARKER = '#history';
+/** How many members want each link type (kept with each /want change, read by /inventory add). */
+export const WANTS_MARKER = '#wants';
 export const monthMarker = (month: string) => `#history#${month}`;
 /** Marker ids start with '#'; no record id does (ids from elsewhere starting so are refused on import). */
 export const isMarkerId = (id: string) => id.startsWith('#');
@@ -59,6 +61,7 @@ export interface TopChange {
 
 export class HistoryIndex {
   private ensured: Promise<void> | undefined;
+  private wantsEnsured: Promise<void> | undefined;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -120,6 +123,39 @@ export class HistoryIndex {
         throw error;
       });
     return this.ensured;
+  }
+
+  /** How many members want each of these link types. */
+  async wantCounts(linkTypes: string[], options: ReadOptions = {}): Promise<Map<string, number>> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { distribution_id: WANTS_MARKER } }), { abortSignal: options.signal });
+    const counts = (Item?.counts ?? {}) as Record<string, unknown>;
+    return new Map(linkTypes.map((t) => [t, Math.max(0, Number(Object.hasOwn(counts, t) ? counts[t] : 0) || 0)]));
+  }
+
+  /** Makes sure the wants marker has its `counts` map (a nested ADD needs it). Once per process. */
+  ensureWants(): Promise<void> {
+    this.wantsEnsured ??= this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { distribution_id: WANTS_MARKER },
+          UpdateExpression: 'SET counts = if_not_exists(counts, :empty)',
+          ExpressionAttributeValues: { ':empty': {} },
+        }),
+      )
+      .then(() => undefined)
+      .catch((error) => {
+        this.wantsEnsured = undefined;
+        throw error;
+      });
+    return this.wantsEnsured;
+  }
+
+  /** Transaction part: members started (+1) or stopped (-1) wanting these link types. */
+  wantsItem(changes: [linkType: string, delta: number][]): TransactWriteItem {
+    const update = new UpdateBuilder();
+    for (const [type, delta] of changes) update.addPath(['counts', type], delta);
+    return { Update: update.build(this.tableName, { distribution_id: WANTS_MARKER }) };
   }
 
   /** Transaction part: a record of this quality entered the date-index on this day. */

@@ -9,6 +9,7 @@ import { InventoryService } from './inventory';
 import { ListsService } from './lists';
 import { MembersService } from './members';
 import { RosterService } from './roster';
+import { WantsService } from './wants';
 
 export interface Services {
   members: MembersService;
@@ -18,6 +19,7 @@ export interface Services {
   lists: ListsService;
   draws: DrawsService;
   awards: AwardsService;
+  wants: WantsService;
 }
 
 /** The defaults of SPEC §2 and §3, for callers without a configuration (scripts, tests). */
@@ -34,5 +36,6 @@ export function createServices(db: DynamoDBDocumentClient, tables: Record<TableK
   const lists = new ListsService(db, tables.lists, clock);
   const roster = new RosterService(members, distributions);
   const draws = new DrawsService(db, { members, roster, inventory, lists, distributions }, settings, clock);
-  return { members, roster, inventory, distributions, lists, draws, awards: new AwardsService(db, { members, inventory, distributions, lists }, clock) };
+  const awards = new AwardsService(db, { members, inventory, distributions, lists }, clock);
+  return { members, roster, inventory, distributions, lists, draws, awards, wants: new WantsService(db, members, distributions.index, clock) };
 }

@@ -4,13 +4,13 @@
  * eligibility, no counters) and the old single table's (`discord_username`, `guild_join_date`,
  * `role`). It writes SPEC's form and only adds what an item lacks.
  */
-import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { QUALITIES, type Quality } from '../domain/ranks';
 import { isConditionalCheckFailed } from './errors';
 import { decodeCursor, encodeCursor, type Page, type ReadOptions } from './pagination';
-import type { TransactWriteItem } from './transactions';
+import type { TransactionPart, TransactWriteItem } from './transactions';
 
 /** One award in a member's own log: when, and which record. */
 export interface AwardEntry {
@@ -45,6 +45,8 @@ export interface Member {
   counters?: Counters;
   /** What the item stores as its join date, exactly (for conditions on what was read). */
   storedJoinDate?: unknown;
+  /** What the item stores as updated_at, exactly (for conditions on what was read). */
+  storedUpdatedAt?: unknown;
 }
 
 export type CountedMember = Member & { counters: Counters };
@@ -158,67 +160,57 @@ export class MembersService {
   }
 
   /**
-   * Adds a wanted link type. The cap is checked in the write (size of the set), so two adds at
-   * once cannot pass it together.
+   * Transaction part: `linkType` joins the member's wants. The cap is checked in the write (size
+   * of the set), so two adds at once cannot pass it together; on failure the item as it was comes
+   * back to say why.
    */
-  async addWant(discordId: string, linkType: string, now = this.clock.now()): Promise<{ ok: true; member: Member } | { ok: false; reason: 'not_found' | 'already' | 'full' }> {
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
+  addWantItem(discordId: string, linkType: string, now: string): TransactionPart<'want_refused'> {
+    return {
+      item: {
+        Update: {
           TableName: this.tableName,
           Key: { discord_id: discordId },
           UpdateExpression: 'ADD wants :t SET updated_at = :now',
           ConditionExpression: 'attribute_exists(discord_id) AND (attribute_not_exists(wants) OR (NOT contains(wants, :type) AND size(wants) < :max))',
-          ExpressionAttributeValues: { ':t': new Set([linkType]), ':type': linkType, ':max': MAX_WANTS, ':now': now.toISOString() },
-          ReturnValues: 'ALL_NEW',
+          ExpressionAttributeValues: { ':t': new Set([linkType]), ':type': linkType, ':max': MAX_WANTS, ':now': now },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { ok: true, member: readMember(Attributes ?? {}) };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      const old = (error as { Item?: Record<string, unknown> }).Item;
-      if (!old) return { ok: false, reason: 'not_found' };
-      return { ok: false, reason: readWants(unmarshalledSet(old.wants)).includes(linkType) ? 'already' : 'full' };
-    }
+        },
+      },
+      reason: 'want_refused',
+    };
   }
 
-  async removeWant(discordId: string, linkType: string, now = this.clock.now()): Promise<{ ok: true; member: Member } | { ok: false; reason: 'not_found' | 'not_wanted' }> {
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
+  /** Transaction part: `linkType` leaves the member's wants (it must be there). */
+  removeWantItem(discordId: string, linkType: string, now: string): TransactionPart<'want_refused'> {
+    return {
+      item: {
+        Update: {
           TableName: this.tableName,
           Key: { discord_id: discordId },
           UpdateExpression: 'DELETE wants :t SET updated_at = :now',
           ConditionExpression: 'attribute_exists(discord_id) AND contains(wants, :type)',
-          ExpressionAttributeValues: { ':t': new Set([linkType]), ':type': linkType, ':now': now.toISOString() },
-          ReturnValues: 'ALL_NEW',
+          ExpressionAttributeValues: { ':t': new Set([linkType]), ':type': linkType, ':now': now },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { ok: true, member: readMember(Attributes ?? {}) };
-    } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw error;
-      return { ok: false, reason: (error as { Item?: unknown }).Item ? 'not_wanted' : 'not_found' };
-    }
+        },
+      },
+      reason: 'want_refused',
+    };
   }
 
-  /** Removes a member from the roster; their distribution history is kept. */
-  async remove(discordId: string): Promise<Member | undefined> {
-    try {
-      const { Attributes } = await this.db.send(
-        new DeleteCommand({
+  /** Transaction part: the member leaves the roster, as read (their wants are uncounted with it). */
+  removeItem(member: Member): TransactionPart<'changed'> {
+    return {
+      item: {
+        Delete: {
           TableName: this.tableName,
-          Key: { discord_id: discordId },
-          ConditionExpression: 'attribute_exists(discord_id)',
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return Attributes ? readMember(Attributes) : undefined;
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return undefined;
-      throw error;
-    }
+          Key: { discord_id: member.discord_id },
+          // Changed since it was read (e.g. a want added): read again, so the counts stay true.
+          ConditionExpression: member.storedUpdatedAt !== undefined ? 'attribute_exists(discord_id) AND updated_at = :seen' : 'attribute_exists(discord_id) AND attribute_not_exists(updated_at)',
+          ...(member.storedUpdatedAt !== undefined ? { ExpressionAttributeValues: { ':seen': member.storedUpdatedAt } } : {}),
+        },
+      },
+      reason: 'changed',
+    };
   }
 
   /**
@@ -372,6 +364,7 @@ export function readMember(item: Record<string, unknown>): Member {
     username: text(item.username) ?? text(item.discord_username) ?? id,
     join_date: storedDay(storedJoinDate) ?? undefined,
     storedJoinDate,
+    storedUpdatedAt: item.updated_at,
     // The old single table said who was an officer with a role; SPEC's flag, once written, decides.
     is_officer: item.is_officer !== undefined ? item.is_officer === true || item.is_officer === 'true' : item.role === 'admin' || item.role === 'officer',
     added_by: text(item.added_by),
@@ -395,12 +388,6 @@ export function readMember(item: Record<string, unknown>): Member {
 function readWants(value: unknown): string[] {
   const items = value instanceof Set ? [...value] : Array.isArray(value) ? value : [];
   return items.filter((v): v is string => typeof v === 'string').sort((a, b) => a.localeCompare(b));
-}
-
-/** An item attached to an error is not unmarshalled by the document client. */
-function unmarshalledSet(value: unknown): unknown {
-  const ss = (value as { SS?: string[] } | undefined)?.SS;
-  return ss ? new Set(ss) : value;
 }
 
 /** An award log entry: `<ISO time>|<record id>` (ids may hold any character but the time never holds "|"). */

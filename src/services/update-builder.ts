@@ -47,6 +47,12 @@ export class UpdateBuilder {
     return this;
   }
 
+  /** ADD a number to a nested path (its parent map must exist). */
+  addPath(path: string[], value: number): this {
+    this.adds.push(`${path.map((p) => this.name(p)).join('.')} ${this.value(value)}`);
+    return this;
+  }
+
   remove(path: string[]): this {
     this.removes.push(path.map((p) => this.name(p)).join('.'));
     return this;

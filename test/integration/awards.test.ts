@@ -72,7 +72,7 @@ describe('reverting an award', () => {
     const member = await seedMember(services);
     const [link] = await seedLink(services, 'bronze');
     const award = await seedAward(storage, { memberId: member.discord_id, quality: 'bronze' });
-    await services.members.remove(member.discord_id);
+    await services.wants.removeMember(member.discord_id);
     expect((await services.awards.revertDistribution(award.distribution_id, 'o')).ok).toBe(true);
     expect((await services.inventory.get(link.link_id, true))?.is_available).toBe('true');
     expect((await services.distributions.forMember(member.discord_id)).items[0].status).toBe('reverted');

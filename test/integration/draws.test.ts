@@ -129,7 +129,7 @@ describe('a draw is a stored record', () => {
     // The winner left the roster, or went away, meanwhile.
     const leaving = await seedMember(services);
     const named = await start({ quality: 'gold', memberId: leaving.discord_id });
-    await services.members.remove(leaving.discord_id);
+    await services.wants.removeMember(leaving.discord_id);
     expect(await services.draws.confirm(named.distribution_id, officer, 1, 'test')).toMatchObject({ outcome: 'not_awarded', reason: 'member_removed' });
     // A drawn winner who went away meanwhile is not awarded; an officer may still name someone away.
     await services.lists.create({ list_name: 'Gold 2', quality: 'gold', eligible_members: [member.discord_id], created_by: officer });

@@ -34,12 +34,32 @@ describe('members service', () => {
     expect(await members.get('100000000000000405')).toBeUndefined();
   });
 
-  it('removes a member once', async () => {
-    const { members } = storage.services;
+  it('removes a member once, uncounting their wants', async () => {
+    const { members, wants } = storage.services;
     await members.add(newMember('100000000000000003'));
-    expect((await members.remove('100000000000000003'))?.discord_id).toBe('100000000000000003');
-    expect(await members.remove('100000000000000003')).toBeUndefined();
+    await wants.add('100000000000000003', 'Melee Damage');
+    expect((await wants.counts(['Melee Damage'])).get('Melee Damage')).toBe(1);
+    expect((await wants.removeMember('100000000000000003'))?.discord_id).toBe('100000000000000003');
+    expect(await wants.removeMember('100000000000000003')).toBeUndefined();
     expect(await members.get('100000000000000003')).toBeUndefined();
+    expect((await wants.counts(['Melee Damage'])).get('Melee Damage')).toBe(0);
+  });
+
+  it('keeps at most 10 wants, once each, counted per link type even when added at once', async () => {
+    const { members, wants } = storage.services;
+    await members.add(newMember('100000000000000006'));
+    const types = ['Melee Damage', 'Melee Accuracy', 'Melee Defense', 'Spell Damage', 'Meditation Rate', 'Damage on Ships', 'Ship Cannon Damage', 'Crewmember Damage', 'Follower Damage', 'Cavernam Damage', 'Inferno Damage', 'Aegis Keep Damage'];
+    const results = await Promise.all(types.map((t) => wants.add('100000000000000006', t)));
+    expect(results.filter((r) => r.ok)).toHaveLength(10);
+    expect(results.filter((r) => !r.ok && (r.reason === 'full' || r.reason === 'busy')).length).toBe(2);
+    expect((await members.get('100000000000000006', true))?.wants).toHaveLength(10);
+    const kept = (await members.get('100000000000000006', true))!.wants;
+    expect(await wants.add('100000000000000006', kept[0])).toEqual({ ok: false, reason: 'already' });
+    expect(await wants.remove('100000000000000006', kept[0])).toMatchObject({ ok: true });
+    expect(await wants.remove('100000000000000006', kept[0])).toEqual({ ok: false, reason: 'not_wanted' });
+    expect(await wants.add('100000000000000404', 'Melee Damage')).toEqual({ ok: false, reason: 'not_found' });
+    const counts = await wants.counts(types);
+    expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(9);
   });
 
   it('pages through the roster with opaque cursors', async () => {

@@ -1,0 +1,70 @@
+/**
+ * What members want (SPEC §1 `wants`, §3 `/want`): kept on each member, and counted per link type
+ * on a marker item in the same transaction, so `/inventory add` can say how many want what was
+ * added with one read instead of a scan of the roster.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../domain/clock';
+import type { HistoryIndex } from './history-index';
+import { MAX_WANTS, readMember, type Member, type MembersService } from './members';
+import type { ReadOptions } from './pagination';
+import { runTransaction } from './transactions';
+
+export type WantChange = { ok: true; member: Member } | { ok: false; reason: 'not_found' | 'already' | 'full' | 'not_wanted' | 'busy' };
+
+export class WantsService {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly members: MembersService,
+    private readonly index: HistoryIndex,
+    private readonly clock: Clock,
+  ) {}
+
+  async add(discordId: string, linkType: string): Promise<WantChange> {
+    return this.change(discordId, linkType, 1);
+  }
+
+  async remove(discordId: string, linkType: string): Promise<WantChange> {
+    return this.change(discordId, linkType, -1);
+  }
+
+  /** How many members want each of these link types. */
+  counts(linkTypes: string[], options: ReadOptions = {}): Promise<Map<string, number>> {
+    return this.index.wantCounts(linkTypes, options);
+  }
+
+  /**
+   * Removes a member from the roster (their history is kept), uncounting their wants in the same
+   * transaction. Undefined when they are not on the roster.
+   */
+  async removeMember(discordId: string): Promise<Member | undefined> {
+    // Changed between the read and the write (a want added): read again (bounded).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const member = await this.members.get(discordId, true);
+      if (!member) return undefined;
+      await this.index.ensureWants();
+      const parts = [this.members.removeItem(member), ...(member.wants.length ? [{ item: this.index.wantsItem(member.wants.map((w) => [w, -1] as [string, number])) }] : [])];
+      const outcome = await runTransaction(this.db, parts);
+      if (outcome.ok) return member;
+      if (!('failed' in outcome)) break;
+    }
+    throw Object.assign(new Error('the member kept changing while being removed'), { name: 'ThrottlingException' });
+  }
+
+  private async change(discordId: string, linkType: string, delta: 1 | -1): Promise<WantChange> {
+    const now = this.clock.now().toISOString();
+    await this.index.ensureWants();
+    const part = delta > 0 ? this.members.addWantItem(discordId, linkType, now) : this.members.removeWantItem(discordId, linkType, now);
+    const outcome = await runTransaction(this.db, [part, { item: this.index.wantsItem([[linkType, delta]]) }]);
+    if (outcome.ok) {
+      const member = await this.members.get(discordId, true);
+      return member ? { ok: true, member } : { ok: false, reason: 'not_found' };
+    }
+    if (!('failed' in outcome)) return { ok: false, reason: 'busy' };
+    const old = outcome.failed[0]?.item;
+    if (!old) return { ok: false, reason: 'not_found' };
+    const wants = readMember(old).wants;
+    if (delta < 0) return { ok: false, reason: 'not_wanted' };
+    return { ok: false, reason: wants.includes(linkType) ? 'already' : wants.length >= MAX_WANTS ? 'full' : 'busy' };
+  }
+}
