@@ -5,7 +5,7 @@ import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, plural, safeText } from '../src/bot/format';
 import { findLinkType, suggestLinkTypes } from '../src/domain/catalog';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
-import { MAX_LINKS_PER_ADD } from '../src/services/inventory';
+import { MAX_LINKS_PER_ADD, UnknownOutcomeError } from '../src/services/inventory';
 import { requireQuality } from './shared';
 
 const qualityChoices = QUALITIES.map((q) => ({ name: QUALITY_LABEL[q], value: q }));
@@ -53,24 +53,28 @@ async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteracti
   const count = interaction.options.getInteger('count') ?? 1;
   if (count < 1 || count > MAX_LINKS_PER_ADD) throw new UserError(`\`count\` must be from 1 to ${MAX_LINKS_PER_ADD}; you gave ${count}.`);
   const notes = interaction.options.getString('notes')?.trim() || undefined;
-  const links = await ctx.services.inventory.add({
-    link_type: type.name,
-    quality,
-    category: type.category,
-    bonus: type.bonus[quality],
-    count,
-    added_by: interaction.user.id,
-    notes,
-  });
-  const stock = await ctx.services.inventory.stock({ quality, linkType: type.name });
+  let added;
+  try {
+    // Keyed by the interaction: a retry of this request finds its links instead of adding more.
+    added = await ctx.services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: interaction.user.id, notes }, { key: interaction.id });
+  } catch (error) {
+    if (!(error instanceof UnknownOutcomeError)) throw error;
+    throw new UserError('The database did not answer in time, so it is not known whether the links were added. Check /inventory list before adding them again.');
+  }
+  // The links are written: a failed read now must not make the answer say otherwise.
+  const [stock, wanting] = await Promise.all([
+    ctx.services.inventory.stock({ quality, linkType: type.name }).then((s) => String(s[0]?.count ?? count), () => 'could not be read just now'),
+    ctx.services.wants.counts([type.name]).then((c) => c.get(type.name) ?? 0, () => undefined),
+  ]);
   await respond.send({
     embeds: [
       new EmbedBuilder()
         .setColor(QUALITY_COLOURS[quality])
-        .setTitle(`Added ${plural(links.length, 'link')}`)
+        .setTitle(added.repeated ? `Already added: ${plural(count, 'link')}` : `Added ${plural(count, 'link')}`)
         .setDescription(`${QUALITY_LABEL[quality]} **${safeText(type.name)}** (${type.category}, +${type.bonus[quality]})`)
         .addFields(
-          { name: 'Now in stock', value: String(stock[0]?.count ?? links.length), inline: true },
+          { name: 'Now in stock', value: stock, inline: true },
+          { name: 'Wanted by', value: wanting === undefined ? 'could not be read just now' : plural(wanting, 'member'), inline: true },
           ...(notes ? [{ name: 'Notes', value: safeText(notes) }] : []),
         ),
     ],

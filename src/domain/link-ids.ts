@@ -20,3 +20,11 @@ export function sanitizeLinkType(linkType: string): string {
 export function newLinkId(quality: Quality, linkType: string, now: number = Date.now()): string {
   return `${quality}_${sanitizeLinkType(linkType)}_${now.toString(36)}${randomBytes(6).toString('hex')}`;
 }
+
+/**
+ * `{quality}_{sanitized type}_{key}{n}`: the ids of the n-th link added by one request (`key`, the
+ * interaction's id), the same every time that request is retried.
+ */
+export function keyedLinkId(quality: Quality, linkType: string, key: string, index: number): string {
+  return `${quality}_${sanitizeLinkType(linkType)}_k${key.replace(/[^A-Za-z0-9]/g, '')}n${index.toString(36)}`;
+}

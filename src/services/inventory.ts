@@ -1,10 +1,11 @@
 /** The inventory table: every link the guild holds or has handed out. */
 import { systemClock, type Clock } from '../domain/clock';
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { newLinkId } from '../domain/link-ids';
+import { DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keyedLinkId, newLinkId } from '../domain/link-ids';
 import type { Quality } from '../domain/ranks';
 import type { TransactWriteItem } from './transactions';
-import { failedConditionItem, isConditionalCheckFailed } from './errors';
+import { failedConditionItem, isConditionalCheckFailed, isDynamoUnavailable } from './errors';
+import { runTransaction, transactionToken } from './transactions';
 import type { ReadOptions } from './pagination';
 
 export interface Link {
@@ -41,6 +42,11 @@ export interface StockLine {
 }
 
 export const MAX_LINKS_PER_ADD = 50;
+
+/** A write whose answer was lost and whose effect could not be found yet: it may still land. */
+export class UnknownOutcomeError extends Error {
+  override name = 'UnknownOutcomeError';
+}
 const AVAILABILITY_INDEX = 'availability-quality-index';
 
 export class InventoryService {
@@ -55,14 +61,20 @@ export class InventoryService {
     return Item as Link | undefined;
   }
 
-  /** Adds 1–50 links of one type in one transaction: all of them are added, or none. */
-  async add(input: NewLinks, now = this.clock.now()): Promise<Link[]> {
+  /**
+   * Adds 1–50 links of one type in one transaction: all of them are added, or none. With a `key`
+   * (the interaction that asked), the ids are derived from it, so a retry of the same request finds
+   * its links already there (`repeated`) instead of adding them twice; when DynamoDB's answer is
+   * lost, the links are looked for before anything is said.
+   */
+  async add(input: NewLinks, options: { key?: string; now?: Date } = {}): Promise<{ links: Link[]; repeated: boolean }> {
     if (!Number.isInteger(input.count) || input.count < 1 || input.count > MAX_LINKS_PER_ADD) {
       throw new RangeError(`count must be 1–${MAX_LINKS_PER_ADD}`);
     }
+    const now = options.now ?? this.clock.now();
     const addedDate = now.toISOString();
-    const links: Link[] = Array.from({ length: input.count }, () => ({
-      link_id: newLinkId(input.quality, input.link_type, now.getTime()),
+    const links: Link[] = Array.from({ length: input.count }, (_, i) => ({
+      link_id: options.key ? keyedLinkId(input.quality, input.link_type, options.key, i) : newLinkId(input.quality, input.link_type, now.getTime()),
       link_type: input.link_type,
       quality: input.quality,
       category: input.category,
@@ -72,15 +84,23 @@ export class InventoryService {
       added_date: addedDate,
       ...(input.notes ? { notes: input.notes } : {}),
     }));
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: links.map((link) => ({
-          // A colliding id must never overwrite a link (and its history) that already exists.
-          Put: { TableName: this.tableName, Item: link, ConditionExpression: 'attribute_not_exists(link_id)' },
-        })),
-      }),
-    );
-    return links;
+    const parts = links.map((link) => ({
+      // A colliding id must never overwrite a link (and its history) that already exists.
+      item: { Put: { TableName: this.tableName, Item: link, ConditionExpression: 'attribute_not_exists(link_id)' } },
+      reason: 'exists' as const,
+    }));
+    try {
+      const outcome = await runTransaction(this.db, parts, { token: options.key ? transactionToken(parts) : undefined });
+      if (outcome.ok) return { links, repeated: false };
+      if (!options.key || !('failed' in outcome)) throw Object.assign(new Error('links could not be added: their ids were taken or writes kept conflicting'), { name: 'ThrottlingException' });
+    } catch (error) {
+      if (!options.key || !isDynamoUnavailable(error)) throw error;
+    }
+    // A retry, or a lost answer: the keyed links are there, or nothing was added.
+    const found = await this.get(links[0].link_id, true);
+    if (!found) throw new UnknownOutcomeError();
+    const stored = await Promise.all(links.map((l) => this.get(l.link_id, true)));
+    return { links: stored.filter((l): l is Link => l !== undefined), repeated: true };
   }
 
   /** Available links, oldest first, from the availability index (optionally of one quality and type). */

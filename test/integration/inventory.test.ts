@@ -1,17 +1,15 @@
 import { createTestStorage, type TestStorage } from '../support/dynamo';
 import { findLinkType } from '../../src/domain/catalog';
 
+// Each test gets its own tables.
 let storage: TestStorage;
-beforeAll(async () => (storage = await createTestStorage()));
-afterAll(() => storage.close());
+beforeEach(async () => (storage = await createTestStorage()));
+afterEach(() => storage.close());
 
 const ships = findLinkType('Damage on Ships')!;
 const barding = findLinkType('Bard Reset/Break Ignore Chance')!;
-const add = (type = ships, quality: 'bronze' | 'silver' | 'gold' = 'gold', count = 1, at?: Date) =>
-  storage.services.inventory.add(
-    { link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: '999', notes: 'from a test' },
-    at,
-  );
+const add = async (type = ships, quality: 'bronze' | 'silver' | 'gold' = 'gold', count = 1, now?: Date) =>
+  (await storage.services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: '999', notes: 'from a test' }, { now })).links;
 
 describe('inventory service', () => {
   it('adds 50 links of one type at once with unique sanitized ids', async () => {
@@ -31,9 +29,11 @@ describe('inventory service', () => {
     expect(await storage.services.inventory.listAvailable({ quality: 'silver' })).toEqual([]);
   });
 
+
   it('reports available stock grouped by quality and type, and picks the oldest link', async () => {
     const older = await add(ships, 'gold', 2, new Date('2026-01-01T00:00:00Z'));
     await add(ships, 'gold', 1, new Date('2026-02-01T00:00:00Z'));
+    await add(barding, 'bronze', 50);
     const stock = await storage.services.inventory.stock();
     expect(stock).toEqual([
       { quality: 'gold', link_type: 'Damage on Ships', category: 'Boating', bonus: '4.50%', count: 3 },
@@ -43,6 +43,15 @@ describe('inventory service', () => {
     const oldest = await storage.services.inventory.oldestAvailable('gold', 'Damage on Ships');
     expect(older.map((l) => l.link_id)).toContain(oldest?.link_id);
     expect(await storage.services.inventory.oldestAvailable('silver')).toBeUndefined();
+  });
+
+  it('adds the links of one request once: a retry with the same key finds them and adds nothing', async () => {
+    const input = { link_type: ships.name, quality: 'silver' as const, category: ships.category, bonus: ships.bonus.silver, count: 3, added_by: '999' };
+    const first = await storage.services.inventory.add(input, { key: '1575313544398766139' });
+    const again = await storage.services.inventory.add(input, { key: '1575313544398766139' });
+    expect(first.repeated).toBe(false);
+    expect(again).toEqual({ links: first.links, repeated: true });
+    expect(await storage.services.inventory.listAvailable({ quality: 'silver' })).toHaveLength(3);
   });
 
   it('removes an available link once, and never a handed-out one', async () => {

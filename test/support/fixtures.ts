@@ -29,7 +29,7 @@ export async function seedMember(services: Services, extra: { discord_id?: strin
 
 export async function seedLink(services: Services, quality: Quality = 'gold', typeName = 'Damage on Ships', count = 1): Promise<Link[]> {
   const type = findLinkType(typeName)!;
-  return services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' });
+  return (await services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' })).links;
 }
 
 export interface SeedAward {

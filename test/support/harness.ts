@@ -167,10 +167,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (!result.ok) throw new Error(`seedMember: ${user.username} is already on the roster`);
       return result.member;
     },
-    seedLinks(quality, typeName, count = 1) {
+    async seedLinks(quality, typeName, count = 1) {
       const type = findLinkType(typeName);
       if (!type) throw new Error(`seedLinks: no link type ${typeName}`);
-      return storage.services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' });
+      return (await storage.services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' })).links;
     },
     run: (user, command, sub, options = []) =>
       answered(sub ? emulator.sendSubcommand(user, command, sub, options) : emulator.sendCommand(user, command, options)),
