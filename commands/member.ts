@@ -95,7 +95,7 @@ const data = new SlashCommandBuilder()
       .setName('away')
       .setDescription('Skip a member in random draws until a date (officers, or yourself)')
       .addUserOption((o) => o.setName('user').setDescription('Who is away').setRequired(true))
-      .addStringOption((o) => o.setName('until').setDescription('Last day away (YYYY-MM-DD)').setRequired(true).setMaxLength(10)),
+      .addStringOption((o) => o.setName('until').setDescription('Last day away (YYYY-MM-DD), or "none" to clear it').setRequired(true).setMaxLength(10)),
   );
 
 async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
@@ -254,16 +254,19 @@ async function away({ interaction, ctx, respond, isOfficer }: Call<ChatInputComm
   if (user.id !== interaction.user.id && !(await isOfficer())) {
     throw new UserError('You can mark only yourself away. Ask an officer to mark someone else.');
   }
-  const until = requireDay(interaction.options.getString('until', true), 'until');
-  if (until < ctx.today()) throw new UserError(`\`until\` ${until} is in the past. Give the last day away, today or later.`);
+  const text = interaction.options.getString('until', true).trim();
+  const clear = text.toLowerCase() === 'none';
+  const until = clear ? null : requireDay(text, 'until');
+  if (until && until < ctx.today()) throw new UserError(`\`until\` ${until} is in the past. Give the last day away, today or later (or "none" to clear it).`);
   await requireMember(ctx, user.id);
-  await ctx.services.members.setAway(user.id, until);
+  const updated = await ctx.services.members.setAway(user.id, until);
+  if (!updated) throw new UserError(`${userMention(user.id)} is no longer on the roster.`);
   await respond.send({
     embeds: [
       new EmbedBuilder()
         .setColor(COLOURS.success)
-        .setTitle('Marked away')
-        .setDescription(`${userMention(user.id)} is skipped in random draws through ${until}.`),
+        .setTitle(clear ? 'Back for draws' : 'Marked away')
+        .setDescription(clear ? `${userMention(user.id)} is in random draws again.` : `${userMention(user.id)} is skipped in random draws through ${until}.`),
     ],
   });
 }
@@ -280,7 +283,7 @@ async function confirmRemove({ ctx, respond }: Call<ButtonInteraction>, { user, 
   if (ctx.clock.now().getTime() > until * 1000) {
     return respond.send({ content: `This confirmation expired; ${userMention(user)} is still on the roster. Run /member remove again.`, components: [] });
   }
-  const removed = await ctx.services.members.remove(user);
+  const removed = await ctx.services.wants.removeMember(user);
   if (!removed) throw new UserError(`${userMention(user)} is no longer on the roster.`);
   await respond.send({
     content: `Removed ${userMention(user)} (${safeText(removed.username)}) from the roster. Their history is kept.`,

@@ -77,6 +77,7 @@ export async function startApp(config: Config, logger: Logger, options: AppOptio
     [
       // Overdue draws are marked expired (and their messages say so) at start-up and every minute.
       { name: 'expire-draws', everyMs: 60_000, atStart: true, run: () => services.draws.expireOverdue() },
+      ...bot.jobs,
     ],
     logger,
   );

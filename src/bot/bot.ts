@@ -7,6 +7,7 @@ import { Client, Events, GatewayIntentBits, Options, REST, Routes, type RESTPutA
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
+import type { Job } from '../ops/schedule';
 import { todayBy, type Clock } from '../domain/clock';
 import type { BotContext, Command } from './command';
 import { Pager } from './pager';
@@ -29,6 +30,8 @@ export interface Bot {
   /** True while the gateway connection is up (tracked by events: the shard status is not). */
   isGatewayConnected(): boolean;
   registeredCommands: number;
+  /** The commands' timed work (run by the app's schedule). */
+  jobs: Job[];
   stop(): Promise<void>;
 }
 
@@ -104,6 +107,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     client,
     router,
     registeredCommands: 0,
+    jobs: options.commands.flatMap((command) => command.jobs?.(ctx) ?? []),
     isGatewayConnected: () => connected,
     async stop() {
       for (const detach of detachers) detach();

@@ -15,6 +15,7 @@ import type {
 import type { Config } from '../config';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../logger';
+import type { Job } from '../ops/schedule';
 import type { Services } from '../services';
 import type { ActionId } from './custom-ids';
 import type { Pager } from './pager';
@@ -77,6 +78,8 @@ export interface Command {
   readonly autocomplete: ReadonlyMap<string, AutocompleteDeclaration>;
   /** Run once the bot is connected (e.g. to follow changes made elsewhere); returns how to stop. */
   readonly attach?: (ctx: BotContext) => () => void;
+  /** Work the command does on a timer (e.g. a daily reminder), run by the app's schedule. */
+  readonly jobs?: (ctx: BotContext) => Job[];
 }
 
 export function button<A>(id: ActionId<A>, spec: { access: Access; run(call: Call<ButtonInteraction>, args: A): Promise<unknown> }): ComponentDeclaration {
@@ -93,6 +96,7 @@ export interface CommandSpec {
   components?: ComponentDeclaration[];
   autocomplete?: Record<string, AutocompleteDeclaration>;
   attach?: (ctx: BotContext) => () => void;
+  jobs?: (ctx: BotContext) => Job[];
 }
 
 /**
@@ -129,5 +133,6 @@ export function defineCommand(spec: CommandSpec): Command {
     components,
     autocomplete,
     attach: spec.attach,
+    jobs: spec.jobs,
   };
 }

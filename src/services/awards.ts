@@ -2,10 +2,12 @@
  * What happens to an award after it is made: reverting it (SPEC §3 step 7) and recording its
  * delivery in game (step 8). Each is one transaction composed from the services it touches.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
 import { countersFromHistory, isStanding, type Distribution } from './distributions';
-import { HistoryIndex } from './history-index';
+import { HistoryIndex, TOP_MARKER } from './history-index';
+import { isConditionalCheckFailed } from './errors';
+import type { ReadOptions } from './pagination';
 import type { Services } from './index';
 import type { Counters } from './members';
 import { runTransaction, type TransactionPart } from './transactions';
@@ -109,6 +111,29 @@ export class AwardsService {
     if (outcome.ok && now) return { ok: true, distribution: now };
     if (now?.delivered_at) return { ok: false, reason: 'already_delivered', distribution: now };
     return { ok: false, reason: 'not_an_award', distribution: now };
+  }
+
+  /** Confirmed awards not yet handed over in game, oldest first (from the undelivered marker). */
+  async undelivered(options: ReadOptions = {}): Promise<Distribution[]> {
+    const { undelivered } = await this.index.top({ consistent: true, signal: options.signal });
+    const records = await this.services.distributions.getMany(undelivered, options);
+    return records.filter((d) => isStanding(d) && !d.delivered_at).sort((a, b) => (a.distributed_at ?? '').localeCompare(b.distributed_at ?? ''));
+  }
+
+  /**
+   * Claims the day's delivery reminder: true for exactly one caller per day, across restarts and
+   * processes, so the announcement channel gets it once.
+   */
+  async claimReminder(day: string): Promise<boolean> {
+    const update = new UpdateBuilder().set(['reminded_on'], day);
+    update.condition(`attribute_not_exists(${update.name('reminded_on')}) OR ${update.name('reminded_on')} <> ${update.value(day)}`);
+    try {
+      await this.db.send(new UpdateCommand(update.build(this.services.distributions.tableName, { distribution_id: TOP_MARKER })));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   private revertRecordItem(distributionId: string, revertedBy: string, revertedAt: string) {

@@ -117,7 +117,7 @@ describe('the image’s install, start and health-check commands, run here', () 
     };
     bot = startProcess(processEnv, app, path.join(app, ...execForm(last(runStage, 'CMD')!)[1].split('/')));
     await bot.waitForLog((e) => e.msg === 'FlavaFlav is running');
-    expect(emulator.commands.get(emulator.guildId)).toHaveLength(6);
+    expect(emulator.commands.get(emulator.guildId)).toHaveLength(8);
     const { client } = createDynamoClients({ endpoint: testEndpoint(), region: 'us-east-1' });
     try {
       for (const table of Object.values(tableNamesFor(env))) expect([table, await tableExists(client, table)]).toEqual([table, true]);

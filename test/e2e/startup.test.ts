@@ -24,6 +24,8 @@ describe('start-up against a Discord-compatible endpoint', () => {
       distribute: ['quality', 'link_type?', 'member?', 'list?', 'policy?'],
       history: ['member?', 'quality?', 'export?'],
       revert: ['distribution'],
+      want: ['add(link_type)', 'remove(link_type)', 'list(member?)'],
+      deliveries: [],
     });
   });
 
