@@ -16,11 +16,27 @@ const REDACT = [
   '*.secretAccessKey',
 ];
 
+/**
+ * Interaction and webhook tokens sit inside URLs (`/interactions/{id}/{token}/…`,
+ * `/webhooks/{app}/{token}/…`), which Discord's errors carry in `url` and in messages: each one
+ * lets anyone answer for the bot for 15 minutes.
+ */
+export function redactDiscordTokens(text: string): string {
+  return text.replace(/(\/(?:interactions|webhooks)\/\d+\/)[^/?\s"']+/g, '$1[redacted]');
+}
+
+/** Errors as pino logs them, with tokens taken out of every string they carry. */
+function errorSerializer(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown;
+  return JSON.parse(JSON.stringify(serialized, (_key, value) => (typeof value === 'string' ? redactDiscordTokens(value) : value)));
+}
+
 export function createLogger(config: Pick<Config, 'logLevel' | 'prettyLogs'>, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     base: { app: 'flavaflav' },
     redact: { paths: REDACT, censor: '[redacted]' },
+    serializers: { err: errorSerializer },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   if (config.prettyLogs && !destination) {

@@ -12,4 +12,20 @@ describe('logs', () => {
     expect(entry.config.discord.token).toBe('[redacted]');
     expect(lines[0]).not.toContain('abc.def.ghi');
   });
+
+  it('never contain interaction tokens or webhook URLs, which Discord errors carry', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ logLevel: 'info', prettyLogs: false }, { write: (l: string) => void lines.push(l) });
+    const token = 'aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTpzZWNyZXQ';
+    const error = Object.assign(new Error(`Unknown Webhook (PATCH /webhooks/123456789012345678/${token}/messages/@original)`), {
+      url: `https://discord.com/api/v10/interactions/1234567890123456789/${token}/callback`,
+      requestBody: { json: { content: 'hello' } },
+    });
+    logger.error({ err: error }, 'answer failed');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(token);
+    const entry = JSON.parse(lines[0]);
+    expect(entry.err.url).toBe('https://discord.com/api/v10/interactions/1234567890123456789/[redacted]/callback');
+    expect(entry.err.message).toContain('/webhooks/123456789012345678/[redacted]/messages/@original');
+  });
 });
