@@ -4,39 +4,14 @@ import { button, defineCommand, type BotContext, type Call } from '../src/bot/co
 import { actionId, arg } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
 import { capped, COLOURS, plural, QUALITY_COLOURS, QUALITY_LABEL, safeText, shortDate, userMention } from '../src/bot/format';
-import { displayId, safeIdForm } from '../src/domain/ids';
-import { toCsv } from '../src/domain/csv';
+import { safeIdForm } from '../src/domain/ids';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
 import type { Distribution } from '../src/services/distributions';
 import type { Page } from '../src/services/pagination';
+import { buildExport } from './history-export';
 import { pageButtons, requireQuality } from './shared';
 
 const PAGE_SIZE = 10;
-const EXPORT_COLUMNS = [
-  'distribution_id',
-  'distributed_at',
-  'status',
-  'member_id',
-  'member_username',
-  'link_type',
-  'quality',
-  'bonus',
-  'link_id',
-  'list_id',
-  'policy',
-  'pool_size',
-  'drawn_before',
-  'rerolled_by',
-  'drawn_by',
-  'distributed_by',
-  'ended_by',
-  'method',
-  'delivered_at',
-  'delivered_by',
-  'reverted_by',
-  'reverted_at',
-  'notes',
-] as const;
 
 const ids = {
   page: actionId<{ key: string; page: number }>('history', 'page', { key: arg.key, page: arg.int(0, 10_000) }),
@@ -102,23 +77,6 @@ function render(key: string, filter: HistoryFilter, page: number, result: Page<D
   return { embeds: [embed], components: pageButtons((n) => ids.page.build({ key, page: n }), page, Boolean(result.cursor)) };
 }
 
-async function exportAll(ctx: BotContext, filter: HistoryFilter): Promise<Distribution[]> {
-  if (!filter.memberId) {
-    // Open draws are not history yet.
-    const all = (await ctx.services.distributions.exportAll()).filter((d) => d.status !== 'drawn');
-    return filter.quality ? all.filter((d) => d.quality === filter.quality) : all;
-  }
-  const items: Distribution[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 500; page++) {
-    const result = await ctx.services.distributions.forMember(filter.memberId, { limit: 100, cursor, quality: filter.quality });
-    items.push(...result.items);
-    cursor = result.cursor;
-    if (!cursor) break;
-  }
-  return items;
-}
-
 async function execute({ interaction, ctx, respond, isOfficer }: Call<ChatInputCommandInteraction>) {
   const target = interaction.options.getUser('member');
   const qualityText = interaction.options.getString('quality');
@@ -132,12 +90,12 @@ async function execute({ interaction, ctx, respond, isOfficer }: Call<ChatInputC
 
   if (interaction.options.getBoolean('export')) {
     await respond.defer();
-    const rows = await exportAll(ctx, filter);
-    const csv = toCsv(EXPORT_COLUMNS, rows.map((d) => ({ ...d, distribution_id: displayId(d.distribution_id) })) as unknown as Record<string, unknown>[]);
     const scope = filter.memberId ?? 'guild';
+    const built = await buildExport(ctx, filter, `flavaflav-history-${scope}-${ctx.today()}`, interaction.attachmentSizeLimit);
+    const packing = built.packing === 'gzip' ? ' Compressed with gzip to fit Discord’s upload limit.' : built.packing === 'split' ? ` Compressed and split into ${built.files.length} files to fit Discord’s upload limit.` : '';
     return respond.send({
-      content: `${rows.length} entries${filter.memberId ? ` for ${userMention(filter.memberId)}` : ' for the whole guild'}${quality ? `, ${quality} only` : ''}.`,
-      files: [{ attachment: Buffer.from(csv, 'utf8'), name: `flavaflav-history-${scope}-${ctx.today()}.csv` }],
+      content: `${plural(built.rows, 'entry', 'entries')}${filter.memberId ? ` for ${userMention(filter.memberId)}` : ' for the whole guild'}${quality ? `, ${quality} only` : ''}.${packing}`,
+      files: built.files,
     });
   }
 

@@ -19,7 +19,7 @@ export function safeText(text: string, maxLength = 200): string {
 export const userMention = (id: string) => `<@${id}>`;
 
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
 /** "2026-11-25" from an ISO timestamp, for compact display. */

@@ -5,7 +5,7 @@
  * date-index only), and `confirmed` → `reverted`. Records the previous system wrote (no status,
  * no distribution_date, RFC 3339 times, any characters in their ids) are read as they are.
  */
-import { BatchGetCommand, GetCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '../domain/draw';
@@ -243,17 +243,22 @@ export class DistributionsService {
     return { items, lastKey: result.LastEvaluatedKey };
   }
 
-  /** Every record, for the full CSV export (the only Scan of this table besides checks and backups). */
-  async exportAll(maxPages = 200): Promise<Distribution[]> {
-    const items: Distribution[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      const result = await this.db.send(new ScanCommand({ TableName: this.tableName, ExclusiveStartKey: startKey }));
-      items.push(...(result.Items ?? []).filter((i) => !isMarkerId(String(i.distribution_id))).map(readDistribution));
-      startKey = result.LastEvaluatedKey;
-      if (!startKey) break;
+  /**
+   * Every record, a page at a time (the only Scan of this table besides checks and backups): the
+   * full CSV export reads it without holding DynamoDB's pages or blocking other interactions.
+   */
+  async *scanAll(options: ReadOptions = {}): AsyncGenerator<Distribution[]> {
+    for await (const page of paginateScan({ client: this.db, pageSize: 1000 }, { TableName: this.tableName })) {
+      if (options.signal?.aborted) return;
+      yield (page.Items ?? []).filter((i) => !isMarkerId(String(i.distribution_id))).map(readDistribution);
     }
-    return items.sort((a, b) => (b.distributed_at ?? b.drawn_at ?? '').localeCompare(a.distributed_at ?? a.drawn_at ?? ''));
+  }
+
+  /** Every record, newest first (tests and small tables; the export streams through scanAll). */
+  async exportAll(): Promise<Distribution[]> {
+    const items: Distribution[] = [];
+    for await (const page of this.scanAll()) items.push(...page);
+    return items.sort(newestFirst);
   }
 
   /** Today by the service's clock. */
@@ -269,6 +274,9 @@ function isGuildCursor(cursor: GuildCursor): boolean {
   const key = cursor.key as Record<string, unknown>;
   return Object.keys(key).length === 3 && typeof key.distribution_id === 'string' && key.distribution_date === cursor.day && typeof key.distributed_at === 'string';
 }
+
+/** Newest first by when the record was awarded or ended (or drawn, for an open draw). */
+export const newestFirst = (a: Distribution, b: Distribution) => (b.distributed_at ?? b.drawn_at ?? '').localeCompare(a.distributed_at ?? a.drawn_at ?? '');
 
 /** Standing awards: confirmed, or written before statuses existed. */
 export const isStanding = (d: Pick<Distribution, 'status'>) => d.status === 'confirmed';

@@ -52,7 +52,7 @@ export interface Answered {
   interaction: SentInteraction;
   type: number;
   data: any;
-  files: { name: string; text: string }[];
+  files: { name: string; text: string; bytes: Buffer }[];
   /** The stored message this answer created or edited. */
   messageId: string | undefined;
   ephemeral: boolean;

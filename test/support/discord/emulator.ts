@@ -28,8 +28,13 @@ export interface EmulatorOptions {
   now?: () => number;
 }
 
+/** Discord's upload limit for a server without boosts (10 MiB); tests may lower it. */
+export const DEFAULT_ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024;
+
 export class DiscordEmulator extends EventEmitter {
   readonly now: () => number;
+  /** The largest file an upload may carry; sent in every interaction as Discord does. */
+  attachmentSizeLimit = DEFAULT_ATTACHMENT_SIZE_LIMIT;
   readonly applicationId = nextSnowflake();
   readonly botUser = { id: this.applicationId, username: 'FlavaFlav', discriminator: '0', global_name: null, avatar: null, bot: true };
   /** The channel interactions come from; the bot can see it and post in it. */
@@ -103,6 +108,7 @@ export class DiscordEmulator extends EventEmitter {
         token: this.token,
         routes: this.routes,
         now: () => this.now(),
+        attachmentSizeLimit: () => this.attachmentSizeLimit,
         recorded: (record) => {
           this.requests.push(record);
           this.emit('request', record);
@@ -282,7 +288,7 @@ export class DiscordEmulator extends EventEmitter {
     const id = nextSnowflake();
     const token = `itok_${id}_${Math.random().toString(36).slice(2)}`;
     const guildId = guildOverride === null ? undefined : (guildOverride ?? this.guildId);
-    const payload = interactionPayload({ id, token, type, data, applicationId: this.applicationId, channelId: this.channelId, guild: this.guild, guildId, user, message: message ? this.messagePayload(message) : undefined });
+    const payload = interactionPayload({ id, token, type, data, applicationId: this.applicationId, channelId: this.channelId, guild: this.guild, guildId, user, message: message ? this.messagePayload(message) : undefined, attachmentSizeLimit: this.attachmentSizeLimit });
     this.interactions.open({ id, token, type, kind: KIND_OF_TYPE[type], name: data.name ?? data.custom_id, userId: user.id, channelId: this.channelId, dispatchedAt: this.now(), messageId: message?.id, originalId: message?.id });
     this.gateway.dispatch('INTERACTION_CREATE', payload);
     return { id, token, messageId: message?.id };

@@ -113,6 +113,7 @@ export interface InteractionPayloadInput {
   guildId: string | undefined;
   user: EmulatedUser;
   message?: unknown;
+  attachmentSizeLimit: number;
 }
 
 /** INTERACTION_CREATE's payload, complete enough for discord.js (entitlements included). */
@@ -132,7 +133,7 @@ export function interactionPayload(i: InteractionPayloadInput): Record<string, u
     entitlements: [],
     authorizing_integration_owners: { '0': i.guildId ?? i.applicationId },
     context: i.guildId ? 0 : 1,
-    attachment_size_limit: 10485760,
+    attachment_size_limit: i.attachmentSizeLimit,
     ...(i.message ? { message: i.message } : {}),
   };
   if (i.guildId) {

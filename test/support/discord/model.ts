@@ -10,7 +10,7 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   body: any;
-  files: { name: string; contentType: string; text: string }[];
+  files: { name: string; contentType: string; text: string; bytes: Buffer }[];
   /** When it arrived, on the emulator's clock. */
   at: number;
   /** The HTTP status the emulator answered with. */

@@ -63,6 +63,8 @@ export interface RestHost {
   readonly token: string;
   readonly routes: RouteTable;
   now(): number;
+  /** The largest file Discord takes in one upload. */
+  attachmentSizeLimit(): number;
   recorded(record: RecordedRequest): void;
   refused(req: RouteRequest, route: string, error: DiscordError): void;
 }
@@ -89,6 +91,8 @@ async function handle(host: RestHost, req: http.IncomingMessage, res: http.Serve
     const parsed = await parseBody(raw, String(req.headers['content-type'] ?? ''));
     request.body = record.body = parsed.body;
     request.files = record.files = parsed.files;
+    // Discord refuses an upload with a file over the limit the interaction announced.
+    if (parsed.files.some((f) => f.bytes.length > host.attachmentSizeLimit())) throw new DiscordError(413, 40005, 'Request entity too large');
     if (!matched) throw new DiscordError(404, 0, `emulator: no route for ${method} ${path}`);
     request.params = matched.params;
     if (matched.route.auth !== 'token' && req.headers.authorization !== `Bot ${host.token}`) throw Refuse.unauthorized();
@@ -122,7 +126,10 @@ async function parseBody(raw: Buffer, contentType: string): Promise<{ body: any;
       let body: any;
       for (const [key, value] of form.entries()) {
         if (key === 'payload_json') body = JSON.parse(String(value));
-        else if (typeof value !== 'string') files.push({ name: value.name, contentType: value.type, text: await value.text() });
+        else if (typeof value !== 'string') {
+          const bytes = Buffer.from(await value.arrayBuffer());
+          files.push({ name: value.name, contentType: value.type, text: bytes.toString('utf8'), bytes });
+        }
       }
       return { body, files };
     }
