@@ -5,31 +5,14 @@ import { actionId, arg } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, safeText, shortDate, userMention } from '../src/bot/format';
 import { toCsv } from '../src/domain/csv';
+import { HISTORY_EXPORT_COLUMNS } from '../src/domain/history-columns';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
 import type { Distribution } from '../src/services/distributions';
 import type { Page } from '../src/services/pagination';
 import { pageButtons, requireQuality } from './shared';
 
 const PAGE_SIZE = 10;
-const EXPORT_COLUMNS = [
-  'distribution_id',
-  'distributed_at',
-  'member_id',
-  'member_username',
-  'link_type',
-  'quality',
-  'bonus',
-  'link_id',
-  'list_id',
-  'pool_size',
-  'drawn_before',
-  'distributed_by',
-  'method',
-  'status',
-  'reverted_by',
-  'reverted_at',
-  'notes',
-] as const;
+const EXPORT_COLUMNS = HISTORY_EXPORT_COLUMNS;
 
 const ids = {
   page: actionId<{ key: string; page: number }>('history', 'page', { key: arg.key, page: arg.int(0, 10_000) }),

@@ -1,0 +1,20 @@
+/** The columns of a history CSV export, in order: the same file from /history and the web dashboard. */
+export const HISTORY_EXPORT_COLUMNS = [
+  'distribution_id',
+  'distributed_at',
+  'member_id',
+  'member_username',
+  'link_type',
+  'quality',
+  'bonus',
+  'link_id',
+  'list_id',
+  'pool_size',
+  'drawn_before',
+  'distributed_by',
+  'method',
+  'status',
+  'reverted_by',
+  'reverted_at',
+  'notes',
+] as const;
