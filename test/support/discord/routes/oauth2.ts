@@ -78,7 +78,7 @@ export function oauth2Routes(e: DiscordEmulator): Route[] {
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} | Discord</title></head><body>${body}</body></html>`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>${escapeHtml(title)} | Discord</title></head><body>${body}</body></html>`;
 }
 
 /** What discord.com shows: the application, the account, the scopes, Authorize and Cancel. */
