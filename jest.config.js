@@ -14,7 +14,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'storage and end to end',
-      roots: ['<rootDir>/test/integration', '<rootDir>/test/e2e'],
+      roots: ['<rootDir>/test/integration', '<rootDir>/test/e2e', '<rootDir>/test/web'],
       testMatch: ['**/*.test.ts'],
       // One DynamoDB Local for this project's run, started and stopped by these two (a project's
       // global setup runs only when one of its tests is selected).

@@ -41,10 +41,27 @@ export interface Config {
     deliveryReminderHours: number;
   };
   healthPort: number;
+  /** The web dashboard (SPEC §7): on only with a port and all three of its variables set. */
+  web: WebConfig;
   logLevel: string;
   /** Human-readable logs (NODE_ENV=development); JSON otherwise. */
   prettyLogs: boolean;
 }
+
+export interface WebConfig {
+  /** WEB_PORT; 0 turns the dashboard off. */
+  port: number;
+  /** The dashboard's public origin (no path, no trailing slash): the OAuth2 redirect base. */
+  publicUrl: string | undefined;
+  clientSecret: string | undefined;
+  sessionSecret: string | undefined;
+  enabled: boolean;
+  /** The first of the dashboard's variables that is unset, when that keeps it off. */
+  missing?: 'PUBLIC_URL' | 'DISCORD_CLIENT_SECRET' | 'SESSION_SECRET';
+}
+
+/** Never echoed in an error message: they are secrets. */
+const SECRET_VARIABLES = ['DISCORD_TOKEN', 'DISCORD_CLIENT_SECRET', 'SESSION_SECRET'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -63,6 +80,23 @@ const optionalUrl = z.preprocess(
     .string()
     .trim()
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'must be an http(s) URL')
+    .optional(),
+);
+/** An http(s) origin: scheme, host and optional port, nothing after it (a trailing / is dropped). */
+const optionalOrigin = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const url = new URL(v);
+        return /^https?:$/.test(url.protocol) && !url.username && !url.password && url.pathname === '/' && !url.search && !url.hash && /^https?:\/\/[^/]+\/?$/.test(v);
+      } catch {
+        return false;
+      }
+    }, 'must be an http(s) origin such as https://links.example.org (no path)')
+    .transform((v) => new URL(v).origin)
     .optional(),
 );
 const bool = (fallback: boolean | undefined) =>
@@ -142,6 +176,13 @@ const schema = z.object({
   FAIRNESS_WINDOW_DAYS: wholeNumber(180, 3650),
   DELIVERY_REMINDER_HOURS: wholeNumber(48, 8760),
   HEALTH_PORT: wholeNumber(8080, 65535),
+  WEB_PORT: wholeNumber(3000, 65535),
+  PUBLIC_URL: optionalOrigin,
+  DISCORD_CLIENT_SECRET: optionalText,
+  SESSION_SECRET: z.preprocess(
+    blankToUndefined,
+    z.string().min(32, 'must be at least 32 characters (for example the output of: openssl rand -base64 48)').optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
     z
@@ -169,7 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue.path[0] ?? 'configuration');
-    const got = typeof env[variable] === 'string' && variable !== 'DISCORD_TOKEN' ? ` (got "${env[variable]}")` : '';
+    const got = typeof env[variable] === 'string' && !SECRET_VARIABLES.includes(variable) ? ` (got "${env[variable]}")` : '';
     throw new ConfigError(`${variable} ${issue.message}${got}`);
   }
   const v = parsed.data;
@@ -184,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   const mode: StorageMode = v.DYNAMODB_ENDPOINT ? 'endpoint' : v.AWS_REGION ? 'aws' : 'embedded';
   const membersInLegacyTable = !v.DYNAMODB_MEMBERS_TABLE && Boolean(v.DYNAMODB_TABLE);
   const defaultName = (kind: TableKind) => defaultTableName(kind, v.FLAVAFLAV_ENV);
+  const webMissing = !v.PUBLIC_URL ? 'PUBLIC_URL' : !v.DISCORD_CLIENT_SECRET ? 'DISCORD_CLIENT_SECRET' : !v.SESSION_SECRET ? 'SESSION_SECRET' : undefined;
 
   return {
     discord: {
@@ -214,6 +256,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     ranks: { silverMinDays: v.SILVER_MIN_DAYS, goldMinDays: v.GOLD_MIN_DAYS },
     draws: { defaultPolicy: v.DRAW_POLICY, fairnessWindowDays: v.FAIRNESS_WINDOW_DAYS, deliveryReminderHours: v.DELIVERY_REMINDER_HOURS },
     healthPort: v.HEALTH_PORT,
+    web: {
+      port: v.WEB_PORT,
+      publicUrl: v.PUBLIC_URL,
+      clientSecret: v.DISCORD_CLIENT_SECRET,
+      sessionSecret: v.SESSION_SECRET,
+      enabled: v.WEB_PORT !== 0 && !webMissing,
+      ...(webMissing ? { missing: webMissing } : {}),
+    },
     logLevel: v.LOG_LEVEL,
     prettyLogs: v.NODE_ENV === 'development',
   };

@@ -14,6 +14,19 @@ const REDACT = [
   'authorization',
   'secretAccessKey',
   '*.secretAccessKey',
+  // The web dashboard's secrets and what a browser or Discord's OAuth2 sends.
+  'clientSecret',
+  '*.clientSecret',
+  '*.*.clientSecret',
+  'sessionSecret',
+  '*.sessionSecret',
+  '*.*.sessionSecret',
+  'client_secret',
+  '*.client_secret',
+  'access_token',
+  '*.access_token',
+  'headers.cookie',
+  '*.headers.cookie',
 ];
 
 /**

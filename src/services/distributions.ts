@@ -254,6 +254,27 @@ export class DistributionsService {
     }
   }
 
+  /**
+   * What a history export holds, newest first: a member's awards, or the whole guild's records
+   * but open draws (read a page at a time), optionally of one quality.
+   */
+  async exportRecords(filter: { memberId?: string; quality?: Quality } = {}): Promise<Distribution[]> {
+    const rows: Distribution[] = [];
+    const keep = (d: Distribution) => d.status !== 'drawn' && (!filter.quality || d.quality === filter.quality);
+    if (!filter.memberId) {
+      for await (const page of this.scanAll()) rows.push(...page.filter(keep));
+    } else {
+      let cursor: string | undefined;
+      for (let page = 0; page < 1_000; page++) {
+        const result = await this.forMember(filter.memberId, { limit: 100, cursor, quality: filter.quality });
+        rows.push(...result.items);
+        cursor = result.cursor;
+        if (!cursor) break;
+      }
+    }
+    return rows.sort(newestFirst);
+  }
+
   /** Every record, newest first (tests and small tables; the export streams through scanAll). */
   async exportAll(): Promise<Distribution[]> {
     const items: Distribution[] = [];

@@ -180,6 +180,6 @@ describe('docker-compose.yml', () => {
     // DynamoDB Local listens on 8000 unless its command says otherwise.
     expect(dynamodb.command).not.toContain('-port');
     expect(endpoint.port).toBe('8000');
-    expect(bot.ports).toEqual([`127.0.0.1:${config.healthPort}:${config.healthPort}`]);
+    expect(bot.ports).toEqual([`127.0.0.1:${config.healthPort}:${config.healthPort}`, '127.0.0.1:3000:3000']);
   });
 });

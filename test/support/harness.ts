@@ -3,7 +3,9 @@
  * and the real app (discord.js client, router, commands, services) started against both.
  */
 import { startApp, type App, type AppOptions } from '../../src/app';
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
+import { freePort } from '../../src/db/embedded';
 import { createLogger } from '../../src/logger';
 import { findLinkType } from '../../src/domain/catalog';
 import type { Quality } from '../../src/domain/ranks';
@@ -14,6 +16,8 @@ import { createTestStorage, type TestStorage } from './dynamo';
 import { DiscordEmulator, OptionType, Permission, nextSnowflake, type CommandOption, type EmulatedUser, type SentInteraction } from './discord-emulator';
 
 export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.emulated.token-not-a-secret';
+/** The OAuth2 client secret the app and the emulator share when the dashboard runs. */
+export const CLIENT_SECRET = 'emulated-client-secret-not-a-secret';
 
 export interface Harness {
   emulator: DiscordEmulator;
@@ -27,6 +31,8 @@ export interface Harness {
   guildId: string;
   officerRoleId: string;
   announceChannelId: string;
+  /** The web dashboard's origin (PUBLIC_URL) when started with `web: true`. */
+  webUrl: string | undefined;
   /** Officer through OFFICER_ROLE_IDS. */
   officer: EmulatedUser;
   /** Officer through the Manage Server permission. */
@@ -88,6 +94,11 @@ export interface HarnessOptions extends AppOptions {
   dynamoEndpoint?: string;
   /** Receives the app's log lines (JSON), at LOG_LEVEL from env or debug. */
   logLines?: string[];
+  /**
+   * Start the web dashboard on a free port, with its redirect and client secret registered in
+   * the emulator (h.webUrl is its origin).
+   */
+  web?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -101,6 +112,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   emulator.addRole(officerRoleId, 'Officers');
   emulator.addChannel({ id: announceChannelId, name: 'announcements' });
   const storage = await createTestStorage(options.dynamoEndpoint, clock);
+  let webEnv: Record<string, string> = {};
+  let webUrl: string | undefined;
+  if (options.web) {
+    // PUBLIC_URL must name the port before the app starts, so the port is chosen here.
+    const port = await freePort();
+    webUrl = `http://127.0.0.1:${port}`;
+    webEnv = { WEB_PORT: String(port), PUBLIC_URL: webUrl, DISCORD_CLIENT_SECRET: CLIENT_SECRET, SESSION_SECRET: randomBytes(36).toString('base64') };
+    emulator.oauth.allowRedirect(`${webUrl}/auth/callback`);
+    emulator.oauth.clientSecret = CLIENT_SECRET;
+  }
   const config = loadConfig(
     {
       DISCORD_TOKEN: TOKEN,
@@ -111,11 +132,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       OFFICER_ROLE_IDS: officerRoleId,
       ANNOUNCE_CHANNEL_ID: announceChannelId,
       HEALTH_PORT: '0',
+      ...webEnv,
       ...options.env,
     },
     { requireDiscord: true },
   );
-  const { env: _env, dynamoEndpoint: _endpoint, logLines, ...appOptions } = options;
+  const { env: _env, dynamoEndpoint: _endpoint, logLines, web: _web, ...appOptions } = options;
   const logger = logLines
     ? createLogger({ logLevel: options.env?.LOG_LEVEL ?? 'debug', prettyLogs: false }, { write: (line: string) => void logLines.push(line) })
     : createLogger({ logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', prettyLogs: false });
@@ -150,6 +172,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     guildId,
     officerRoleId,
     announceChannelId,
+    webUrl,
     officer: newUser('officer', { roles: [officerRoleId] }),
     admin: newUser('admin', { permissions: String(Permission.ManageGuild | Permission.ViewChannel | Permission.SendMessages) }),
     alice: newUser('alice'),

@@ -59,6 +59,12 @@ describe('configuration', () => {
     [{ DISCORD_REGISTER_COMMANDS: 'maybe' }, /^DISCORD_REGISTER_COMMANDS must be true or false/],
     [{ AWS_REGION: 'moon' }, /^AWS_REGION must be an AWS region/],
     [{ SILVER_MIN_DAYS: '100', GOLD_MIN_DAYS: '50' }, /^GOLD_MIN_DAYS must be at least SILVER_MIN_DAYS/],
+    [{ WEB_PORT: 'web' }, /^WEB_PORT must be a whole number from 0 to 65535 \(got "web"\)$/],
+    [{ PUBLIC_URL: 'links.example.org' }, /^PUBLIC_URL must be an http\(s\) origin such as https:\/\/links.example.org \(no path\)/],
+    [{ PUBLIC_URL: 'https://example.org/flavaflav' }, /^PUBLIC_URL must be an http\(s\) origin/],
+    [{ PUBLIC_URL: 'https://example.org?x=1' }, /^PUBLIC_URL must be an http\(s\) origin/],
+    [{ PUBLIC_URL: 'ftp://example.org' }, /^PUBLIC_URL must be an http\(s\) origin/],
+    [{ SESSION_SECRET: 'too-short' }, /^SESSION_SECRET must be at least 32 characters/],
   ])('refuses %p with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -68,5 +74,43 @@ describe('configuration', () => {
     expect(() => loadConfig({ DISCORD_GUILD_ID: guild }, { requireDiscord: true })).toThrow(/^DISCORD_TOKEN is required/);
     expect(() => loadConfig({ DISCORD_TOKEN: 'secret' }, { requireDiscord: true })).toThrow(/^DISCORD_GUILD_ID is required/);
     expect(loadConfig({ DISCORD_TOKEN: 'secret', DISCORD_GUILD_ID: guild }, { requireDiscord: true }).discord.token).toBe('secret');
+  });
+
+  describe('the web dashboard', () => {
+    const complete = {
+      PUBLIC_URL: 'https://links.example.org/',
+      DISCORD_CLIENT_SECRET: 'client-secret',
+      SESSION_SECRET: 's'.repeat(32),
+    };
+
+    it('is on with a port and all three of its variables, on port 3000 by default', () => {
+      expect(loadConfig(complete).web).toEqual({
+        port: 3000,
+        publicUrl: 'https://links.example.org',
+        clientSecret: 'client-secret',
+        sessionSecret: 's'.repeat(32),
+        enabled: true,
+      });
+      expect(loadConfig({ ...complete, WEB_PORT: '8443', PUBLIC_URL: 'http://127.0.0.1:8443' }).web).toMatchObject({ port: 8443, publicUrl: 'http://127.0.0.1:8443', enabled: true });
+    });
+
+    it('is off with WEB_PORT 0, and names the first of its variables that is missing', () => {
+      expect(loadConfig({ ...complete, WEB_PORT: '0' }).web).toMatchObject({ port: 0, enabled: false });
+      expect(loadConfig({ ...complete, WEB_PORT: '0' }).web.missing).toBeUndefined();
+      expect(loadConfig({}).web).toMatchObject({ enabled: false, missing: 'PUBLIC_URL' });
+      expect(loadConfig({ ...complete, PUBLIC_URL: ' ' }).web).toMatchObject({ enabled: false, missing: 'PUBLIC_URL' });
+      expect(loadConfig({ ...complete, DISCORD_CLIENT_SECRET: '' }).web).toMatchObject({ enabled: false, missing: 'DISCORD_CLIENT_SECRET' });
+      expect(loadConfig({ ...complete, SESSION_SECRET: '' }).web).toMatchObject({ enabled: false, missing: 'SESSION_SECRET' });
+    });
+
+    it('never echoes its secrets in an error', () => {
+      const secret = 'short-secret-value';
+      expect(() => loadConfig({ SESSION_SECRET: secret })).toThrow(/^SESSION_SECRET must be at least 32 characters[^"]*$/);
+      try {
+        loadConfig({ SESSION_SECRET: secret });
+      } catch (error) {
+        expect(String(error)).not.toContain(secret);
+      }
+    });
   });
 });

@@ -28,4 +28,22 @@ describe('logs', () => {
     expect(entry.err.url).toBe('https://discord.com/api/v10/interactions/1234567890123456789/[redacted]/callback');
     expect(entry.err.message).toContain('/webhooks/123456789012345678/[redacted]/messages/@original');
   });
+
+  it('redact the web dashboard’s secrets, session cookies and OAuth2 tokens', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ logLevel: 'info', prettyLogs: false }, { write: (l: string) => void lines.push(l) });
+    logger.info(
+      {
+        config: { web: { clientSecret: 'client-secret-value', sessionSecret: 'session-secret-value-0123456789abcdef', port: 3000 } },
+        req: { headers: { cookie: 'ff_session=signed-cookie-value' } },
+        body: { client_secret: 'client-secret-value', access_token: 'bearer-token-value' },
+      },
+      'web',
+    );
+    const entry = JSON.parse(lines[0]);
+    expect(entry.config.web).toEqual({ clientSecret: '[redacted]', sessionSecret: '[redacted]', port: 3000 });
+    expect(entry.req.headers.cookie).toBe('[redacted]');
+    expect(entry.body).toEqual({ client_secret: '[redacted]', access_token: '[redacted]' });
+    expect(lines[0]).not.toMatch(/secret-value|cookie-value|bearer-token/);
+  });
 });

@@ -16,10 +16,13 @@ import { MessageStore, type PingRecord } from './messages';
 import { nextSnowflake, OptionType, type CommandOption, type EmulatedChannel, type EmulatedUser, type Pings, type RecordedRequest, type SentInteraction, type StoredMessage } from './model';
 import { RefusalLog, type DiscordError, type ExpectedRefusal, type Refusal } from './refusals';
 import { registerEmulator, unregisterEmulator, type RefusalSource } from './registry';
+import { OAuth2Provider } from './oauth2';
 import { restHandler, RouteTable, type RouteRequest } from './rest';
 import { applicationRoutes } from './routes/application';
 import { channelRoutes } from './routes/channels';
+import { guildRoutes } from './routes/guilds';
 import { interactionRoutes } from './routes/interactions';
+import { oauth2Routes } from './routes/oauth2';
 import { webhookRoutes } from './routes/webhooks';
 import { Waiter } from './waiting';
 
@@ -50,6 +53,8 @@ export class DiscordEmulator extends EventEmitter {
   readonly interactions = new InteractionBook();
   /** Each concern adds its routes here (routes/*.ts). */
   readonly routes = new RouteTable();
+  /** Sign-in with Discord (oauth2.ts): the test registers redirects and the secret, and who is logged in. */
+  readonly oauth: OAuth2Provider;
   private readonly refusalLog = new RefusalLog();
   private readonly gateway: Gateway;
   private readonly waiter: Waiter;
@@ -91,7 +96,13 @@ export class DiscordEmulator extends EventEmitter {
       }),
       guildCreatePayload: () => this.guild.createPayload(),
     });
-    this.routes.add(...applicationRoutes(this), ...interactionRoutes(this), ...webhookRoutes(this), ...channelRoutes(this));
+    this.oauth = new OAuth2Provider(this.now, this.applicationId);
+    this.routes.add(...applicationRoutes(this), ...interactionRoutes(this), ...webhookRoutes(this), ...channelRoutes(this), ...guildRoutes(this), ...oauth2Routes(this));
+  }
+
+  /** The site's root (where Discord's web pages, such as /oauth2/authorize, live). */
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
   }
 
   get apiBaseUrl(): string {
@@ -133,7 +144,7 @@ export class DiscordEmulator extends EventEmitter {
   // ---- the guild, as the test declares it ----------------------------------------------------
 
   /** A guild role, sent in GUILD_CREATE (discord.js resolves members' roles through it). */
-  addRole(id: string, name: string, options: { mentionable?: boolean } = {}): void {
+  addRole(id: string, name: string, options: { mentionable?: boolean; permissions?: string } = {}): void {
     this.roles.push({ id, name, ...options });
   }
 

@@ -8,6 +8,8 @@ export interface EmulatedRole {
   id: string;
   name: string;
   mentionable?: boolean;
+  /** Permission bitfield as a decimal string (default: view and send). */
+  permissions?: string;
 }
 
 export class Guild {
@@ -102,7 +104,7 @@ export class Guild {
       joined_at: '2025-01-01T00:00:00.000Z',
       roles: [{ id: this.id, name: '@everyone' }, ...this.roles].map((role, position) => ({
         ...role,
-        permissions: MEMBER_PERMISSIONS,
+        permissions: (role as EmulatedRole).permissions ?? MEMBER_PERMISSIONS,
         position,
         color: 0,
         hoist: false,

@@ -1,0 +1,12 @@
+/** A distribution as the API shows it: the export's columns, plus delivery once recorded. */
+import { HISTORY_EXPORT_COLUMNS } from '../../domain/history-columns';
+import type { Distribution } from '../../services/distributions';
+
+const EXTRA = ['delivered_at', 'delivered_by'] as const;
+
+export function historyEntry(d: Distribution): Record<string, unknown> {
+  const record = d as unknown as Record<string, unknown>;
+  const entry: Record<string, unknown> = {};
+  for (const column of [...HISTORY_EXPORT_COLUMNS, ...EXTRA]) entry[column] = record[column] ?? null;
+  return entry;
+}

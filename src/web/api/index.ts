@@ -1,0 +1,28 @@
+/**
+ * /api/v1: one module per route group, all behind the same checks: a session (401), still a
+ * member of the guild (403), and for every write the CSRF token and the per-user rate limit.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { WebContext } from '../context';
+import { csrfChecked, signedIn, stillMember } from '../viewer';
+import { historyRoutes } from './history';
+import { listsRoutes } from './lists';
+import { meRoutes } from './me';
+import { rosterRoutes } from './roster';
+import { stockRoutes } from './stock';
+
+export async function apiRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
+  app.addHook('onRequest', signedIn);
+  app.addHook('preHandler', stillMember(ctx));
+  const csrf = csrfChecked(ctx);
+  app.addHook('preHandler', async (request: FastifyRequest, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return;
+    await ctx.limits.write.call(app, request, reply);
+    await csrf(request, reply);
+  });
+  meRoutes(app, ctx);
+  rosterRoutes(app, ctx);
+  stockRoutes(app, ctx);
+  listsRoutes(app, ctx);
+  historyRoutes(app, ctx);
+}

@@ -1,0 +1,129 @@
+/**
+ * The dashboard over plain HTTP, as a browser without JavaScript would use it: a cookie jar,
+ * redirects followed by hand, and the whole OAuth2 sign-in through the emulator's consent page.
+ * For API tests that need many sessions quickly; the browser tests use real Chromium.
+ */
+import type { EmulatedUser } from './discord-emulator';
+import type { Harness } from './harness';
+
+interface StoredCookie {
+  value: string;
+  path: string;
+}
+
+/** A minimal cookie jar for one origin: name → value, honouring Path, Max-Age=0 and Expires. */
+export class CookieJar {
+  readonly cookies = new Map<string, StoredCookie>();
+
+  store(response: Response): void {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = header.split(';').map((part) => part.trim());
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      const attr = new Map(attributes.map((a) => [a.split('=')[0].toLowerCase(), a.split('=').slice(1).join('=')]));
+      const expired = attr.get('max-age') === '0' || (attr.has('expires') && Date.parse(attr.get('expires')!) <= Date.now()) || value === '';
+      if (expired) this.cookies.delete(name);
+      else this.cookies.set(name, { value, path: attr.get('path') || '/' });
+    }
+  }
+
+  header(path: string): string | undefined {
+    const sent = [...this.cookies].filter(([, c]) => path.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`);
+    return sent.length ? sent.join('; ') : undefined;
+  }
+
+  get(name: string): string | undefined {
+    return this.cookies.get(name)?.value;
+  }
+
+  set(name: string, value: string): void {
+    this.cookies.set(name, { value, path: '/' });
+  }
+}
+
+export interface WebResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+/** One browser-like client of the dashboard: its own cookies. */
+export class WebClient {
+  readonly jar = new CookieJar();
+  csrf: string | undefined;
+
+  constructor(readonly baseUrl: string) {}
+
+  async request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string; cookies?: boolean } = {}): Promise<WebResponse> {
+    const url = new URL(path, this.baseUrl);
+    const cookie = init.cookies === false ? undefined : this.jar.header(url.pathname);
+    const res = await fetch(url, {
+      method: init.method ?? 'GET',
+      headers: { ...(cookie ? { cookie } : {}), ...init.headers },
+      body: init.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (url.origin === new URL(this.baseUrl).origin) this.jar.store(res);
+    const text = await res.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  }
+
+  get(path: string): Promise<WebResponse> {
+    return this.request(path);
+  }
+
+  /** A write with the CSRF token from GET /api/v1/me (unless `csrf: false`). */
+  post(path: string, body?: unknown, options: { csrf?: boolean } = {}): Promise<WebResponse> {
+    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    if (options.csrf !== false && this.csrf) headers['x-csrf-token'] = this.csrf;
+    return this.request(path, { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  }
+}
+
+/** The sign-in a browser makes, step by step; returns the last answer (the callback's). */
+export async function signInSteps(client: WebClient, h: Harness, user: EmulatedUser): Promise<WebResponse> {
+  h.emulator.oauth.signInAs(user);
+  const login = await client.get('/login');
+  if (login.status !== 302) throw new Error(`/login answered ${login.status}: ${login.text}`);
+  const authorize = await fetch(login.headers.get('location')!, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  let callback: string;
+  if (authorize.status === 302) {
+    callback = authorize.headers.get('location')!;
+  } else {
+    const html = await authorize.text();
+    if (authorize.status !== 200) throw new Error(`authorize answered ${authorize.status}: ${html}`);
+    const fields = [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [m[1], m[2].replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)))]);
+    const consent = await fetch(new URL('/oauth2/authorize', login.headers.get('location')!), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams([...fields, ['decision', 'authorize']]),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (consent.status !== 302) throw new Error(`consent answered ${consent.status}`);
+    callback = consent.headers.get('location')!;
+  }
+  if (!callback.startsWith(client.baseUrl)) throw new Error(`Discord sent the browser to ${callback}`);
+  return client.get(callback.slice(client.baseUrl.length));
+}
+
+/** A signed-in client for `user`, with its CSRF token read from GET /api/v1/me. */
+export async function signIn(h: Harness, user: EmulatedUser): Promise<WebClient> {
+  if (!h.webUrl) throw new Error('start the harness with { web: true }');
+  const client = new WebClient(h.webUrl);
+  const done = await signInSteps(client, h, user);
+  if (done.status !== 303) throw new Error(`sign-in of ${user.username} ended with ${done.status}: ${done.text}`);
+  const me = await client.get('/api/v1/me');
+  if (me.status !== 200) throw new Error(`GET /api/v1/me answered ${me.status} after sign-in`);
+  client.csrf = me.json.csrf_token;
+  return client;
+}
