@@ -41,26 +41,31 @@ const data = new SlashCommandBuilder()
 export function requireLinkType(name: string) {
   const type = findLinkType(name);
   if (type) return type;
-  const close = suggestLinkTypes(name, 3).map((t) => `“${t.name}”`);
-  throw new UserError(
-    `“${safeText(name, 100)}” is not a link type in the catalog.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Pick one from the suggestions.`,
-  );
+  throw unknownType(name, suggestLinkTypes(name, 3).map((t) => t.name));
+}
+
+function unknownType(name: string, suggestions: string[]): UserError {
+  const close = suggestions.map((t) => `“${t}”`);
+  return new UserError(`“${safeText(name, 100)}” is not a link type in the catalog.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Pick one from the suggestions.`);
 }
 
 async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const type = requireLinkType(interaction.options.getString('link_type', true));
   const quality = requireQuality(interaction.options.getString('quality', true));
   const count = interaction.options.getInteger('count') ?? 1;
-  if (count < 1 || count > MAX_LINKS_PER_ADD) throw new UserError(`\`count\` must be from 1 to ${MAX_LINKS_PER_ADD}; you gave ${count}.`);
   const notes = interaction.options.getString('notes')?.trim() || undefined;
   let added;
   try {
     // Keyed by the interaction: a retry of this request finds its links instead of adding more.
-    added = await ctx.services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: interaction.user.id, notes }, { key: interaction.id });
+    added = await ctx.services.guild.addStock({ linkType: interaction.options.getString('link_type', true), quality, count, notes, by: interaction.user.id, key: interaction.id });
   } catch (error) {
     if (!(error instanceof UnknownOutcomeError)) throw error;
     throw new UserError('The database did not answer in time, so it is not known whether the links were added. Check /inventory list before adding them again.');
   }
+  if (!added.ok) {
+    if (added.reason === 'bad_count') throw new UserError(`\`count\` must be from 1 to ${MAX_LINKS_PER_ADD}; you gave ${count}.`);
+    throw unknownType(interaction.options.getString('link_type', true), added.suggestions);
+  }
+  const { type } = added;
   // The links are written: a failed read now must not make the answer say otherwise.
   const [stock, wanting] = await Promise.all([
     ctx.services.inventory.stock({ quality, linkType: type.name }).then((s) => String(s[0]?.count ?? count), () => 'could not be read just now'),

@@ -3,9 +3,10 @@ import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type Autocom
 import { defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, mentionList, plural, safeText, userMention } from '../src/bot/format';
-import { isEligible, QUALITIES } from '../src/domain/ranks';
-import type { DistributionList, ListChange } from '../src/services/lists';
-import { requireMember, requireQuality, standing } from './shared';
+import { QUALITIES } from '../src/domain/ranks';
+import type { ListMemberResult } from '../src/services/guild';
+import type { DistributionList } from '../src/services/lists';
+import { requireQuality } from './shared';
 
 const listOption = (required: boolean) => (o: import('discord.js').SlashCommandStringOption) =>
   o.setName('list').setDescription('Which list').setRequired(required).setAutocomplete(true).setMaxLength(100);
@@ -68,20 +69,17 @@ function listEmbed(list: DistributionList, title?: string) {
 }
 
 async function create({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const name = interaction.options.getString('name', true).trim();
-  if (!name) throw new UserError('Give the list a name.');
   const quality = requireQuality(interaction.options.getString('quality', true));
-  const fill = interaction.options.getString('fill') ?? 'eligible';
-  const eligible =
-    fill === 'eligible'
-      ? (await ctx.services.members.listAll()).filter((m) => isEligible(m, quality, ctx.config.ranks, ctx.today())).map((m) => m.discord_id)
-      : [];
-  const result = await ctx.services.lists.create({ list_name: name, quality, eligible_members: eligible, created_by: interaction.user.id });
+  const fillText = interaction.options.getString('fill') ?? 'eligible';
+  const fill = (['eligible', 'empty'] as const).find((f) => f === fillText);
+  if (!fill) throw new UserError('`fill` must be eligible or empty.');
+  const result = await ctx.services.guild.createList({ name: interaction.options.getString('name', true), quality, fill, by: interaction.user.id });
   if (!result.ok) {
+    if (result.reason === 'empty_name') throw new UserError('Give the list a name.');
     const existing = result.existing ? ` (“${safeText(result.existing.list_name, 60)}”)` : '';
     throw new UserError(`There is already an active ${quality} list${existing}. Close it with /list close before starting another.`);
   }
-  await respond.send({ embeds: [listEmbed(result.list, `New list: ${safeText(name, 60)}`)] });
+  await respond.send({ embeds: [listEmbed(result.list, `New list: ${safeText(result.list.list_name, 60)}`)] });
 }
 
 async function show({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
@@ -99,45 +97,42 @@ async function show({ interaction, ctx, respond }: Call<ChatInputCommandInteract
   await respond.send({ embeds: [embed] });
 }
 
-function changeFailure(change: Exclude<ListChange, { ok: true }>, who: string): UserError {
-  switch (change.reason) {
+/** Why a list change was refused, in words (nothing was written). */
+function changeFailure(result: Exclude<ListMemberResult, { ok: true }>, who: string): UserError {
+  switch (result.reason) {
     case 'closed':
       return new UserError('That list is closed. Start a new one with /list create.');
     case 'already_in':
       return new UserError(`${who} is already waiting on that list.`);
     case 'not_in':
       return new UserError(`${who} is not waiting on that list.`);
-    default:
-      return new UserError('There is no such list. Pick one from the suggestions.');
+    case 'not_on_roster':
+      return new UserError(`${who} is not on the roster. An officer can add them with /member add.`);
+    case 'not_eligible':
+      return new UserError(`${who} is a ${result.standing.rank} and cannot receive ${result.quality} links yet.`);
+    case 'list_not_found':
+      return new UserError('There is no such list. Pick one from the suggestions, or see them all with /list show.');
   }
 }
 
 async function addMember({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const list = await requireList(ctx, interaction.options.getString('list', true));
   const user = interaction.options.getUser('user', true);
-  const member = await requireMember(ctx, user.id);
-  const s = standing(ctx, member);
-  if (!s.eligibleFor.includes(list.quality)) {
-    throw new UserError(`${userMention(user.id)} is a ${s.rank} and cannot receive ${list.quality} links yet.`);
-  }
-  const change = await ctx.services.lists.addMember(list.list_id, user.id);
-  if (!change.ok) throw changeFailure(change, userMention(user.id));
-  await respond.send({ embeds: [listEmbed(change.list, `Added to ${safeText(list.list_name, 60)}`).setDescription(`${userMention(user.id)} is now waiting.`)] });
+  const result = await ctx.services.guild.addToList(interaction.options.getString('list', true), user.id);
+  if (!result.ok) throw changeFailure(result, userMention(user.id));
+  await respond.send({ embeds: [listEmbed(result.list, `Added to ${safeText(result.list.list_name, 60)}`).setDescription(`${userMention(user.id)} is now waiting.`)] });
 }
 
 async function removeMember({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const list = await requireList(ctx, interaction.options.getString('list', true));
   const user = interaction.options.getUser('user', true);
-  const change = await ctx.services.lists.removeMember(list.list_id, user.id);
-  if (!change.ok) throw changeFailure(change, userMention(user.id));
-  await respond.send({ embeds: [listEmbed(change.list, `Removed from ${safeText(list.list_name, 60)}`).setDescription(`${userMention(user.id)} is no longer waiting.`)] });
+  const result = await ctx.services.guild.removeFromList(interaction.options.getString('list', true), user.id);
+  if (!result.ok) throw changeFailure(result, userMention(user.id));
+  await respond.send({ embeds: [listEmbed(result.list, `Removed from ${safeText(result.list.list_name, 60)}`).setDescription(`${userMention(user.id)} is no longer waiting.`)] });
 }
 
 async function close({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const list = await requireList(ctx, interaction.options.getString('list', true));
-  const change = await ctx.services.lists.close(list.list_id);
-  if (!change.ok) throw changeFailure(change, '');
-  await respond.send({ embeds: [listEmbed(change.list, `Closed: ${safeText(list.list_name, 60)}`)] });
+  const result = await ctx.services.guild.closeList(interaction.options.getString('list', true));
+  if (!result.ok) throw changeFailure(result, '');
+  await respond.send({ embeds: [listEmbed(result.list, `Closed: ${safeText(result.list.list_name, 60)}`)] });
 }
 
 export async function activeListChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {

@@ -17,9 +17,8 @@ import { button, defineCommand, select, type BotContext, type Call } from '../sr
 import { actionId, arg } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_LABEL, plural, safeText, shortDate, userMention } from '../src/bot/format';
-import { utcDay } from '../src/domain/dates';
 import { RANKS, type Rank } from '../src/domain/ranks';
-import { memberFields, pageButtons, requireCountedMember, requireDay, requireMember, standing } from './shared';
+import { memberFields, pageButtons, requireCountedMember, requireMember, standing } from './shared';
 
 const PAGE_SIZE = 15;
 /** A remove confirmation is good for this long; pressed later, it asks to run the command again. */
@@ -100,56 +99,51 @@ const data = new SlashCommandBuilder()
 
 async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const user = interaction.options.getUser('user', true);
-  if (user.bot) throw new UserError('Bots cannot be on the roster.');
-  const guildMember = interaction.options.getMember('user');
   // Discord resolves a member only for someone in the server.
-  if (!guildMember) throw new UserError(`${userMention(user.id)} is not a member of this server, so they cannot be on the roster.`);
+  const guildMember = interaction.options.getMember('user');
   const joinText = interaction.options.getString('join_date');
-  const joinDate = joinText ? requireDay(joinText, 'join_date') : discordJoinDate(guildMember) ?? ctx.today();
-  if (joinDate > ctx.today()) throw new UserError(`\`join_date\` ${joinDate} is in the future. Use today or an earlier date.`);
-  const existing = await ctx.services.members.get(user.id, true);
-  if (existing && !existing.join_date && joinText) {
-    // The one way to mend a join date the tables hold in an unreadable form.
-    const fixed = await ctx.services.members.setJoinDate(user.id, joinDate, existing.storedJoinDate);
-    if (!fixed) throw new UserError(`${userMention(user.id)} changed meanwhile. Look with /member info and try again.`);
-    return respond.send({
-      embeds: [
-        new EmbedBuilder()
-          .setColor(COLOURS.success)
-          .setTitle('Join date set')
-          .setDescription(`${userMention(user.id)} (${safeText(fixed.username)})`)
-          .addFields(memberFields(ctx, await ctx.services.roster.counted(fixed))),
-      ],
-    });
-  }
-  if (existing) {
-    throw new UserError(
-      `${userMention(user.id)} is already on the roster.${existing.join_date ? '' : ' Their join date is unreadable: give `join_date` to set it.'} See them with /member info.`,
-    );
-  }
-  const result = await ctx.services.members.add({
-    discord_id: user.id,
+  const result = await ctx.services.guild.addMember({
+    discordId: user.id,
     username: user.username,
-    join_date: joinDate,
-    is_officer: interaction.options.getBoolean('officer') ?? false,
-    added_by: interaction.user.id,
+    isBot: user.bot,
+    inGuild: Boolean(guildMember),
+    joinDate: joinText ?? undefined,
+    discordJoinedAt: discordJoinedAt(guildMember),
+    officer: interaction.options.getBoolean('officer') ?? false,
+    by: interaction.user.id,
   });
-  if (!result.ok) throw new UserError(`${userMention(user.id)} is already on the roster. See them with /member info.`);
+  if (!result.ok) {
+    switch (result.reason) {
+      case 'bot':
+        throw new UserError('Bots cannot be on the roster.');
+      case 'not_in_guild':
+        throw new UserError(`${userMention(user.id)} is not a member of this server, so they cannot be on the roster.`);
+      case 'bad_date':
+        throw new UserError('`join_date` must be a real date written YYYY-MM-DD, for example 2026-03-14.');
+      case 'future_date':
+        throw new UserError(`\`join_date\` ${safeText(joinText ?? '', 20)} is in the future. Use today or an earlier date.`);
+      case 'changed':
+        throw new UserError(`${userMention(user.id)} changed meanwhile. Look with /member info and try again.`);
+      case 'exists':
+        throw new UserError(
+          `${userMention(user.id)} is already on the roster.${result.member.join_date ? '' : ' Their join date is unreadable: give `join_date` to set it.'} See them with /member info.`,
+        );
+    }
+  }
   await respond.send({
     embeds: [
       new EmbedBuilder()
         .setColor(COLOURS.success)
-        .setTitle('Added to the roster')
-        .setDescription(`${userMention(user.id)} (${safeText(user.username)})`)
+        .setTitle(result.joinDateSet ? 'Join date set' : 'Added to the roster')
+        .setDescription(`${userMention(user.id)} (${safeText(result.member.username)})`)
         .addFields(memberFields(ctx, result.member)),
     ],
   });
 }
 
-function discordJoinDate(member: GuildMember | APIInteractionDataResolvedGuildMember | null): string | undefined {
+function discordJoinedAt(member: GuildMember | APIInteractionDataResolvedGuildMember | null): string | undefined {
   if (!member) return undefined;
-  const joined = 'joinedAt' in member ? member.joinedAt : member.joined_at ? new Date(member.joined_at) : null;
-  return joined && !Number.isNaN(joined.getTime()) ? utcDay(joined) : undefined;
+  return 'joinedAt' in member ? member.joinedAt?.toISOString() : (member.joined_at ?? undefined);
 }
 
 async function remove({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
@@ -251,22 +245,30 @@ async function setOfficer({ interaction, ctx, respond }: Call<ChatInputCommandIn
 
 async function away({ interaction, ctx, respond, isOfficer }: Call<ChatInputCommandInteraction>) {
   const user = interaction.options.getUser('user', true);
-  if (user.id !== interaction.user.id && !(await isOfficer())) {
-    throw new UserError('You can mark only yourself away. Ask an officer to mark someone else.');
+  const result = await ctx.services.guild.markAway({
+    memberId: user.id,
+    until: interaction.options.getString('until', true),
+    by: interaction.user.id,
+    byOfficer: user.id === interaction.user.id ? false : await isOfficer(),
+  });
+  if (!result.ok) {
+    switch (result.reason) {
+      case 'not_allowed':
+        throw new UserError('You can mark only yourself away. Ask an officer to mark someone else.');
+      case 'bad_date':
+        throw new UserError('`until` must be a real date written YYYY-MM-DD, for example 2026-03-14, or "none" to clear it.');
+      case 'past_date':
+        throw new UserError('`until` is in the past. Give the last day away, today or later (or "none" to clear it).');
+      case 'not_found':
+        throw new UserError(`${userMention(user.id)} is not on the roster. An officer can add them with /member add.`);
+    }
   }
-  const text = interaction.options.getString('until', true).trim();
-  const clear = text.toLowerCase() === 'none';
-  const until = clear ? null : requireDay(text, 'until');
-  if (until && until < ctx.today()) throw new UserError(`\`until\` ${until} is in the past. Give the last day away, today or later (or "none" to clear it).`);
-  await requireMember(ctx, user.id);
-  const updated = await ctx.services.members.setAway(user.id, until);
-  if (!updated) throw new UserError(`${userMention(user.id)} is no longer on the roster.`);
   await respond.send({
     embeds: [
       new EmbedBuilder()
         .setColor(COLOURS.success)
-        .setTitle(clear ? 'Back for draws' : 'Marked away')
-        .setDescription(clear ? `${userMention(user.id)} is in random draws again.` : `${userMention(user.id)} is skipped in random draws through ${until}.`),
+        .setTitle(result.until ? 'Marked away' : 'Back for draws')
+        .setDescription(result.until ? `${userMention(user.id)} is skipped in random draws through ${result.until}.` : `${userMention(user.id)} is in random draws again.`),
     ],
   });
 }

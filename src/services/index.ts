@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import { AwardsService } from './awards';
 import { DistributionsService } from './distributions';
 import { DrawsService, type DrawSettings } from './draws';
+import { GuildService } from './guild';
 import { InventoryService } from './inventory';
 import { ListsService } from './lists';
 import { MembersService } from './members';
@@ -20,6 +21,8 @@ export interface Services {
   draws: DrawsService;
   awards: AwardsService;
   wants: WantsService;
+  /** The guild's rules for changes, shared by the commands and the web dashboard. */
+  guild: GuildService;
 }
 
 /** The defaults of SPEC §2 and §3, for callers without a configuration (scripts, tests). */
@@ -37,5 +40,6 @@ export function createServices(db: DynamoDBDocumentClient, tables: Record<TableK
   const roster = new RosterService(members, distributions);
   const draws = new DrawsService(db, { members, roster, inventory, lists, distributions }, settings, clock);
   const awards = new AwardsService(db, { members, inventory, distributions, lists }, clock);
-  return { members, roster, inventory, distributions, lists, draws, awards, wants: new WantsService(db, members, distributions.index, clock) };
+  const base = { members, roster, inventory, distributions, lists, draws, awards, wants: new WantsService(db, members, distributions.index, clock) };
+  return { ...base, guild: new GuildService(base, settings.ranks, clock) };
 }

@@ -1,0 +1,135 @@
+/**
+ * The guild's rules for what officers and members change, in one place for both views: the slash
+ * commands and the web dashboard call these and only word the answer. Each returns what it did,
+ * or a typed refusal (nothing written).
+ */
+import type { Clock } from '../domain/clock';
+import { findLinkType, suggestLinkTypes, type LinkType } from '../domain/catalog';
+import { parseDay, utcDay } from '../domain/dates';
+import { isEligible, standingOf, type Quality, type RankThresholds, type Standing } from '../domain/ranks';
+import type { Services } from './index';
+import { MAX_LINKS_PER_ADD, type Link } from './inventory';
+import type { DistributionList, ListChange } from './lists';
+import type { CountedMember, Member } from './members';
+
+type Refusal<R extends string, X = object> = { ok: false; reason: R } & X;
+
+export type AddMemberResult =
+  | { ok: true; member: CountedMember; joinDateSet: boolean }
+  | Refusal<'bot' | 'not_in_guild' | 'bad_date' | 'future_date' | 'changed'>
+  | Refusal<'exists', { member: Member }>;
+
+export type AwayResult = { ok: true; member: Member; until: string | null } | Refusal<'not_allowed' | 'bad_date' | 'past_date' | 'not_found'>;
+
+export type CreateListResult = { ok: true; list: DistributionList } | Refusal<'empty_name'> | Refusal<'active_exists', { existing?: DistributionList }>;
+
+export type ListMemberResult =
+  | { ok: true; list: DistributionList }
+  | Refusal<'list_not_found' | 'closed' | 'already_in' | 'not_in' | 'not_on_roster'>
+  | Refusal<'not_eligible', { standing: Standing; quality: Quality }>;
+
+export type AddStockResult =
+  | { ok: true; type: LinkType; links: Link[]; repeated: boolean }
+  | Refusal<'unknown_type', { suggestions: string[] }>
+  | Refusal<'bad_count'>;
+
+export class GuildService {
+  constructor(
+    private readonly s: Omit<Services, 'guild'>,
+    private readonly ranks: RankThresholds,
+    private readonly clock: Clock,
+  ) {}
+
+  private today(): string {
+    return utcDay(this.clock.now());
+  }
+
+  /** A catalog link type by name (any case), or the closest names. */
+  resolveLinkType(name: string): { ok: true; type: LinkType } | Refusal<'unknown_type', { suggestions: string[] }> {
+    const type = findLinkType(name);
+    return type ? { ok: true, type } : { ok: false, reason: 'unknown_type', suggestions: suggestLinkTypes(name, 3).map((t) => t.name) };
+  }
+
+  /**
+   * Puts someone on the roster. The join date is a real YYYY-MM-DD day, not in the future;
+   * without one, the day they joined the Discord server (else today). Someone already on the roster
+   * whose stored join date is unreadable gets the date given instead, the one way to mend it.
+   */
+  async addMember(input: { discordId: string; username: string; isBot: boolean; inGuild: boolean; joinDate?: string; discordJoinedAt?: string; officer: boolean; by: string }): Promise<AddMemberResult> {
+    if (input.isBot) return { ok: false, reason: 'bot' };
+    if (!input.inGuild) return { ok: false, reason: 'not_in_guild' };
+    const given = input.joinDate?.trim();
+    if (given !== undefined && !parseDay(given)) return { ok: false, reason: 'bad_date' };
+    const joined = input.discordJoinedAt ? new Date(input.discordJoinedAt) : undefined;
+    const joinDate = given ?? (joined && !Number.isNaN(joined.getTime()) ? utcDay(joined) : this.today());
+    if (joinDate > this.today()) return { ok: false, reason: 'future_date' };
+
+    const existing = await this.s.members.get(input.discordId, true);
+    if (existing && !existing.join_date && given) {
+      const fixed = await this.s.members.setJoinDate(input.discordId, joinDate, existing.storedJoinDate);
+      return fixed ? { ok: true, member: await this.s.roster.counted(fixed), joinDateSet: true } : { ok: false, reason: 'changed' };
+    }
+    if (existing) return { ok: false, reason: 'exists', member: existing };
+    const added = await this.s.members.add({ discord_id: input.discordId, username: input.username, join_date: joinDate, is_officer: input.officer, added_by: input.by });
+    if (!added.ok) return { ok: false, reason: 'exists', member: (await this.s.members.get(input.discordId, true))! };
+    return { ok: true, member: added.member, joinDateSet: false };
+  }
+
+  /** Skips a member in random draws through `until` (YYYY-MM-DD, today or later), or clears it ("none"). Officers, or the member for themself. */
+  async markAway(input: { memberId: string; until: string; by: string; byOfficer: boolean }): Promise<AwayResult> {
+    if (input.memberId !== input.by && !input.byOfficer) return { ok: false, reason: 'not_allowed' };
+    const text = input.until.trim();
+    const clear = text.toLowerCase() === 'none';
+    if (!clear && !parseDay(text)) return { ok: false, reason: 'bad_date' };
+    if (!clear && text < this.today()) return { ok: false, reason: 'past_date' };
+    const member = await this.s.members.setAway(input.memberId, clear ? null : text);
+    return member ? { ok: true, member, until: clear ? null : text } : { ok: false, reason: 'not_found' };
+  }
+
+  /** A new active list for a quality, filled with every member then eligible (or empty). */
+  async createList(input: { name: string; quality: Quality; fill: 'eligible' | 'empty'; by: string }): Promise<CreateListResult> {
+    const name = input.name.trim();
+    if (!name) return { ok: false, reason: 'empty_name' };
+    const today = this.today();
+    const eligible = input.fill === 'eligible' ? (await this.s.members.listAll()).filter((m) => isEligible(m, input.quality, this.ranks, today)).map((m) => m.discord_id) : [];
+    const result = await this.s.lists.create({ list_name: name, quality: input.quality, eligible_members: eligible, created_by: input.by });
+    return result.ok ? result : { ok: false, reason: 'active_exists', existing: result.existing };
+  }
+
+  /** Puts a roster member who may receive the list's quality on its waiting ids. */
+  async addToList(listId: string, memberId: string): Promise<ListMemberResult> {
+    const [list, member] = await Promise.all([this.s.lists.get(listId.trim()), this.s.members.get(memberId)]);
+    if (!list) return { ok: false, reason: 'list_not_found' };
+    if (!member) return { ok: false, reason: 'not_on_roster' };
+    const standing = standingOf(member, this.ranks, this.today());
+    if (!standing.eligibleFor.includes(list.quality)) return { ok: false, reason: 'not_eligible', standing, quality: list.quality };
+    return this.listChange(await this.s.lists.addMember(list.list_id, memberId));
+  }
+
+  async removeFromList(listId: string, memberId: string): Promise<ListMemberResult> {
+    return this.listChange(await this.s.lists.removeMember(listId.trim(), memberId));
+  }
+
+  async closeList(listId: string): Promise<ListMemberResult> {
+    return this.listChange(await this.s.lists.close(listId.trim()));
+  }
+
+  /** Adds 1–50 links of a catalog type; keyed by the request, so a retry adds nothing more. */
+  async addStock(input: { linkType: string; quality: Quality; count: number; notes?: string; by: string; key?: string }): Promise<AddStockResult> {
+    const resolved = this.resolveLinkType(input.linkType);
+    if (!resolved.ok) return resolved;
+    if (!Number.isInteger(input.count) || input.count < 1 || input.count > MAX_LINKS_PER_ADD) return { ok: false, reason: 'bad_count' };
+    const { type } = resolved;
+    const notes = input.notes?.trim() || undefined;
+    const added = await this.s.inventory.add(
+      { link_type: type.name, quality: input.quality, category: type.category, bonus: type.bonus[input.quality], count: input.count, added_by: input.by, notes },
+      { key: input.key },
+    );
+    return { ok: true, type, ...added };
+  }
+
+  private listChange(change: ListChange): ListMemberResult {
+    if (change.ok) return change;
+    return { ok: false, reason: change.reason === 'not_found' ? 'list_not_found' : change.reason };
+  }
+}
