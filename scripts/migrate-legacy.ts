@@ -3,6 +3,8 @@
  *                           [--max-pages N] [--checkpoint FILE]
  *
  * Copies a legacy single table (key discord_id) into the four tables. Never modifies the source.
+ * Link-history items (the single table of the previous system's commit 9abbdbc) become awards in
+ * their member's history; notes after the counts say which, and whose member item they replaced.
  * Idempotent: items already in the four tables are skipped, never overwritten. Resumable: after
  * every page the position is saved to a checkpoint file; an interrupted run (Ctrl-C, SIGTERM,
  * --max-pages) goes on from there when run again, and a finished one deletes it.
