@@ -236,6 +236,7 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     const phase: Phase = progress.phase;
     const table = PHASE_TABLE[phase];
     if (!missing.has(table)) {
+      // Consistent: the markers phase must see the days the distributions phase has just added.
       const pages = paginateScan({ client: db, pageSize: options.pageSize ?? 100 }, { TableName: tables[table], ExclusiveStartKey: progress.nextKey, ConsistentRead: true });
       for await (const page of pages) {
         if (phase === 'markers') await addMarkerDays(page.Items ?? []);

@@ -147,9 +147,10 @@ describe('npm run check:data', () => {
   });
 
   it('--fix stops at a page boundary on SIGTERM (exit 3), keeping its place', async () => {
-    // The first page's read is held back, so the signal surely arrives while the run is under way.
+    // The first page's read is held back, so the signal surely arrives while that page is under
+    // way (held past the client's timeout, the read is retried unheld: the same page).
     const proxy = await DynamoProxy.start(storage.endpoint);
-    proxy.inject('Scan', { kind: 'hold', ms: 2_000 }, 1);
+    proxy.inject('Scan', { kind: 'hold', ms: 4_000 }, 1);
     try {
       const child = spawn(process.execPath, [SCRIPT, '--fix', '--page-size', '2'], { cwd: dataDir, env: { PATH: process.env.PATH ?? '', ...env(proxy.endpoint) }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
