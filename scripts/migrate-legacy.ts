@@ -3,6 +3,8 @@
  *                           [--max-pages N] [--checkpoint FILE]
  *
  * Copies a legacy single table (key discord_id) into the four tables. Never modifies the source.
+ * Link-history items (the single table of the previous system's commit 9abbdbc) become awards in
+ * their member's history; notes after the counts say which, and whose member item they replaced.
  * Idempotent: items already in the four tables are skipped, never overwritten. Resumable: after
  * every page the position is saved to a checkpoint file; an interrupted run (Ctrl-C, SIGTERM,
  * --max-pages) goes on from there when run again, and a finished one deletes it.
@@ -17,7 +19,7 @@ import { ConfigError, defaultTableName, loadConfigFromEnvironment } from '../src
 import { createDynamoClients } from '../src/db/client';
 import { TABLE_KINDS, type TableKind } from '../src/db/schema';
 import { createMissingTables, tableExists } from '../src/db/tables';
-import { migrateLegacyTable, type MigrationCounts, type Rejection, type ScanKey } from '../src/migration/run';
+import { migrateLegacyTable, type MigrationCounts, type Note, type Rejection, type ScanKey } from '../src/migration/run';
 
 const USAGE =
   'usage: npm run migrate:legacy -- --from <legacy table> [--dry-run] [--restart] [--page-size N] [--max-pages N] [--checkpoint FILE]';
@@ -29,6 +31,8 @@ interface Checkpoint {
   pages: number;
   counts: MigrationCounts;
   rejections: Rejection[];
+  /** Older checkpoints have none. */
+  notes?: Note[];
   updatedAt: string;
 }
 
@@ -121,6 +125,7 @@ async function main(): Promise<number> {
     // A dry run reads everything and writes nothing, not even a checkpoint.
     const resumed = options.dryRun ? undefined : readCheckpoint(checkpointFile, options.source, targets);
     const rejections = [...(resumed?.rejections ?? [])];
+    const notes = [...(resumed?.notes ?? [])];
     console.log(
       `${options.dryRun ? 'Dry run: nothing will be written. ' : ''}Copying ${options.source} into ${TABLE_KINDS.map((k) => targets[k]).join(', ')}` +
         (resumed ? `, resuming after ${resumed.counts.read} items (${checkpointFile})` : ''),
@@ -150,6 +155,7 @@ async function main(): Promise<number> {
         rejections.push(rejection);
         process.stderr.write(`${live ? '\n' : ''}rejected ${rejection.key}: ${rejection.reason}\n`);
       },
+      onNote: (note) => notes.push(note),
       onPage: ({ pages, counts, nextKey }) => {
         const line = `page ${(resumed?.pages ?? 0) + pages}: ${summary(counts, options.dryRun)}`;
         process.stderr.write(live ? `\r${line}` : `${line}\n`);
@@ -162,6 +168,7 @@ async function main(): Promise<number> {
             pages: (resumed?.pages ?? 0) + pages,
             counts,
             rejections,
+            notes,
             updatedAt: new Date().toISOString(),
           });
         } else {
@@ -175,6 +182,10 @@ async function main(): Promise<number> {
     if (rejections.length) {
       console.log('Rejected (left in the legacy table; fix them there and run again):');
       for (const r of rejections) console.log(`  ${r.key}: ${r.reason}`);
+    }
+    if (notes.length) {
+      console.log('Notes:');
+      for (const n of notes) console.log(`  ${n.key}: ${n.text}`);
     }
     if (result.finished) return 0;
     console.log(options.dryRun ? 'Run again without --max-pages to see the rest.' : `Run the same command again to continue from ${checkpointFile}.`);

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { findLinkType, type LinkType } from '../domain/catalog';
-import { parseDay, utcDay } from '../domain/dates';
+import { storedDay, storedInstant, utcDay } from '../domain/dates';
+import { displayId } from '../domain/ids';
 import { sanitizeLinkType } from '../domain/link-ids';
 import { isQuality, type Quality } from '../domain/ranks';
 import type { TableKind } from '../db/schema';
@@ -26,11 +27,26 @@ export function kindOf(item: Item): TableKind | undefined {
   if (['link', 'inventory'].includes(declared)) return 'inventory';
   if (['distribution', 'award'].includes(declared)) return 'distributions';
   if (declared === 'list') return 'lists';
+  // The single table at 9abbdbc kept a link-history item (an award) under its member's key.
+  if (isLinkHistory(item)) return 'distributions';
   if ('list_name' in item || 'eligible_members' in item) return 'lists';
   if ('distributed_at' in item && 'member_id' in item) return 'distributions';
   if ('link_type' in item && 'quality' in item) return 'inventory';
-  if ('join_date' in item) return 'members';
+  if ('join_date' in item || 'guild_join_date' in item) return 'members';
   return undefined;
+}
+
+/** A link-history item of the single table at 9abbdbc: who received a link of which quality, when. */
+export function isLinkHistory(item: Item): boolean {
+  return 'date_received' in item && 'link_id' in item && !('member_id' in item);
+}
+
+/**
+ * The id of the award a link-history item becomes: derived from what identifies the item (its
+ * key and when the link was received), so every run computes the same one and finds it written.
+ */
+export function legacyAwardId(item: Item): string {
+  return `legacy_${createHash('sha256').update(`${text(item.discord_id)}\n${text(item.link_id)}\n${text(item.date_received)}`).digest('hex').slice(0, 20)}`;
 }
 
 /**
@@ -49,12 +65,6 @@ const isTrue = (v: unknown) => v === true || v === 'true' || v === 1 || v === '1
 const flag = (v: unknown): 'true' | 'false' => (isTrue(v) ? 'true' : 'false');
 const idsOf = (v: unknown): string[] => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).map(String).filter(Boolean);
 const text = (v: unknown): string => (v === undefined || v === null ? '' : String(v).trim());
-const dayOf = (v: unknown): string | undefined => {
-  const day = typeof v === 'string' ? v.slice(0, 10) : '';
-  return parseDay(day) ? day : undefined;
-};
-const isoTime = (v: unknown): string | undefined =>
-  typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? new Date(v).toISOString() : undefined;
 /** The legacy attributes, minus markers and whatever the caller replaces. */
 const rest = (item: Item, ...names: string[]): Item => {
   const copy = { ...item };
@@ -81,31 +91,43 @@ function linkNamedBy(item: Item, what: string): { quality: Quality; linkType: st
 export function migrateItem(item: Item, now = new Date()): Migrated {
   const kind = kindOf(item);
   if (!kind) return { ok: false, reason: 'not a member, link, distribution or list (no join_date, link_type, distributed_at or list_name)' };
-  const migrate = { members: member, inventory: link, distributions: distribution, lists: list }[kind];
+  const migrate = { members: member, inventory: link, distributions: isLinkHistory(item) ? linkHistoryAward : distribution, lists: list }[kind];
   return migrate(item, now.toISOString());
 }
 
+/** The stale figures older shapes stored on members; ranks and eligibility are derived when read. */
+const STALE_MEMBER_ATTRIBUTES = ['rank', 'silver_eligible', 'gold_eligible', 'days_in_guild'];
+
+/**
+ * A member, in any shape the legacy table held: SPEC's, or the older one of 9abbdbc
+ * (`discord_username`, `guild_join_date`, `role`), whose other attributes (characters,
+ * attendance) are kept as they are. Counters are copied only when the item kept them: otherwise
+ * they are derived from the member's history, and `check:data --fix` adds them.
+ */
 function member(item: Item, now: string): Migrated {
   const id = text(item.discord_id);
   if (!DISCORD_ID.test(id)) return { ok: false, reason: `member key "${id}" is not a Discord id` };
-  const joinDate = dayOf(item.join_date);
-  if (!joinDate) return { ok: false, reason: `member ${id} has no valid join_date (YYYY-MM-DD)` };
-  const awayUntil = dayOf(item.away_until);
+  const joinName = item.join_date === undefined && item.guild_join_date !== undefined ? 'guild_join_date' : 'join_date';
+  const joinDate = storedDay(item[joinName]);
+  if (!joinDate) return { ok: false, reason: `member ${id} has no valid ${joinName} (YYYY-MM-DD or an RFC 3339 time)` };
+  const awayUntil = storedDay(item.away_until);
+  // The older shape said who was an officer with a role; a flag, when there is one, decides.
+  const isOfficer = item.is_officer !== undefined ? isTrue(item.is_officer) : item.role === 'admin' || item.role === 'officer';
+  const addedDate = text(item.added_date) || text(item.created_at) || now;
   return {
     ok: true,
     kind: 'members',
     key: id,
     item: {
-      // A stored rank would go stale: ranks are derived from join_date when read.
-      ...rest(item, 'rank', 'away_until'),
+      ...rest(item, ...STALE_MEMBER_ATTRIBUTES, 'away_until', 'discord_username', 'guild_join_date', 'links_received', ...(item.added_date === undefined ? ['created_at'] : [])),
       discord_id: id,
-      username: text(item.username) || id,
+      username: text(item.username) || text(item.discord_username) || id,
       join_date: joinDate,
-      is_officer: isTrue(item.is_officer),
+      is_officer: isOfficer,
       added_by: text(item.added_by) || 'migration',
-      added_date: text(item.added_date) || now,
+      added_date: addedDate,
       updated_at: text(item.updated_at) || now,
-      links_received: Math.max(0, Math.trunc(Number(item.links_received ?? 0)) || 0),
+      ...(item.links_received !== undefined ? { links_received: Math.max(0, Math.trunc(Number(item.links_received)) || 0) } : {}),
       ...(awayUntil ? { away_until: awayUntil } : {}),
     },
   };
@@ -142,7 +164,7 @@ function distribution(item: Item): Migrated {
   const id = text(item.distribution_id ?? item.discord_id);
   const memberId = text(item.member_id);
   if (!DISCORD_ID.test(memberId)) return { ok: false, reason: `distribution ${id} has member_id "${memberId}", not a Discord id` };
-  const distributedAt = isoTime(item.distributed_at);
+  const distributedAt = storedInstant(item.distributed_at);
   if (!distributedAt) return { ok: false, reason: `distribution ${id} has no valid distributed_at` };
   const named = linkNamedBy(item, `distribution ${id}`);
   if ('reason' in named) return { ok: false, reason: named.reason };
@@ -169,6 +191,43 @@ function distribution(item: Item): Migrated {
       pool_size: Number(item.pool_size ?? 0) || 0,
       drawn_before: idsOf(item.drawn_before),
       status: item.status === 'reverted' ? 'reverted' : 'confirmed',
+    },
+  };
+}
+
+/**
+ * A link-history item (9abbdbc) as an award in its member's history: a confirmed record with a
+ * stable id, the quality its `link_type` names, no link in the inventory (that table never held
+ * it), a link type only when its notes are exactly a catalog name, and the original attributes
+ * kept under `legacy`.
+ */
+function linkHistoryAward(item: Item): Migrated {
+  const key = text(item.discord_id);
+  if (!DISCORD_ID.test(key)) return { ok: false, reason: `link-history item under "${displayId(key)}" is not under a Discord id` };
+  const quality = text(item.link_type).toLowerCase();
+  if (!isQuality(quality)) return { ok: false, reason: `link-history item under ${key} has link_type "${displayId(text(item.link_type))}", not silver or gold` };
+  const distributedAt = storedInstant(item.date_received);
+  if (!distributedAt) return { ok: false, reason: `link-history item under ${key} has no valid date_received` };
+  const type = typeof item.notes === 'string' ? findLinkType(item.notes) : undefined;
+  const id = legacyAwardId(item);
+  return {
+    ok: true,
+    kind: 'distributions',
+    key: id,
+    item: {
+      distribution_id: id,
+      status: 'confirmed',
+      member_id: key,
+      member_username: text(item.discord_username) || key,
+      link_type: type?.name ?? 'unknown',
+      quality,
+      bonus: type?.bonus[quality] ?? '',
+      method: 'discord',
+      distributed_by: 'migration',
+      distributed_at: distributedAt,
+      distribution_date: distributedAt.slice(0, 10),
+      notes: `imported from the old single table's link history (${displayId(text(item.link_id))})`,
+      legacy: { ...item },
     },
   };
 }

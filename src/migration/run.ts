@@ -7,9 +7,12 @@
  */
 import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES, type TableKind } from '../db/schema';
+import { displayId } from '../domain/ids';
+import type { Quality } from '../domain/ranks';
 import { isConditionalCheckFailed } from '../services/errors';
+import { HistoryIndex } from '../services/history-index';
 import { ListsService } from '../services/lists';
-import { migrateItem, type Migrated } from './legacy-items';
+import { isLinkHistory, migrateItem, type Migrated } from './legacy-items';
 
 export interface MigrationCounts {
   read: number;
@@ -24,6 +27,12 @@ export interface Rejection {
   /** The item's key in the legacy table. */
   key: string;
   reason: string;
+}
+
+/** Something done with an item that ops should know of (an award imported, a member to add back). */
+export interface Note {
+  key: string;
+  text: string;
 }
 
 export type ScanKey = Record<string, unknown>;
@@ -45,6 +54,7 @@ export interface MigrationOptions {
   concurrency?: number;
   onPage?: (progress: { pages: number; counts: MigrationCounts; nextKey: ScanKey | undefined }) => void | Promise<void>;
   onReject?: (rejection: Rejection) => void;
+  onNote?: (note: Note) => void;
 }
 
 export interface MigrationResult {
@@ -60,6 +70,7 @@ export async function migrateLegacyTable(options: MigrationOptions): Promise<Mig
   const { db, source, targets, dryRun = false } = options;
   const counts: MigrationCounts = { ...(options.counts ?? { read: 0, written: 0, skipped: 0, rejected: 0 }) };
   const lists = new ListsService(db, targets.lists);
+  const index = new HistoryIndex(db, targets.distributions);
   const reject = (key: string, reason: string) => {
     counts.rejected++;
     options.onReject?.({ key, reason });
@@ -81,7 +92,29 @@ export async function migrateLegacyTable(options: MigrationOptions): Promise<Mig
     }
     if (outcome === 'written') counts.written++;
     else if (outcome === 'exists') counts.skipped++;
-    else reject(key, `another active ${String(migrated.item.quality)} list is already in ${targets.lists}; close one and run again`);
+    else return reject(key, `another active ${String(migrated.item.quality)} list is already in ${targets.lists}; close one and run again`);
+    if (migrated.kind === 'distributions' && outcome === 'written' && !dryRun) {
+      // Guild-wide history finds records through the markers' days. Should a run stop between
+      // the record and its day, the record is skipped when run again; check:data --fix adds the day.
+      await index.addDays([{ day: String(migrated.item.distribution_date), quality: migrated.item.quality as Quality }]);
+    }
+    if (isLinkHistory(item)) await noteLinkHistory(item, migrated, outcome);
+  };
+  /** A link-history item: its award, and its member, whose own item it replaced. */
+  const noteLinkHistory = async (item: Record<string, unknown>, migrated: Extract<Migrated, { ok: true }>, outcome: Outcome) => {
+    const key = String(item.discord_id);
+    const received = String(migrated.item.distribution_date);
+    if (outcome === 'written') {
+      const what = `${String(migrated.item.quality)} ${String(migrated.item.link_type)} link received ${received}`;
+      options.onNote?.({ key, text: `link-history item (${what}) ${dryRun ? 'would be imported' : 'imported'} as an award, ${displayId(migrated.key)}; it names no link in the inventory` });
+    }
+    const { Item: onRoster } = await db.send(new GetCommand({ TableName: targets.members, Key: { discord_id: key }, ProjectionExpression: 'discord_id' }));
+    if (!onRoster) {
+      options.onNote?.({
+        key,
+        text: `member ${key} (${displayId(String(migrated.item.member_username))}): only a link-history item was found under this key; their award ${dryRun ? 'would be' : 'was'} imported; add them with /member add`,
+      });
+    }
   };
 
   let startKey = options.startKey;

@@ -186,6 +186,53 @@ export class HistoryIndex {
     return top.recent.slice(RECENT_AWARDS - 1).map((r) => r.id);
   }
 
+  /**
+   * Which awards `recent` would gain, and which it would then drop, to hold the newest
+   * RECENT_AWARDS of what it holds and `candidates` (entries already there win over candidates).
+   * Nothing is dropped when nothing is added.
+   */
+  static mergeRecent(current: RecentAward[], candidates: RecentAward[]): { add: RecentAward[]; drop: string[] } {
+    const held = new Set(current.map((r) => r.id));
+    const union = [...current, ...candidates.filter((c, i) => !held.has(c.id) && candidates.findIndex((o) => o.id === c.id) === i)];
+    const newest = union.sort((a, b) => b.distributed_at.localeCompare(a.distributed_at) || a.id.localeCompare(b.id)).slice(0, RECENT_AWARDS);
+    const keep = new Set(newest.map((r) => r.id));
+    const add = newest.filter((r) => !held.has(r.id));
+    return { add, drop: add.length ? current.filter((r) => !keep.has(r.id)).map((r) => r.id) : [] };
+  }
+
+  /**
+   * Puts awards other systems wrote into `recent` (for /revert's suggestions) where absent, and
+   * drops what falls beyond the newest RECENT_AWARDS; an entry already there is never rewritten.
+   * For check:data --fix. Returns the ids added.
+   */
+  async addRecent(candidates: RecentAward[]): Promise<string[]> {
+    await this.ensure();
+    const { add, drop } = HistoryIndex.mergeRecent((await this.top({ consistent: true })).recent, candidates);
+    if (!add.length) return [];
+    const names: Record<string, string> = { '#recent': 'recent' };
+    const values: Record<string, unknown> = {};
+    const sets = add.map(({ id, ...summary }, i) => {
+      names[`#a${i}`] = id;
+      values[`:a${i}`] = summary;
+      // if_not_exists: an entry the bot wrote meanwhile stays as the bot wrote it.
+      return `#recent.#a${i} = if_not_exists(#recent.#a${i}, :a${i})`;
+    });
+    const removes = drop.map((id, i) => {
+      names[`#d${i}`] = id;
+      return `#recent.#d${i}`;
+    });
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { distribution_id: TOP_MARKER },
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return add.map((r) => r.id);
+  }
+
   /** Adds days and months without touching anything else (check:data --fix, the migration). */
   async addDays(entries: { day: string; quality: Quality }[]): Promise<void> {
     const byMonth = new Map<string, Set<string>>();

@@ -7,8 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { migratedLinkId } from '../../src/migration/legacy-items';
+import { legacyAwardId, migratedLinkId } from '../../src/migration/legacy-items';
+import { TestClock } from '../support/clock';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
+import { snowflake } from '../support/fixtures';
+import { putRaw, singleTable, type SingleTablePeople } from '../support/legacy-fixtures';
 import { runCommand } from '../support/process';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'dist', 'scripts', 'migrate-legacy.js');
@@ -123,7 +126,10 @@ describe('npm run migrate:legacy', () => {
     expect((await scan(storage.tables.members)).map((m) => m.discord_id).sort()).toEqual([ANNA, BEN, CARA, DAN]);
     expect(await members.get(ANNA)).toMatchObject({ username: 'anna', counters: { links_received: 1 }, is_officer: false });
     expect((await members.get(ANNA)) as object).not.toHaveProperty('rank');
-    expect(await members.get(BEN)).toMatchObject({ is_officer: true, counters: { links_received: 0 } });
+    // BEN's item kept no counters: none are made up; they are derived from his history.
+    expect(await members.get(BEN)).toMatchObject({ is_officer: true });
+    expect((await members.get(BEN))?.counters).toBeUndefined();
+    expect((await storage.services.roster.get(BEN))?.counters).toMatchObject({ links_received: 0 });
 
     const links = await scan(storage.tables.inventory);
     expect(links).toHaveLength(4);
@@ -174,5 +180,118 @@ describe('npm run migrate:legacy', () => {
     const missing = await runCommand(process.execPath, [SCRIPT], { cwd: dataDir, timeoutMs: 30_000 });
     expect(missing.code).toBe(1);
     expect(missing.stderr.split('\n')[0]).toBe('migrate:legacy: --from <legacy table> is required');
+  });
+});
+
+describe('npm run migrate:legacy from the previous system’s single table (9abbdbc)', () => {
+  const people: SingleTablePeople = { fiona: snowflake(), gus: snowflake(), hana: snowflake(), ivan: snowflake(), juno: snowflake() };
+  const clock = new TestClock();
+  const table = singleTable(people, clock.now());
+  const [ivanAward, junoAward] = table.linkHistory;
+  let storage: TestStorage;
+  let legacy: string;
+  let dataDir: string;
+
+  const migrate = (...args: string[]) =>
+    runCommand(process.execPath, [SCRIPT, '--from', legacy, ...args], {
+      cwd: dataDir,
+      env: { DYNAMODB_ENDPOINT: storage.endpoint, FLAVAFLAV_ENV: storage.env, DYNAMODB_TABLE: legacy, DATA_DIR: dataDir },
+      timeoutMs: 60_000,
+    });
+  const scan = async (name: string) =>
+    ((await storage.db.send(new ScanCommand({ TableName: name, ConsistentRead: true }))).Items ?? []).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  const finalLine = (run: Run) => run.stdout.split('\n').find((l) => /^(Finished|Stopped early)/.test(l));
+  const notes = (run: Run) => (run.stdout.split('Notes:\n')[1] ?? '').split('\n').filter(Boolean);
+  const idOf = (discordId: string) => legacyAwardId(table.items.map((i) => ({ discord_id: i.discord_id.S, link_id: i.link_id?.S, date_received: i.date_received?.S })).find((i) => i.discord_id === discordId)!);
+  const lostNote = (id: string, name: string) => `  ${id}: member ${id} (${name}): only a link-history item was found under this key; their award was imported; add them with /member add`;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    legacy = `flavaflav-users-${storage.env}`;
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'flavaflav-migrate-9abbdbc-'));
+    // The single table's key is discord_id alone: a link-history item put under a member's id replaced them.
+    await storage.client.send(
+      new CreateTableCommand({
+        TableName: legacy,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'discord_id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'discord_id', KeyType: 'HASH' }],
+      }),
+    );
+    await putRaw(storage.client, legacy, table.items);
+  });
+  afterAll(() => {
+    storage?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a dry run says what it would import, and writes nothing', async () => {
+    const run = await migrate('--dry-run');
+    expect(run.code).toBe(0);
+    expect(finalLine(run)).toBe('Finished: 5 read, 5 would be written, 0 already there, 0 rejected');
+    expect(notes(run)).toContain(`  ${people.ivan}: member ${people.ivan} (ivan): only a link-history item was found under this key; their award would be imported; add them with /member add`);
+    for (const name of Object.values(storage.tables)) expect(await scan(name)).toEqual([]);
+  });
+
+  it('imports every member with characters and attendance, and each link-history item as an award, saying so', async () => {
+    const run = await migrate();
+    expect(run.code).toBe(0);
+    expect(finalLine(run)).toBe('Finished: 5 read, 5 written, 0 skipped (already there), 0 rejected');
+    expect(notes(run)).toEqual(
+      expect.arrayContaining([
+        `  ${people.ivan}: link-history item (gold Damage on Ships link received ${ivanAward.at.slice(0, 10)}) imported as an award, ${idOf(people.ivan)}; it names no link in the inventory`,
+        `  ${people.juno}: link-history item (silver unknown link received ${junoAward.at.slice(0, 10)}) imported as an award, ${idOf(people.juno)}; it names no link in the inventory`,
+        lostNote(people.ivan, 'ivan'),
+        lostNote(people.juno, 'juno'),
+      ]),
+    );
+    expect(notes(run)).toHaveLength(4);
+
+    const { members, roster, distributions } = storage.services;
+    const raw = await scan(storage.tables.members);
+    expect(raw.map((m) => m.discord_id).sort()).toEqual([people.fiona, people.gus, people.hana].sort());
+    const fiona = raw.find((m) => m.discord_id === people.fiona)!;
+    const source = table.items.find((i) => i.discord_id.S === people.fiona)!;
+    expect(fiona).toMatchObject({
+      username: 'fiona',
+      is_officer: true,
+      role: 'admin',
+      character_names: ['Fiona the Bold', 'Fi'],
+      weekly_boss_participation: true,
+      omni_participation_dates: source.omni_participation_dates.L!.map((d) => d.S),
+      omni_absence_count: 1,
+      compensation_owed: false,
+      last_omni_participation: source.last_omni_participation.S,
+    });
+    expect(fiona).not.toHaveProperty('links_received');
+    expect(raw.find((m) => m.discord_id === people.hana)).toMatchObject({ omni_participation_dates: null, role: 'user', is_officer: false });
+    expect(await members.get(people.gus)).toMatchObject({ is_officer: true, join_date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect((await members.get(people.gus))?.counters).toBeUndefined();
+    expect((await roster.get(people.fiona))?.counters.links_received).toBe(0);
+
+    // The awards: in their members' history and, through the markers' days, in the guild's.
+    const award = await distributions.get(idOf(people.ivan));
+    expect(award).toMatchObject({ status: 'confirmed', member_id: people.ivan, member_username: 'ivan', quality: 'gold', link_type: 'Damage on Ships', distributed_at: ivanAward.at, distributed_by: 'migration', link_id: '' });
+    expect((await storage.db.send(new ScanCommand({ TableName: storage.tables.distributions, ConsistentRead: true }))).Items?.find((i) => i.distribution_id === idOf(people.ivan))?.legacy).toMatchObject({
+      link_id: expect.stringMatching(/^\d{14}-000$/),
+      is_compensation: false,
+      notes: 'Damage on Ships',
+      omni_event_date: expect.any(String),
+    });
+    expect((await distributions.guildWide({ limit: 10 })).items.map((d) => d.distribution_id)).toEqual([idOf(people.juno), idOf(people.ivan)]);
+    expect((await distributions.guildWide({ limit: 10, quality: 'silver' })).items.map((d) => d.member_id)).toEqual([people.juno]);
+
+    // Added back, ivan finds his award in his history.
+    expect((await members.add({ discord_id: people.ivan, username: 'ivan', join_date: clock.daysAgo(200), is_officer: false, added_by: people.fiona })).ok).toBe(true);
+    expect((await distributions.forMember(people.ivan)).items.map((d) => [d.distribution_id, d.quality, d.status])).toEqual([[idOf(people.ivan), 'gold', 'confirmed']]);
+  });
+
+  it('a second run writes nothing, and still names whoever is yet to be added back', async () => {
+    const before = await Promise.all([legacy, ...Object.values(storage.tables)].map(scan));
+    const run = await migrate();
+    expect(run.code).toBe(0);
+    expect(finalLine(run)).toBe('Finished: 5 read, 0 written, 5 skipped (already there), 0 rejected');
+    expect(notes(run)).toEqual([lostNote(people.juno, 'juno')]);
+    expect(await Promise.all([legacy, ...Object.values(storage.tables)].map(scan))).toEqual(before);
   });
 });

@@ -1,0 +1,228 @@
+/**
+ * What `check:data` finds in one item, and what `--fix` would add to it. Pure: it reads an item
+ * as the document client returns it and says, in words an operator can act on, where the item
+ * departs from SPEC §1, how FlavaFlav reads it all the same, and whether anything is added.
+ * `--fix` only ever adds attributes an item lacks; every finding not fixed says "left as is".
+ */
+import { findLinkType } from '../domain/catalog';
+import { parseDay, storedDay, storedInstant } from '../domain/dates';
+import { DRAW_STATUSES } from '../domain/draw';
+import { displayId, safeIdForm } from '../domain/ids';
+import { isQuality, type Quality } from '../domain/ranks';
+import { kindOf } from '../migration/legacy-items';
+import { readDistribution } from '../services/distributions';
+import type { RecentAward } from '../services/history-index';
+import { isMemberItem, readMember, type Counters, type Member } from '../services/members';
+
+type Item = Record<string, unknown>;
+
+export interface ItemReport {
+  /** The item, as the report names it: its kind and readable id. */
+  label: string;
+  /** Each way it departs from SPEC §1: what it means, and what is done about it. */
+  findings: string[];
+}
+
+export interface DistributionReport extends ItemReport {
+  /** What --fix adds, each only where absent. */
+  additions: { status?: 'confirmed'; distribution_date?: string };
+}
+
+export type MemberReport = ItemReport & ({ kind: 'member'; member: Member } | { kind: 'other' });
+
+/** The stale figures the previous system stored on members; FlavaFlav derives them when read. */
+const STALE_MEMBER_ATTRIBUTES = ['rank', 'silver_eligible', 'gold_eligible', 'days_in_guild'];
+
+const quoted = (value: unknown) => (typeof value === 'string' ? `'${displayId(value)}'` : JSON.stringify(value instanceof Set ? [...value] : value));
+const listOf = (names: string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+/** A timestamp the previous system wrote: readable, but not in SPEC's form (UTC, milliseconds). */
+const isOtherForm = (value: unknown) => typeof value === 'string' && storedInstant(value) !== null && storedInstant(value) !== value;
+/** Go's `time.Time{}`, which the previous system wrote for a time never set. */
+const isGoZeroTime = (value: unknown) => typeof value === 'string' && /^0001-01-01T00:00:00(\.0+)?(Z|[+-]00:00)$/.test(value.trim());
+
+/** A record id that Discord's custom ids and choices cannot carry as it is, nor a message show. */
+function idFinding(id: string): string[] {
+  return safeIdForm(id) === id
+    ? []
+    : [`its id has characters beyond A-Z a-z 0-9 _ . - (the previous system ended ids with any character): it is shown as ${displayId(id)}, and /history gives officers \`${safeIdForm(id)}\` to paste into /revert; left as is`];
+}
+
+/** Whether the record is an award: a member and when, whatever its status says. */
+function isAwardShaped(item: Item): boolean {
+  return typeof item.member_id === 'string' && item.member_id !== '' && storedInstant(item.distributed_at) !== null;
+}
+
+/** A distribution record: confirmed, reverted, an ended or open draw, or the previous system's award. */
+export function checkDistribution(item: Item): DistributionReport {
+  const id = String(item.distribution_id);
+  const report: DistributionReport = { label: `distribution ${displayId(id)}`, findings: [...idFinding(id)], additions: {} };
+  const { findings, additions } = report;
+  const status = item.status;
+  if (status === 'drawn') return report; // An open draw is in no index and carries no award yet.
+
+  if (status === undefined) {
+    if (isAwardShaped(item)) {
+      findings.push('no status (read as confirmed)');
+      additions.status = 'confirmed';
+    } else {
+      findings.push('no status, and no member_id or readable distributed_at: not an award FlavaFlav can show; left as is');
+    }
+  } else if (!DRAW_STATUSES.some((s) => s === status)) {
+    findings.push(`status ${quoted(status)} is unknown (read as confirmed); left as is`);
+  }
+
+  const at = item.distributed_at;
+  const instant = storedInstant(at);
+  if (at === undefined) findings.push('no distributed_at: it is in no history; left as is');
+  else if (instant === null) {
+    findings.push(`distributed_at ${quoted(at)} is ${isGoZeroTime(at) ? "Go's zero time (never set)" : 'unreadable'}: it is in no history by date; left as is`);
+  } else if (isOtherForm(at)) findings.push(`distributed_at is an RFC 3339 timestamp (read as ${instant}); left as is (it is an index key)`);
+
+  const stored = item.distribution_date;
+  if (stored === undefined) {
+    if (instant !== null && typeof at === 'string') {
+      findings.push('no distribution_date: guild-wide history does not list it until fixed');
+      additions.distribution_date = instant.slice(0, 10);
+    }
+  } else if (typeof stored !== 'string' || !parseDay(stored) || stored.trim() !== stored) {
+    findings.push(`distribution_date ${quoted(stored)} is not YYYY-MM-DD: guild-wide history cannot find it; left as is`);
+  } else if (instant !== null && stored !== instant.slice(0, 10)) {
+    findings.push(`distribution_date ${stored} is not the UTC day of distributed_at (${instant.slice(0, 10)}): the previous system wrote the day on its own clock; guild-wide history lists it under ${stored}; left as is`);
+  }
+
+  if (isAwardShaped(item) && item.pool_size === undefined && item.pool === undefined) {
+    findings.push('no pool_size (the previous system kept no pools); left as is');
+  }
+  const quality = String(item.quality ?? '');
+  if (!isQuality(quality)) findings.push(`quality ${quoted(item.quality)} is not bronze, silver or gold (read as ${readDistribution(item).quality}); left as is`);
+  if (item.method !== undefined && item.method !== 'web' && item.method !== 'discord') findings.push(`method ${quoted(item.method)} is neither web nor discord (read as discord); left as is`);
+  if (isAwardShaped(item) && (typeof item.link_id !== 'string' || item.link_id === '')) {
+    findings.push('no link_id: reverting it takes no link back to the stock; left as is');
+  }
+  return report;
+}
+
+/**
+ * Where a record is in the date-index (the day guild-wide history reads it under, and its
+ * quality), or would be once `additions` are written; undefined when it is in none.
+ */
+export function dateIndexEntry(item: Item, additions: DistributionReport['additions'] = {}): { day: string; quality: Quality } | undefined {
+  if (typeof item.distributed_at !== 'string' || item.status === 'drawn') return undefined;
+  const day = item.distribution_date ?? additions.distribution_date;
+  // The index holds the stored string: only a YYYY-MM-DD one is a day history reads.
+  if (typeof day !== 'string' || !parseDay(day) || day.trim() !== day) return undefined;
+  return { day, quality: readDistribution(item).quality };
+}
+
+/** The record as /revert suggests it, when it is a standing award (or will be one once fixed). */
+export function recentAward(item: Item): RecentAward | undefined {
+  if (!isAwardShaped(item) || (item.status !== undefined && item.status !== 'confirmed')) return undefined;
+  const d = readDistribution(item);
+  return { id: d.distribution_id, member_id: d.member_id!, member_username: d.member_username ?? d.member_id!, link_type: d.link_type, quality: d.quality, distributed_at: d.distributed_at! };
+}
+
+/** What a page of the members table (or the legacy single table holding members) holds. */
+export function checkMember(item: Item, options: { legacyTable: boolean }): MemberReport {
+  const key = String(item.discord_id ?? '');
+  if (!isMemberItem(item)) return { kind: 'other', ...checkNonMember(item, options.legacyTable) };
+  const member = readMember(item);
+  const findings: string[] = [];
+
+  if (item.join_date === undefined && item.guild_join_date !== undefined) {
+    findings.push(
+      member.join_date
+        ? `guild_join_date (the old single table's) is read as the join date (${member.join_date}); left as is`
+        : `guild_join_date ${quoted(item.guild_join_date)} is unreadable: the member is left out of draws; set it with /member add user join_date`,
+    );
+  } else if (!member.join_date) {
+    const why = isGoZeroTime(item.join_date) ? `join_date ${quoted(item.join_date)} is Go's zero time (never set)` : `join_date ${quoted(item.join_date)} is unreadable`;
+    findings.push(`${why}: the member is left out of draws; set it with /member add user join_date`);
+  } else if (item.join_date !== member.join_date) {
+    findings.push(`join_date is an RFC 3339 timestamp (read as ${member.join_date}); left as is`);
+  }
+
+  if (item.username === undefined) {
+    findings.push(typeof item.discord_username === 'string' && item.discord_username ? "discord_username (the old single table's) is read as username; left as is" : 'no username (shown as the id); left as is');
+  }
+  if (item.is_officer === undefined) {
+    if (item.role !== undefined) findings.push(`role ${quoted(item.role)} (the old single table's) is read as ${member.is_officer ? 'an officer' : 'not an officer'}; left as is`);
+  } else if (typeof item.is_officer !== 'boolean') {
+    findings.push(`is_officer ${quoted(item.is_officer)} is not a boolean (read as ${member.is_officer ? 'an officer' : 'not an officer'}); left as is`);
+  }
+  const stale = STALE_MEMBER_ATTRIBUTES.filter((name) => item[name] !== undefined);
+  if (stale.length) findings.push(`stale ${listOf(stale)} ${stale.length > 1 ? 'are' : 'is'} ignored (always derived from the join date); left as is`);
+  if (item.away_until !== undefined && !storedDay(item.away_until)) findings.push(`away_until ${quoted(item.away_until)} is unreadable (read as not away); left as is`);
+  return { kind: 'member', member, label: `member ${displayId(key)} (${displayId(member.username)})`, findings };
+}
+
+/** Something in the members table (or the legacy table) that is not a member. */
+function checkNonMember(item: Item, legacyTable: boolean): ItemReport {
+  const key = displayId(String(item.discord_id ?? ''));
+  if ('date_received' in item && 'link_id' in item) {
+    const received = storedDay(item.date_received) ?? 'an unreadable date';
+    return {
+      label: `link-history item under ${key} (${displayId(String(item.discord_username ?? ''))})`,
+      findings: [
+        `the old single table's record of a ${displayId(String(item.link_type ?? '?'))} link received ${received}, kept under the member's key, which replaced the member item: the member is not on the roster and the award is in no history; npm run migrate:legacy imports it as an award, then add them with /member add`,
+      ],
+    };
+  }
+  const kind = kindOf(item);
+  if (legacyTable && kind && kind !== 'members') {
+    return { label: `legacy ${kind} item ${key}`, findings: [`FlavaFlav reads ${kind} only from its ${kind} table; npm run migrate:legacy copies it there; left as is`] };
+  }
+  return { label: `item ${key}`, findings: ['not a member (no readable join_date or guild_join_date): FlavaFlav does not read it; left as is'] };
+}
+
+/** A member without counters: what their history says instead. */
+export function missingCountersFinding(derived: Counters): string {
+  const last = derived.last_link_at ? `, last ${derived.last_link_at.slice(0, 10)}` : '';
+  return `no links_received / last_link_at (derived from history until fixed: ${derived.links_received} standing award${derived.links_received === 1 ? '' : 's'}${last})`;
+}
+
+/** What adding counters writes, in words. */
+export function countersAddition(derived: Counters): string {
+  return `links_received ${derived.links_received}${derived.last_link_at ? `, last_link_at ${derived.last_link_at}` : ''}`;
+}
+
+/** A member whose kept count disagrees with their history (e.g. re-added after the history was written). */
+export function counterDrift(kept: Counters, derived: Counters): string | undefined {
+  if (kept.links_received === derived.links_received) return undefined;
+  return `links_received is ${kept.links_received} but their history holds ${derived.links_received} standing award${derived.links_received === 1 ? '' : 's'}; left as is (draws count from the item; a revert recounts from history)`;
+}
+
+/** A link of the inventory table. */
+export function checkLink(item: Item): ItemReport {
+  const id = String(item.link_id ?? '');
+  const findings: string[] = [];
+  const quality = String(item.quality ?? '');
+  if (!isQuality(quality)) findings.push(`quality ${quoted(item.quality)} is not bronze, silver or gold; left as is`);
+  else if (!new RegExp(`^${quality}_[A-Za-z0-9_]+$`).test(id)) findings.push(`its id is not {quality}_{type}_{suffix} (commands carry it in a safe form: \`${safeIdForm(id)}\`); left as is`);
+  if (typeof item.link_type !== 'string' || !findLinkType(item.link_type)) findings.push(`link_type ${quoted(item.link_type)} is not in the catalog (shown as it is); left as is`);
+  const available = item.is_available;
+  if (available !== 'true' && available !== 'false') {
+    const what = available === undefined ? 'no is_available' : `is_available ${quoted(available)} is not the string "true" or "false"`;
+    findings.push(`${what}: the link is in no stock index, so neither /inventory nor /distribute sees it; left as is`);
+  } else if (available === 'false' && (item.distribution_id === undefined || item.distribution_id === '')) {
+    findings.push('handed out without distribution_id (the previous system did not record which award); reverting its award still takes it back; left as is');
+  }
+  if (item.added_date !== undefined && storedInstant(item.added_date) === null) findings.push(`added_date ${quoted(item.added_date)} is unreadable; left as is`);
+  return { label: `inventory link ${displayId(id)}`, findings };
+}
+
+/** A list of the lists table (the guard items that keep one active list per quality are FlavaFlav's own). */
+export function checkList(item: Item): ItemReport {
+  const id = String(item.list_id ?? '');
+  const findings: string[] = [];
+  if (item.is_active !== 'true' && item.is_active !== 'false') {
+    const what = item.is_active === undefined ? 'no is_active' : `is_active ${quoted(item.is_active)} is not the string "true" or "false"`;
+    findings.push(`${what}: the list is in no index, so /list and /distribute do not see it as active; left as is`);
+  }
+  if (!isQuality(String(item.quality ?? ''))) findings.push(`quality ${quoted(item.quality)} is not bronze, silver or gold; left as is`);
+  for (const name of ['eligible_members', 'winners']) {
+    if (Array.isArray(item[name])) findings.push(`${name} is a list, not a string set: adding, removing and serving members fails; left as is`);
+  }
+  return { label: `list ${displayId(id)}${typeof item.list_name === 'string' ? ` (${displayId(item.list_name)})` : ''}`, findings };
+}
+
+export const isListGuardId = (id: string) => id.startsWith('active-guard#');

@@ -1,0 +1,319 @@
+/**
+ * `check:data`: scans the tables page by page and reports every item that does not fit SPEC §1
+ * (src/checks/items.ts says what and why). With `fix` it adds what items lack, each write a
+ * conditional update that only adds an absent attribute, so the previous system can go on
+ * reading every item during a cut-over and nothing anyone wrote is ever rewritten:
+ *
+ * 1. distributions: `status: confirmed` and `distribution_date` on the previous system's awards;
+ * 2. markers: the history markers' days for every record in the date-index, and the newest
+ *    awards into `#history`'s `recent` (never `undelivered`: delivery was not tracked before);
+ * 3. members: counters derived from each member's history (needs 1: the history it counts);
+ * 4. inventory, 5. lists: reported only.
+ *
+ * After every page the caller gets the progress to save, so an interrupted run (Ctrl-C,
+ * SIGTERM, a page budget) goes on from there; a second run finds nothing left to add.
+ */
+import { paginateScan, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TableKind } from '../db/schema';
+import { countersFromHistory, DistributionsService } from '../services/distributions';
+import { isConditionalCheckFailed } from '../services/errors';
+import { HistoryIndex, isMarkerId, RECENT_AWARDS, type RecentAward } from '../services/history-index';
+import { MembersService, type Member } from '../services/members';
+import {
+  checkDistribution,
+  checkLink,
+  checkList,
+  checkMember,
+  counterDrift,
+  countersAddition,
+  dateIndexEntry,
+  isListGuardId,
+  missingCountersFinding,
+  recentAward,
+  type DistributionReport,
+  type ItemReport,
+} from './items';
+
+export const PHASES = ['distributions', 'markers', 'members', 'inventory', 'lists'] as const;
+export type Phase = (typeof PHASES)[number];
+export type CheckedTable = 'distributions' | 'members' | 'inventory' | 'lists';
+export const CHECKED_TABLES: readonly CheckedTable[] = ['distributions', 'members', 'inventory', 'lists'];
+
+export interface TableCounts {
+  scanned: number;
+  /** Fit SPEC §1 as they are. */
+  fine: number;
+  /** Do not fit (each listed with why). */
+  reported: number;
+  /** Got attributes added (with fix), or would (without). */
+  fixed: number;
+}
+
+export interface MarkerCounts {
+  /** Entries added to month markers: a day (YYYY-MM-DD), or a day with a quality (YYYY-MM-DD#gold). */
+  entries: number;
+  months: number;
+  /** Awards put into `recent`. */
+  recent: number;
+}
+
+export interface CheckProgress {
+  /** The phase to run next ('done' when all have run). */
+  phase: Phase | 'done';
+  /** Where in that phase's table to go on. */
+  nextKey?: Record<string, unknown>;
+  pages: number;
+  counts: Record<CheckedTable, TableCounts>;
+  markers: MarkerCounts;
+  /** The newest standing awards the markers phase has seen so far (at most RECENT_AWARDS). */
+  recent: RecentAward[];
+}
+
+export interface ReportedItem extends ItemReport {
+  table: CheckedTable;
+  /** What was added (fix), or what fix would add. */
+  change?: string;
+}
+
+export interface CheckOptions {
+  db: DynamoDBDocumentClient;
+  /** The members entry may be the legacy single table (`membersInLegacyTable`). */
+  tables: Record<TableKind, string>;
+  membersInLegacyTable: boolean;
+  fix: boolean;
+  /** Tables that do not exist: their phases are skipped. */
+  missing?: TableKind[];
+  pageSize?: number;
+  /** Stop after this many pages (of all phases together); the rest is left for a later run. */
+  maxPages?: number;
+  /** Asked between pages (e.g. after SIGINT): stop cleanly at the next page boundary. */
+  shouldStop?: () => boolean;
+  /** A previous run's progress to go on from. */
+  progress?: CheckProgress;
+  onPage?: (progress: CheckProgress) => void | Promise<void>;
+  onItem?: (item: ReportedItem) => void;
+  /** Parallel item checks within a page. */
+  concurrency?: number;
+}
+
+export interface CheckResult {
+  progress: CheckProgress;
+  finished: boolean;
+}
+
+export function freshProgress(): CheckProgress {
+  const zero = (): TableCounts => ({ scanned: 0, fine: 0, reported: 0, fixed: 0 });
+  return { phase: PHASES[0], pages: 0, counts: { distributions: zero(), members: zero(), inventory: zero(), lists: zero() }, markers: { entries: 0, months: 0, recent: 0 }, recent: [] };
+}
+
+/** Everything fix changed (or would change): items and marker entries. */
+export function changes(progress: CheckProgress): number {
+  return CHECKED_TABLES.reduce((sum, t) => sum + progress.counts[t].fixed, 0) + progress.markers.entries + progress.markers.months + progress.markers.recent;
+}
+
+const PHASE_TABLE: Record<Phase, TableKind> = { distributions: 'distributions', markers: 'distributions', members: 'members', inventory: 'inventory', lists: 'lists' };
+
+type Item = Record<string, unknown>;
+
+export async function checkData(options: CheckOptions): Promise<CheckResult> {
+  const { db, tables, fix } = options;
+  const progress: CheckProgress = structuredClone(options.progress ?? freshProgress());
+  const missing = new Set(options.missing ?? []);
+  const distributions = new DistributionsService(db, tables.distributions);
+  const members = new MembersService(db, tables.members);
+  const index = new HistoryIndex(db, tables.distributions);
+  const report = (item: ReportedItem) => options.onItem?.(item);
+  /** Day and day#quality entries the markers hold (read when the markers phase starts). */
+  let known: { days: Set<string>; months: Set<string> } | undefined;
+
+  const perItem: Record<Exclude<Phase, 'markers'>, (item: Item) => Promise<void>> = {
+    async distributions(item) {
+      if (isMarkerId(String(item.distribution_id))) return;
+      const counts = progress.counts.distributions;
+      counts.scanned++;
+      const checked = checkDistribution(item);
+      if (!checked.findings.length) return void counts.fine++;
+      counts.reported++;
+      const wanted = describeAdditions(checked.additions);
+      let change: string | undefined;
+      if (wanted && !fix) {
+        counts.fixed++;
+        change = `--fix would add ${wanted}`;
+      } else if (wanted) {
+        const added = await addDistributionAttributes(db, tables.distributions, item, checked.additions);
+        if (added) {
+          counts.fixed++;
+          change = `added ${added}`;
+        }
+      }
+      report({ table: 'distributions', ...checked, change });
+    },
+
+    async members(item) {
+      const counts = progress.counts.members;
+      counts.scanned++;
+      const checked = checkMember(item, { legacyTable: options.membersInLegacyTable });
+      let change: string | undefined;
+      // Without a distributions table there is no history to count from: counters are left alone.
+      if (checked.kind === 'member' && !missing.has('distributions')) change = await checkCounters(checked.member, checked.findings);
+      if (!checked.findings.length) return void counts.fine++;
+      counts.reported++;
+      if (change) counts.fixed++;
+      report({ table: 'members', label: checked.label, findings: checked.findings, change });
+    },
+
+    async inventory(item) {
+      tally('inventory', checkLink(item));
+    },
+
+    async lists(item) {
+      if (isListGuardId(String(item.list_id))) return;
+      tally('lists', checkList(item));
+    },
+  };
+
+  function tally(table: CheckedTable, checked: ItemReport): void {
+    const counts = progress.counts[table];
+    counts.scanned++;
+    if (!checked.findings.length) return void counts.fine++;
+    counts.reported++;
+    report({ table, ...checked });
+  }
+
+  /** Adds the counters a member lacks (from their history), or says the kept ones disagree with it. */
+  async function checkCounters(member: Member, findings: string[]): Promise<string | undefined> {
+    const derived = countersFromHistory(await distributions.memberRecords(member.discord_id));
+    if (member.counters) {
+      const drift = counterDrift(member.counters, derived);
+      if (drift) findings.push(drift);
+      return undefined;
+    }
+    findings.push(missingCountersFinding(derived));
+    if (!fix) return `--fix would add ${countersAddition(derived)}`;
+    // False when the bot (an award or a revert) wrote counters meanwhile: they stand.
+    return (await members.addMissingCounters(member, derived, false)) ? `added ${countersAddition(derived)}` : undefined;
+  }
+
+  /** The markers phase, a page at a time: the days its records are listed under, where absent. */
+  async function addMarkerDays(items: Item[]): Promise<void> {
+    const records = items.filter((item) => !isMarkerId(String(item.distribution_id)));
+    for (const item of records) {
+      const award = recentAward(item);
+      if (award) progress.recent = newest([...progress.recent, award]);
+    }
+    // Without fix a record is counted as fix would leave it (with its distribution_date).
+    const entries = records.map((item) => dateIndexEntry(item, checkDistribution(item).additions)).filter((e) => e !== undefined);
+    if (!entries.length) return;
+    if (!known) {
+      const top = await index.top({ consistent: true });
+      const byMonth = await index.days(top.months);
+      known = { days: new Set([...byMonth.values()].flatMap((days) => [...days])), months: new Set(top.months) };
+    }
+    const { days, months } = known;
+    const absent = entries.filter((e) => !days.has(e.day) || !days.has(`${e.day}#${e.quality}`));
+    if (!absent.length) return;
+    if (fix) await index.addDays(absent);
+    for (const { day, quality } of absent) {
+      for (const entry of [day, `${day}#${quality}`]) {
+        if (!days.has(entry)) progress.markers.entries++;
+        days.add(entry);
+      }
+      if (!months.has(day.slice(0, 7))) progress.markers.months++;
+      months.add(day.slice(0, 7));
+    }
+  }
+
+  /** The markers phase's last step: the newest awards into `recent`, where absent. */
+  async function addRecentAwards(): Promise<void> {
+    if (!progress.recent.length) return;
+    const added = fix ? (await index.addRecent(progress.recent)).length : HistoryIndex.mergeRecent((await index.top({ consistent: true })).recent, progress.recent).add.length;
+    progress.markers.recent += added;
+  }
+
+  let pagesThisRun = 0;
+  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
+  while (progress.phase !== 'done') {
+    const phase: Phase = progress.phase;
+    const table = PHASE_TABLE[phase];
+    if (!missing.has(table)) {
+      // Consistent: the markers phase must see the days the distributions phase has just added.
+      const pages = paginateScan({ client: db, pageSize: options.pageSize ?? 100 }, { TableName: tables[table], ExclusiveStartKey: progress.nextKey, ConsistentRead: true });
+      for await (const page of pages) {
+        if (phase === 'markers') await addMarkerDays(page.Items ?? []);
+        else await eachLimited(page.Items ?? [], options.concurrency ?? 8, perItem[phase]);
+        progress.nextKey = page.LastEvaluatedKey;
+        if (!progress.nextKey && phase === 'markers') await addRecentAwards();
+        if (!progress.nextKey) progress.phase = nextPhase(phase);
+        progress.pages++;
+        pagesThisRun++;
+        await options.onPage?.(structuredClone(progress));
+        if (progress.phase === 'done') break;
+        if (pagesThisRun >= maxPages || options.shouldStop?.()) return { progress, finished: false };
+        if (!progress.nextKey) break;
+      }
+    } else {
+      progress.nextKey = undefined;
+      progress.phase = nextPhase(phase);
+    }
+  }
+  return { progress, finished: true };
+}
+
+function nextPhase(phase: Phase): Phase | 'done' {
+  return PHASES[PHASES.indexOf(phase) + 1] ?? 'done';
+}
+
+/** The newest RECENT_AWARDS awards, one entry per id. */
+function newest(awards: RecentAward[]): RecentAward[] {
+  const byId = new Map(awards.map((a) => [a.id, a]));
+  return [...byId.values()].sort((a, b) => b.distributed_at.localeCompare(a.distributed_at) || a.id.localeCompare(b.id)).slice(0, RECENT_AWARDS);
+}
+
+function describeAdditions(additions: DistributionReport['additions']): string {
+  return Object.entries(additions)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
+}
+
+/**
+ * Adds a record's missing status and distribution_date, each in its own conditional update that
+ * writes it only while absent: a revert by the bot meanwhile (which sets status) keeps its status
+ * and still gets its day. Returns what was added.
+ */
+async function addDistributionAttributes(db: DynamoDBDocumentClient, table: string, item: Item, additions: DistributionReport['additions']): Promise<string> {
+  const key = { distribution_id: item.distribution_id };
+  const added: DistributionReport['additions'] = {};
+  const addIfAbsent = async (name: 'status' | 'distribution_date', value: string, extra = '', values: Record<string, unknown> = {}) => {
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: key,
+          UpdateExpression: 'SET #a = :v',
+          ConditionExpression: `attribute_exists(distribution_id) AND attribute_not_exists(#a)${extra}`,
+          ExpressionAttributeNames: { '#a': name },
+          ExpressionAttributeValues: { ':v': value, ...values },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  };
+  if (additions.status && (await addIfAbsent('status', additions.status))) added.status = additions.status;
+  // Only while distributed_at is what the day was derived from.
+  if (additions.distribution_date && (await addIfAbsent('distribution_date', additions.distribution_date, ' AND distributed_at = :seen', { ':seen': item.distributed_at }))) {
+    added.distribution_date = additions.distribution_date;
+  }
+  return describeAdditions(added);
+}
+
+/** Runs `fn` on every item, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) await fn(items[i]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
