@@ -37,7 +37,10 @@ function tableResource(table: TableSchema): Json {
   };
 }
 
-/** Only what the bot does: item reads and writes (transactions authorize per item), queries, roster scans. */
+/**
+ * Only what the bot does: item reads and writes (transactions authorize per item), batched reads
+ * of its history markers and open draws, queries, roster scans.
+ */
 function botPolicy(): Json {
   const tables = TABLE_KINDS.map((kind) => getArn(TABLES[kind].logicalId));
   const indexes = TABLE_KINDS.filter((kind) => TABLES[kind].indexes.length > 0).map((kind) =>
@@ -55,6 +58,7 @@ function botPolicy(): Json {
             Sid: 'ReadWriteItems',
             Effect: 'Allow',
             Action: [
+              'dynamodb:BatchGetItem',
               'dynamodb:ConditionCheckItem',
               'dynamodb:DeleteItem',
               'dynamodb:DescribeTable',

@@ -8,7 +8,7 @@ import { TABLES, TABLE_KINDS, type TableKind } from './schema';
 type Json = Record<string, unknown>;
 
 /** Every DynamoDB operation the bot sends to its tables (health checks aside). */
-export const BOT_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'TransactWriteItems'] as const;
+export const BOT_OPERATIONS = ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'TransactWriteItems'] as const;
 
 const ALARM_TOPIC_PARAMETER = 'AlarmTopicArn';
 const HAS_TOPIC = 'HasAlarmTopic';

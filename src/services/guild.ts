@@ -8,6 +8,7 @@ import { findLinkType, suggestLinkTypes, type LinkType } from '../domain/catalog
 import { parseDay, utcDay } from '../domain/dates';
 import { isEligible, standingOf, type Quality, type RankThresholds, type Standing } from '../domain/ranks';
 import type { Services } from './index';
+import { countersFromHistory } from './distributions';
 import { MAX_LINKS_PER_ADD, type Link } from './inventory';
 import type { DistributionList, ListChange } from './lists';
 import type { CountedMember, Member } from './members';
@@ -70,7 +71,9 @@ export class GuildService {
       return fixed ? { ok: true, member: await this.s.roster.counted(fixed), joinDateSet: true } : { ok: false, reason: 'changed' };
     }
     if (existing) return { ok: false, reason: 'exists', member: existing };
-    const added = await this.s.members.add({ discord_id: input.discordId, username: input.username, join_date: joinDate, is_officer: input.officer, added_by: input.by });
+    // Someone added back (or whose awards came from elsewhere) keeps the counts their history gives.
+    const counters = countersFromHistory(await this.s.distributions.memberRecords(input.discordId));
+    const added = await this.s.members.add({ discord_id: input.discordId, username: input.username, join_date: joinDate, is_officer: input.officer, added_by: input.by }, counters);
     if (!added.ok) return { ok: false, reason: 'exists', member: (await this.s.members.get(input.discordId, true))! };
     return { ok: true, member: added.member, joinDateSet: false };
   }

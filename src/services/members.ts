@@ -76,9 +76,20 @@ export class MembersService {
     return Item && isMemberItem(Item) ? readMember(Item) : undefined;
   }
 
-  async add(input: NewMember, now = this.clock.now()): Promise<{ ok: true; member: CountedMember } | { ok: false; reason: 'exists' }> {
+  /**
+   * Puts a member on the roster, with the counters their history gives (someone added back keeps
+   * what they received), or none.
+   */
+  async add(input: NewMember, counters: Counters = emptyCounters(), now = this.clock.now()): Promise<{ ok: true; member: CountedMember } | { ok: false; reason: 'exists' }> {
     const at = now.toISOString();
-    const item = { ...input, added_date: at, updated_at: at, links_received: 0 };
+    const item = {
+      ...input,
+      added_date: at,
+      updated_at: at,
+      links_received: counters.links_received,
+      ...(counters.last_link_at ? { last_link_at: counters.last_link_at } : {}),
+      ...Object.fromEntries(QUALITIES.filter((q) => counters.awards[q].length).map((q) => [AWARDS_ATTRIBUTE[q], new Set(counters.awards[q].map(encodeEntry))])),
+    };
     try {
       await this.db.send(
         new PutCommand({

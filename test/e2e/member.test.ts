@@ -1,3 +1,4 @@
+import { seedAward } from '../support/fixtures';
 import { opt, startHarness, type Harness } from '../support/harness';
 
 // Each test gets its own guild (tables, emulator, bot), so any one of them runs alone.
@@ -111,6 +112,19 @@ describe('/member', () => {
     const byOfficer = await h.run(h.officer, 'member', 'away', [opt.user('user', h.bob.id), opt.str('until', until)]);
     expect(byOfficer.ephemeral).toBe(false);
     expect((await h.storage.services.members.get(h.bob.id))?.away_until).toBe(until);
+  });
+
+  it('add: someone removed and added back keeps the links their history shows', async () => {
+    await h.seedMember(h.bob);
+    await h.seedLinks('gold', 'Damage on Ships', 2);
+    const first = await seedAward(h.storage, { memberId: h.bob.id, at: new Date(h.clock.nowMs() - 86_400_000) });
+    await seedAward(h.storage, { memberId: h.bob.id });
+    await h.storage.services.wants.removeMember(h.bob.id);
+    const back = await h.run(h.officer, 'member', 'add', [opt.user('user', h.bob.id), opt.str('join_date', h.clock.daysAgo(400))]);
+    expect(back.text).toContain('Links received: 2');
+    const member = await h.storage.services.members.get(h.bob.id, true);
+    expect(member?.counters?.links_received).toBe(2);
+    expect(member?.counters?.awards.gold.map((a) => a.id)).toContain(first.distribution_id);
   });
 
   it('remove: asks for confirmation; Cancel keeps, Remove removes and keeps history', async () => {

@@ -120,7 +120,7 @@ describe('CloudFormation template', () => {
 
   it('alarms on throttled requests and system errors of every table, summed over every operation the bot uses', () => {
     const policyActions = (template.Resources.BotPolicy.Properties.PolicyDocument.Statement as { Action: string[] }[]).flatMap((s) => s.Action);
-    const itemActions = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'];
+    const itemActions = ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan'];
     // The alarms watch what the bot may do (transactions are authorized item by item).
     expect(itemActions.every((a) => policyActions.includes(`dynamodb:${a}`))).toBe(true);
     expect([...BOT_OPERATIONS].sort()).toEqual([...itemActions, 'TransactWriteItems'].sort());
