@@ -100,6 +100,26 @@ describe('/distribute', () => {
     expect(await records()).toMatchObject([{ status: 'cancelled', ended_by: h.admin.id }]);
   });
 
+  it('/history shows officers a cancelled draw with its pool size and rerolls; a member’s own history does not', async () => {
+    await h.seedLinks('gold', 'Damage on Ships');
+    const draft = await draw();
+    await h.press(h.officer, draft.messageId!, button(draft, 'Reroll'));
+    const shown = shownWinner(draft.messageId!)!;
+    await h.press(h.officer, draft.messageId!, button(draft, 'Cancel'));
+    const guild = await h.run(h.officer, 'history', null, []);
+    expect(guild.text).toContain('~~cancelled draw~~ · Gold Damage on Ships (+4.50%) · pool 3 · 1 reroll');
+    for (const member of [h.alice, h.bob, h.carol]) {
+      const own = await h.run(member, 'history', null, []);
+      expect(own.text).toContain('No links handed out yet.');
+    }
+    const exported = await h.run(h.officer, 'history', null, [opt.bool('export', true)]);
+    const [header, row] = exported.files[0].text.split('\r\n');
+    const cells = Object.fromEntries(header.split(',').map((c, i) => [c, row.split(',')[i]]));
+    expect(cells).toMatchObject({ status: 'cancelled', pool_size: '3', drawn_before: winnerOf(draft.text), ended_by: h.officer.id });
+    expect(cells.member_id).toBe('');
+    expect(shown).not.toBe(winnerOf(draft.text));
+  });
+
   it('two officers pressing Confirm at once → exactly one award', async () => {
     const [link] = await h.seedLinks('gold', 'Crewmember Damage Resistance');
     const draft = await draw('gold', [opt.str('link_type', 'Crewmember Damage Resistance')]);
