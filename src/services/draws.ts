@@ -23,7 +23,7 @@ import {
   type Refusal,
 } from '../domain/draw';
 import { isAway, standingOf, type Quality, type RankThresholds } from '../domain/ranks';
-import type { Distribution, DistributionsService } from './distributions';
+import { readDistribution, type Distribution, type DistributionsService } from './distributions';
 import { isDynamoUnavailable, isConditionalCheckFailed } from './errors';
 import { HistoryIndex } from './history-index';
 import type { InventoryService, Link } from './inventory';
@@ -164,8 +164,8 @@ export class DrawsService {
     } else {
       const ids = pool.map((m) => m.discord_id);
       wanting = pool.filter((m) => m.wants.includes(link.link_type)).map((m) => m.discord_id);
-      const tier = candidatesFor({ pool: ids, wanting: new Set(wanting), policy: 'uniform', stats: new Map() }).among;
-      figures = policy === 'uniform' ? new Map() : await this.figuresFor(pool.filter((m) => tier.includes(m.discord_id)), input.quality, now);
+      const tier = new Set(candidatesFor({ pool: ids, wanting: new Set(wanting), policy: 'uniform', stats: new Map() }).among);
+      figures = policy === 'uniform' ? new Map() : await this.figuresFor(pool.filter((m) => tier.has(m.discord_id)), input.quality, now);
       const pick = pickWinner({ pool: ids, wanting: new Set(wanting), policy, stats: figures, exclude: new Set() });
       if (!pick) return { ok: false, reason: 'nobody', list };
       winner = byId.get(pick.winnerId)!;
@@ -179,7 +179,7 @@ export class DrawsService {
       { item: this.index.topItem({ openDraw: draw.distribution_id as string }) },
     ]);
     if (!outcome.ok) throw new Error('a new draw record could not be written');
-    const stored = (await this.s.distributions.get(draw.distribution_id as string, true))!;
+    const stored = readDistribution(draw);
     this.emit(stored, 'started', origin);
     return { ok: true, draw: stored };
   }
@@ -275,13 +275,14 @@ export class DrawsService {
     if (figures !== draw.figures) u.set(['figures'], Object.fromEntries(figures));
     // Only from the version that was read, with nobody confirming: two rerolls never interleave.
     u.condition(`${u.name('status')} = ${u.value('drawn')} AND ${u.name('version')} = ${u.value(draw.version)} AND attribute_not_exists(${u.name('confirm_at')}) AND ${u.name('expires_at')} > ${u.value(now.toISOString())}`);
+    let changed: Distribution;
     try {
-      await this.db.send(new UpdateCommand(u.build(this.s.distributions.tableName, { distribution_id: id })));
+      const { Attributes } = await this.db.send(new UpdateCommand({ ...u.build(this.s.distributions.tableName, { distribution_id: id }), ReturnValues: 'ALL_NEW' }));
+      changed = readDistribution(Attributes ?? {});
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       return this.explainChange(id, shownVersion, now, origin);
     }
-    const changed = (await this.get(id))!;
     this.emit(changed, 'rerolled', origin);
     return { ok: true, draw: changed };
   }
