@@ -181,7 +181,8 @@ async function stockTypeChoices(interaction: AutocompleteInteraction, ctx: BotCo
   const focused = String(interaction.options.getFocused()).toLowerCase();
   // Only types in stock, for the chosen quality when it is known.
   const quality = interaction.options.getString('quality');
-  const stock = await ctx.services.inventory.stock(quality && QUALITIES.includes(quality as Quality) ? { quality: quality as Quality } : {}, { signal });
+  // One page of the availability index (up to 1 MB: thousands of links) per keystroke.
+  const stock = await ctx.services.inventory.stock(quality && QUALITIES.includes(quality as Quality) ? { quality: quality as Quality } : {}, { signal, maxPages: 1 });
   const seen = new Set<string>();
   return stock
     .filter((s) => s.link_type.toLowerCase().includes(focused) && !seen.has(s.link_type) && seen.add(s.link_type))

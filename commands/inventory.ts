@@ -144,7 +144,8 @@ async function linkTypeChoices(interaction: AutocompleteInteraction): Promise<Ch
 
 async function availableLinkChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {
   const query = String(interaction.options.getFocused()).toLowerCase();
-  const links = await ctx.services.inventory.listAvailable({}, { signal });
+  // One page of the availability index (up to 1 MB: thousands of links) per keystroke.
+  const links = await ctx.services.inventory.listAvailable({}, { signal, maxPages: 1 });
   return links
     .filter((l) => `${l.quality} ${l.link_type} ${l.link_id}`.toLowerCase().includes(query))
     .slice(0, 25)

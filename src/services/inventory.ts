@@ -136,7 +136,7 @@ export class InventoryService {
   }
 
   /** Available stock grouped by quality and type, with counts. */
-  async stock(filter: { quality?: Quality; linkType?: string } = {}, options: ReadOptions = {}): Promise<StockLine[]> {
+  async stock(filter: { quality?: Quality; linkType?: string } = {}, options: ReadOptions & { maxPages?: number } = {}): Promise<StockLine[]> {
     const lines = new Map<string, StockLine>();
     for (const link of await this.listAvailable(filter, options)) {
       const key = `${link.quality}\u0000${link.link_type}`;

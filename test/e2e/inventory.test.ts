@@ -49,7 +49,8 @@ describe('/inventory', () => {
   it('add: notes with @everyone, a role mention and Markdown neither ping nor render', async () => {
     const notes = '@everyone <@&123456789012345678> <@123456789012345678> **bold** _it_ `code`';
     const answer = await h.run(h.officer, 'inventory', 'add', [opt.str('link_type', 'Ship Cannon Damage'), opt.str('quality', 'bronze'), opt.str('notes', notes)]);
-    expect(answer.data.allowed_mentions).toMatchObject({ parse: [], users: [] });
+    expect(h.emulator.pingsOf(answer.messageId!)).toEqual({ users: [], roles: [], everyone: false });
+    expect(h.emulator.pingedBy(answer.interaction)).toEqual([]);
     const shown = answer.data.embeds[0].fields.find((f: any) => f.name === 'Notes').value as string;
     expect(shown).not.toContain('@everyone');
     expect(shown).not.toContain('<@&123456789012345678>');

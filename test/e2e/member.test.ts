@@ -13,7 +13,9 @@ describe('/member', () => {
     expect(answer.ephemeral).toBe(false);
     expect(answer.text).toContain('Added to the roster');
     expect(answer.text).toContain('Sage');
-    expect(answer.data.allowed_mentions).toEqual({ parse: [], users: [], replied_user: false });
+    // The reply mentions Alice, and pings nobody.
+    expect(answer.data.embeds[0].description).toContain(`<@${h.alice.id}>`);
+    expect(h.emulator.pingedBy(answer.interaction)).toEqual([]);
     expect(await h.storage.services.members.get(h.alice.id)).toMatchObject({ join_date: joined, is_officer: false, added_by: h.officer.id, counters: { links_received: 0 } });
   });
 
