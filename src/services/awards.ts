@@ -4,12 +4,13 @@
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
-import { countersFromHistory, isStanding, type Distribution } from './distributions';
+import { countersFromHistory, isStanding, type Distribution, type DistributionsService } from './distributions';
 import { HistoryIndex, TOP_MARKER } from './history-index';
 import { isConditionalCheckFailed } from './errors';
 import type { ReadOptions } from './pagination';
-import type { Services } from './index';
-import type { Counters } from './members';
+import type { Counters, MembersService } from './members';
+import type { InventoryService } from './inventory';
+import type { ListsService } from './lists';
 import { runTransaction, type TransactionPart } from './transactions';
 import { UpdateBuilder } from './update-builder';
 
@@ -32,7 +33,7 @@ export class AwardsService {
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly services: Pick<Services, 'members' | 'inventory' | 'distributions' | 'lists'>,
+    private readonly services: { members: MembersService; inventory: InventoryService; distributions: DistributionsService; lists: ListsService },
     private readonly clock: Clock = systemClock,
   ) {
     this.index = services.distributions.index;
