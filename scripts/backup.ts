@@ -10,39 +10,22 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { BackupStoppedError, backupTables } from '../src/backup/backup';
 import { backupSources, describeSource, existingSources } from '../src/backup/tables';
-import { ConfigError, loadConfigFromEnvironment } from '../src/config';
+import { loadConfigFromEnvironment } from '../src/config';
 import { openStorage } from '../src/db/storage';
+import { commandLine, runScript, stopOnSignals, UsageError, whereOf, wholeNumber } from './cli';
 
 const USAGE = 'usage: npm run backup -- --out <file> [--force] [--page-size N]';
 
-class UsageError extends Error {}
-
 function parseCommandLine() {
-  const { values } = parseArgs({
-    options: {
-      out: { type: 'string' },
-      force: { type: 'boolean', default: false },
-      'page-size': { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  if (!values.out) throw new UsageError('--out <file> is required');
-  const pageSize = values['page-size'];
-  if (pageSize !== undefined && (!/^\d+$/.test(pageSize) || Number(pageSize) < 1)) {
-    throw new UsageError(`--page-size must be a whole number of at least 1 (got "${pageSize}")`);
-  }
-  const out = path.resolve(values.out);
-  if (existsSync(out) && !values.force) throw new UsageError(`${out} exists: choose another name, or pass --force to replace it`);
-  return { out, force: values.force, pageSize: pageSize === undefined ? undefined : Math.min(Number(pageSize), 1000) };
+  const options = commandLine(USAGE, { out: { type: 'string' }, force: { type: 'boolean', default: false }, 'page-size': { type: 'string' } });
+  const given = options.text('out');
+  if (!given) throw new UsageError('--out <file> is required');
+  const pageSize = wholeNumber('page-size', options.text('page-size'));
+  const out = path.resolve(given);
+  if (existsSync(out) && !options.flag('force')) throw new UsageError(`${out} exists: choose another name, or pass --force to replace it`);
+  return { out, pageSize: pageSize === undefined ? undefined : Math.min(pageSize, 1000) };
 }
 
 async function main(): Promise<number> {
@@ -51,21 +34,14 @@ async function main(): Promise<number> {
   // A backup only reads: it creates no tables, whatever DYNAMODB_CREATE_TABLES says.
   const storage = await openStorage({ ...config, dynamo: { ...config.dynamo, createTables: false } });
   try {
-    const where = storage.embedded ? `the embedded database in ${config.dynamo.dataDir}` : (config.dynamo.endpoint ?? `AWS ${config.dynamo.region}`);
+    const where = whereOf(Boolean(storage.embedded), config.dynamo);
     const { present, missing } = await existingSources(storage.client, backupSources(config));
     if (!present.length) throw new UsageError(`none of the tables ${missing.join(', ')} exists in ${where}: check FLAVAFLAV_ENV and the table variables`);
     // A legacy deployment may not have the other three tables yet; the four-table bot always has all four.
     if (missing.length && !config.membersInLegacyTable) throw new UsageError(`table ${missing.join(', ')} does not exist in ${where}: check the table variables`);
     for (const name of missing) console.log(`skipping ${name}: it does not exist`);
 
-    let stopRequested = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopRequested) process.exit(3);
-      stopRequested = true;
-      process.stderr.write(`\n${signal}: stopping after this page, writing no file (again to stop at once)\n`);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const stopRequested = stopOnSignals('this page, writing no file');
 
     console.log(`Backing up ${present.map((t) => t.name).join(', ')} from ${where} to ${options.out}`);
     const started = Date.now();
@@ -76,7 +52,7 @@ async function main(): Promise<number> {
         out: options.out,
         source: describeSource(config),
         pageSize: options.pageSize,
-        shouldStop: () => stopRequested,
+        shouldStop: stopRequested,
         onPage: ({ table, pages, items }) => process.stderr.write(`${table}: page ${pages}, ${items} items\n`),
       });
       const perTable = result.header.tables.map((t) => `${t.items} ${t.kind}`).join(', ');
@@ -94,15 +70,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`backup: ${error.message}`);
-      if (!(error instanceof ConfigError)) console.error(USAGE);
-    } else {
-      console.error(`backup failed: ${error.name}: ${error.message}`);
-    }
-    process.exit(1);
-  },
-);
+runScript('backup', USAGE, main);

@@ -13,14 +13,14 @@
  * 1 could not run.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { CHECKED_TABLES, changes, checkData, type CheckProgress, type ReportedItem } from '../src/checks/run';
-import { ConfigError, loadConfigFromEnvironment } from '../src/config';
+import { loadConfigFromEnvironment } from '../src/config';
 import { TABLE_KINDS, type TableKind } from '../src/db/schema';
 import { openStorage } from '../src/db/storage';
 import { tableExists } from '../src/db/tables';
+import { commandLine, readJsonFile, runScript, stopOnSignals, UsageError, whereOf, wholeNumber, writeJsonFile } from './cli';
 
 const USAGE = 'usage: npm run check:data [-- --fix] [--restart] [--max-pages N] [--page-size N] [--checkpoint FILE]';
 
@@ -30,55 +30,30 @@ interface Checkpoint {
   updatedAt: string;
 }
 
-class UsageError extends Error {}
-
-function positive(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} must be a whole number of at least 1 (got "${value}")`);
-  return Number(value);
-}
-
 function parseCommandLine() {
-  const { values } = parseArgs({
-    options: {
-      fix: { type: 'boolean', default: false },
-      restart: { type: 'boolean', default: false },
-      'max-pages': { type: 'string' },
-      'page-size': { type: 'string' },
-      checkpoint: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
+  const options = commandLine(USAGE, {
+    fix: { type: 'boolean', default: false },
+    restart: { type: 'boolean', default: false },
+    'max-pages': { type: 'string' },
+    'page-size': { type: 'string' },
+    checkpoint: { type: 'string' },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
   return {
-    fix: values.fix,
-    restart: values.restart,
-    maxPages: positive('max-pages', values['max-pages']),
+    fix: options.flag('fix'),
+    restart: options.flag('restart'),
+    maxPages: wholeNumber('max-pages', options.text('max-pages')),
     // DynamoDB caps a Scan page at 1 MB whatever the limit; 100 items keeps progress visible.
-    pageSize: Math.min(positive('page-size', values['page-size']) ?? 100, 1000),
-    checkpoint: values.checkpoint,
+    pageSize: Math.min(wholeNumber('page-size', options.text('page-size')) ?? 100, 1000),
+    checkpoint: options.text('checkpoint'),
   };
 }
 
 function readCheckpoint(file: string, tables: Record<TableKind, string>): Checkpoint | undefined {
-  if (!existsSync(file)) return undefined;
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
-  if (JSON.stringify(saved.tables) !== JSON.stringify(tables)) {
+  const saved = readJsonFile<Checkpoint>(file);
+  if (saved && JSON.stringify(saved.tables) !== JSON.stringify(tables)) {
     throw new UsageError(`${file} is the progress of a check of other tables (${Object.values(saved.tables).join(', ')}); pass --restart to start over or --checkpoint to use another file`);
   }
   return saved;
-}
-
-/** Written whole then renamed, so an interruption mid-write never leaves half a checkpoint. */
-function writeCheckpoint(file: string, checkpoint: Checkpoint): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint, null, 2));
-  renameSync(`${file}.tmp`, file);
 }
 
 function summary(progress: CheckProgress, tables: Record<TableKind, string>, missing: TableKind[], fix: boolean): string[] {
@@ -102,7 +77,7 @@ async function main(): Promise<number> {
     const tables = config.tables;
     const missing: TableKind[] = [];
     for (const kind of TABLE_KINDS) if (!(await tableExists(storage.client, tables[kind]))) missing.push(kind);
-    const where = storage.embedded ? `the embedded database in ${config.dynamo.dataDir}` : (config.dynamo.endpoint ?? `AWS ${config.dynamo.region}`);
+    const where = whereOf(Boolean(storage.embedded), config.dynamo);
     if (missing.length === TABLE_KINDS.length) throw new UsageError(`none of the tables ${Object.values(tables).join(', ')} exists in ${where}: check FLAVAFLAV_ENV and the table variables`);
     // A legacy deployment may not have the other three tables yet; the four-table bot always has all four.
     if (missing.length && !config.membersInLegacyTable) throw new UsageError(`table ${missing.map((k) => tables[k]).join(', ')} does not exist in ${where}: check the table variables`);
@@ -114,14 +89,7 @@ async function main(): Promise<number> {
     // A report writes nothing, not even a checkpoint: it always reads everything afresh.
     const resumed = options.fix ? readCheckpoint(checkpointFile, tables) : undefined;
     // Set before the first line is printed: from then on a signal stops at the next page boundary.
-    let stopRequested = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopRequested) process.exit(3);
-      stopRequested = true;
-      process.stderr.write(`\n${signal}: stopping after this page (again to stop at once)\n`);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const stopRequested = stopOnSignals('this page');
 
     console.log(
       `${options.fix ? 'Adding what is missing to' : 'Report only, nothing is written: checking'} ${TABLE_KINDS.filter((k) => !missing.includes(k)).map((k) => tables[k]).join(', ')}` +
@@ -137,7 +105,7 @@ async function main(): Promise<number> {
       missing,
       pageSize: options.pageSize,
       maxPages: options.maxPages,
-      shouldStop: () => stopRequested,
+      shouldStop: stopRequested,
       progress: resumed?.progress,
       onItem: (item: ReportedItem) => {
         for (const finding of item.findings) console.log(`${item.label}: ${finding}`);
@@ -147,7 +115,7 @@ async function main(): Promise<number> {
         process.stderr.write(`page ${progress.pages}: ${progress.phase === 'done' ? 'all phases done' : `next ${progress.phase}`}, ${changes(progress)} ${options.fix ? 'changed' : 'to change'}\n`);
         if (!options.fix) return;
         if (progress.phase === 'done') rmSync(checkpointFile, { force: true });
-        else writeCheckpoint(checkpointFile, { tables, progress, updatedAt: new Date().toISOString() });
+        else writeJsonFile(checkpointFile, { tables, progress, updatedAt: new Date().toISOString() });
       },
     });
 
@@ -168,15 +136,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`check:data: ${error.message}`);
-      if (!(error instanceof ConfigError)) console.error(USAGE);
-    } else {
-      console.error(`check:data failed: ${error.name}: ${error.message}`);
-    }
-    process.exit(1);
-  },
-);
+runScript('check:data', USAGE, main);

@@ -12,14 +12,14 @@
  * Exit codes: 0 finished (rejected items, if any, are listed); 3 stopped early, run again to
  * continue; 1 could not run.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigError, defaultTableName, loadConfigFromEnvironment } from '../src/config';
 import { createDynamoClients } from '../src/db/client';
 import { TABLE_KINDS, type TableKind } from '../src/db/schema';
 import { createMissingTables, tableExists } from '../src/db/tables';
 import { migrateLegacyTable, type MigrationCounts, type Note, type Rejection, type ScanKey } from '../src/migration/run';
+import { commandLine, readJsonFile, runScript, stopOnSignals, UsageError, wholeNumber, writeJsonFile } from './cli';
 
 const USAGE =
   'usage: npm run migrate:legacy -- --from <legacy table> [--dry-run] [--restart] [--page-size N] [--max-pages N] [--checkpoint FILE]';
@@ -36,58 +36,34 @@ interface Checkpoint {
   updatedAt: string;
 }
 
-class UsageError extends Error {}
-
-function positive(name: string, value: string | undefined, fallback: number | undefined): number | undefined {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${name} must be a whole number of at least 1 (got "${value}")`);
-  return Number(value);
-}
-
 function parseCommandLine() {
-  const { values } = parseArgs({
-    options: {
-      from: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      restart: { type: 'boolean', default: false },
-      'page-size': { type: 'string' },
-      'max-pages': { type: 'string' },
-      checkpoint: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
+  const options = commandLine(USAGE, {
+    from: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    restart: { type: 'boolean', default: false },
+    'page-size': { type: 'string' },
+    'max-pages': { type: 'string' },
+    checkpoint: { type: 'string' },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  if (!values.from) throw new UsageError('--from <legacy table> is required');
+  const source = options.text('from');
+  if (!source) throw new UsageError('--from <legacy table> is required');
   return {
-    source: values.from,
-    dryRun: values['dry-run'],
-    restart: values.restart,
+    source,
+    dryRun: options.flag('dry-run'),
+    restart: options.flag('restart'),
     // DynamoDB caps a Scan page at 1 MB whatever the limit; 100 items keeps progress visible.
-    pageSize: Math.min(positive('page-size', values['page-size'], 100)!, 1000),
-    maxPages: positive('max-pages', values['max-pages'], undefined),
-    checkpoint: values.checkpoint,
+    pageSize: Math.min(wholeNumber('page-size', options.text('page-size')) ?? 100, 1000),
+    maxPages: wholeNumber('max-pages', options.text('max-pages')),
+    checkpoint: options.text('checkpoint'),
   };
 }
 
 function readCheckpoint(file: string, source: string, targets: Record<TableKind, string>): Checkpoint | undefined {
-  if (!existsSync(file)) return undefined;
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as Checkpoint;
-  if (saved.source !== source || JSON.stringify(saved.targets) !== JSON.stringify(targets)) {
+  const saved = readJsonFile<Checkpoint>(file);
+  if (saved && (saved.source !== source || JSON.stringify(saved.targets) !== JSON.stringify(targets))) {
     throw new UsageError(`${file} belongs to a migration from ${saved.source}; pass --restart to start over or --checkpoint to use another file`);
   }
   return saved;
-}
-
-/** Written whole then renamed, so an interruption mid-write never leaves half a checkpoint. */
-function writeCheckpoint(file: string, checkpoint: Checkpoint): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint, null, 2));
-  renameSync(`${file}.tmp`, file);
 }
 
 function summary(counts: MigrationCounts, dryRun: boolean): string {
@@ -131,14 +107,7 @@ async function main(): Promise<number> {
         (resumed ? `, resuming after ${resumed.counts.read} items (${checkpointFile})` : ''),
     );
 
-    let stopRequested = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopRequested) process.exit(3);
-      stopRequested = true;
-      process.stderr.write(`\n${signal}: stopping after this page (again to stop at once)\n`);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const stopRequested = stopOnSignals('this page');
 
     const live = process.stderr.isTTY;
     const result = await migrateLegacyTable({
@@ -150,7 +119,7 @@ async function main(): Promise<number> {
       counts: resumed?.counts,
       pageSize: options.pageSize,
       maxPages: options.maxPages,
-      shouldStop: () => stopRequested,
+      shouldStop: stopRequested,
       onReject: (rejection) => {
         rejections.push(rejection);
         process.stderr.write(`${live ? '\n' : ''}rejected ${rejection.key}: ${rejection.reason}\n`);
@@ -161,7 +130,7 @@ async function main(): Promise<number> {
         process.stderr.write(live ? `\r${line}` : `${line}\n`);
         if (options.dryRun) return;
         if (nextKey) {
-          writeCheckpoint(checkpointFile, {
+          writeJsonFile(checkpointFile, {
             source: options.source,
             targets,
             nextKey,
@@ -195,15 +164,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`migrate:legacy: ${error.message}`);
-      if (!(error instanceof ConfigError)) console.error(USAGE);
-    } else {
-      console.error(`migrate:legacy failed: ${error.name}: ${error.message}`);
-    }
-    process.exit(1);
-  },
-);
+runScript('migrate:legacy', USAGE, main);

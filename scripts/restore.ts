@@ -14,50 +14,36 @@
  * Exit codes: 0 finished; 3 stopped early, run again to continue; 1 could not run.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { CheckpointMismatchError, defaultCheckpointFile, readCheckpoint, removeCheckpoint, writeCheckpoint } from '../src/backup/checkpoint';
 import { verifyBackup, type VerifiedBackup } from '../src/backup/file';
 import { BackupFileError } from '../src/backup/format';
 import { restoreBackup, type RestoreCounts } from '../src/backup/restore';
 import { checkTargetTables, restoreTargets, TargetTableError } from '../src/backup/tables';
-import { ConfigError, loadConfigFromEnvironment } from '../src/config';
+import { loadConfigFromEnvironment } from '../src/config';
 import { openStorage } from '../src/db/storage';
 import { createMissingTables } from '../src/db/tables';
+import { commandLine, runScript, stopOnSignals, UsageError, whereOf, wholeNumber } from './cli';
 
 const USAGE = 'usage: npm run restore -- --in <file> [--dry-run] [--overwrite] [--restart] [--max-batches N] [--checkpoint FILE]';
 
-class UsageError extends Error {}
-
 function parseCommandLine() {
-  const { values } = parseArgs({
-    options: {
-      in: { type: 'string' },
-      'dry-run': { type: 'boolean', default: false },
-      overwrite: { type: 'boolean', default: false },
-      restart: { type: 'boolean', default: false },
-      'max-batches': { type: 'string' },
-      checkpoint: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
+  const options = commandLine(USAGE, {
+    in: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    overwrite: { type: 'boolean', default: false },
+    restart: { type: 'boolean', default: false },
+    'max-batches': { type: 'string' },
+    checkpoint: { type: 'string' },
   });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  if (!values.in) throw new UsageError('--in <file> is required');
-  const maxBatches = values['max-batches'];
-  if (maxBatches !== undefined && (!/^\d+$/.test(maxBatches) || Number(maxBatches) < 1)) {
-    throw new UsageError(`--max-batches must be a whole number of at least 1 (got "${maxBatches}")`);
-  }
+  const file = options.text('in');
+  if (!file) throw new UsageError('--in <file> is required');
   return {
-    file: path.resolve(values.in),
-    dryRun: values['dry-run'],
-    overwrite: values.overwrite,
-    restart: values.restart,
-    maxBatches: maxBatches === undefined ? undefined : Number(maxBatches),
-    checkpoint: values.checkpoint,
+    file: path.resolve(file),
+    dryRun: options.flag('dry-run'),
+    overwrite: options.flag('overwrite'),
+    restart: options.flag('restart'),
+    maxBatches: wholeNumber('max-batches', options.text('max-batches')),
+    checkpoint: options.text('checkpoint'),
   };
 }
 
@@ -97,7 +83,7 @@ async function main(): Promise<number> {
       if (created.length) console.log(`created ${created.join(', ')}`);
     }
     const missingTables = await checkTargetTables(storage.client, targets, { dryRun: options.dryRun });
-    const where = storage.embedded ? `the embedded database in ${config.dynamo.dataDir}` : (config.dynamo.endpoint ?? `AWS ${config.dynamo.region}`);
+    const where = whereOf(Boolean(storage.embedded), config.dynamo);
 
     const checkpointFile = path.resolve(options.checkpoint ?? defaultCheckpointFile(config.dynamo.dataDir, trailer.sha256));
     if (options.restart && !options.dryRun) removeCheckpoint(checkpointFile);
@@ -109,14 +95,7 @@ async function main(): Promise<number> {
         (resumed ? `, resuming after ${resumed.position} items (${checkpointFile})` : ''),
     );
 
-    let stopRequested = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopRequested) process.exit(3);
-      stopRequested = true;
-      process.stderr.write(`\n${signal}: stopping after these batches (again to stop at once)\n`);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const stopRequested = stopOnSignals('these batches');
 
     const result = await restoreBackup({
       client: storage.client,
@@ -128,7 +107,7 @@ async function main(): Promise<number> {
       position: resumed?.position,
       counts: resumed?.counts,
       maxBatches: options.maxBatches,
-      shouldStop: () => stopRequested,
+      shouldStop: stopRequested,
       onConflict: ({ table, key }) =>
         console.log(`conflict: ${table} ${key} differs from the backup (${options.overwrite ? 'replaced' : 'kept; --overwrite replaces it'})`),
       onBatch: ({ position, batches, counts }) => {
@@ -162,17 +141,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: Error) => {
-    if (error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`restore: ${error.message}`);
-      if (!(error instanceof ConfigError)) console.error(USAGE);
-    } else if (error instanceof TargetTableError || error instanceof CheckpointMismatchError || error instanceof BackupFileError) {
-      console.error(`restore: ${error.message}`);
-    } else {
-      console.error(`restore failed: ${error.name}: ${error.message}`);
-    }
-    process.exit(1);
-  },
-);
+runScript('restore', USAGE, main, [TargetTableError, CheckpointMismatchError, BackupFileError]);

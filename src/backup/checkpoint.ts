@@ -2,8 +2,9 @@
  * Where an interrupted restore goes on from: a small JSON file under DATA_DIR, named after the
  * backup's checksum so that each backup file has its own and a different one never resumes it.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile, writeJsonFile } from '../files';
 import type { BackupKind } from './format';
 import type { RestoreCounts } from './restore';
 
@@ -31,8 +32,8 @@ export function readCheckpoint(
   file: string,
   expected: Pick<RestoreCheckpoint, 'sha256' | 'targets' | 'overwrite'>,
 ): RestoreCheckpoint | undefined {
-  if (!existsSync(file)) return undefined;
-  const saved = JSON.parse(readFileSync(file, 'utf8')) as RestoreCheckpoint;
+  const saved = readJsonFile<RestoreCheckpoint>(file);
+  if (!saved) return undefined;
   if (saved.sha256 !== expected.sha256) throw new CheckpointMismatchError(`${file} is the progress of another backup file; pass --restart to start over`);
   if (JSON.stringify(saved.targets) !== JSON.stringify(expected.targets)) {
     throw new CheckpointMismatchError(`${file} is the progress of a restore into other tables (${Object.values(saved.targets).join(', ')}); pass --restart to start over`);
@@ -44,11 +45,8 @@ export function readCheckpoint(
   return saved;
 }
 
-/** Written whole then renamed, so an interruption mid-write never leaves half a checkpoint. */
 export function writeCheckpoint(file: string, checkpoint: RestoreCheckpoint): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify(checkpoint, null, 2));
-  renameSync(`${file}.tmp`, file);
+  writeJsonFile(file, checkpoint);
 }
 
 export function removeCheckpoint(file: string): void {
