@@ -12,7 +12,7 @@ import { DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '.
 import { isQuality, QUALITIES, type Quality } from '../domain/ranks';
 import { HistoryIndex, isMarkerId } from './history-index';
 import { emptyCounters, type Counters } from './members';
-import { decodeCursor, encodeCursor, InvalidCursorError, type Page, type ReadOptions } from './pagination';
+import { decodeCursor, encodeCursor, InvalidCursorError, isPossibleKey, type Page, type ReadOptions } from './pagination';
 
 export type DistributionStatus = DrawStatus;
 
@@ -108,7 +108,7 @@ export class DistributionsService {
   }
 
   async get(distributionId: string, consistent = false, { signal }: ReadOptions = {}): Promise<Distribution | undefined> {
-    if (isMarkerId(distributionId)) return undefined;
+    if (isMarkerId(distributionId) || !isPossibleKey(distributionId)) return undefined;
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: { distribution_id: distributionId }, ConsistentRead: consistent }),
       { abortSignal: signal },

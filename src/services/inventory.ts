@@ -6,7 +6,7 @@ import type { Quality } from '../domain/ranks';
 import type { TransactWriteItem } from './transactions';
 import { failedConditionItem, isConditionalCheckFailed, isDynamoUnavailable } from './errors';
 import { runTransaction, transactionToken } from './transactions';
-import type { ReadOptions } from './pagination';
+import { isPossibleKey, type ReadOptions } from './pagination';
 
 export interface Link {
   link_id: string;
@@ -57,6 +57,7 @@ export class InventoryService {
   ) {}
 
   async get(linkId: string, consistent = false): Promise<Link | undefined> {
+    if (!isPossibleKey(linkId)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { link_id: linkId }, ConsistentRead: consistent }));
     return Item as Link | undefined;
   }
@@ -152,6 +153,7 @@ export class InventoryService {
 
   /** Removes an available link; a handed-out link is history and is never removed. */
   async remove(linkId: string): Promise<{ ok: true; link: Link } | { ok: false; reason: 'not_found' | 'handed_out' }> {
+    if (!isPossibleKey(linkId)) return { ok: false, reason: 'not_found' };
     try {
       const { Attributes } = await this.db.send(
         new DeleteCommand({

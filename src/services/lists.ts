@@ -8,7 +8,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import type { Quality } from '../domain/ranks';
 import { runTransaction, type TransactionPart, type TransactWriteItem } from './transactions';
 import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
-import type { ReadOptions } from './pagination';
+import { isPossibleKey, type ReadOptions } from './pagination';
 
 export interface DistributionList {
   list_id: string;
@@ -42,7 +42,7 @@ export class ListsService {
   ) {}
 
   async get(listId: string, consistent = false): Promise<DistributionList | undefined> {
-    if (listId.startsWith('active-guard#')) return undefined;
+    if (listId.startsWith('active-guard#') || !isPossibleKey(listId)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { list_id: listId }, ConsistentRead: consistent }));
     return Item ? normalizeList(Item) : undefined;
   }
@@ -216,6 +216,7 @@ export class ListsService {
     memberId: string,
     failure: 'already_in' | 'not_in',
   ): Promise<ListChange> {
+    if (!isPossibleKey(listId) || listId.startsWith('active-guard#')) return { ok: false, reason: 'not_found' };
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({

@@ -9,7 +9,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { QUALITIES, type Quality } from '../domain/ranks';
 import { isConditionalCheckFailed } from './errors';
-import { decodeCursor, encodeCursor, type Page, type ReadOptions } from './pagination';
+import { decodeCursor, encodeCursor, isPossibleKey, type Page, type ReadOptions } from './pagination';
 import type { TransactionPart, TransactWriteItem } from './transactions';
 
 /** One award in a member's own log: when, and which record. */
@@ -70,6 +70,7 @@ export class MembersService {
   ) {}
 
   async get(discordId: string, consistent = false, { signal }: ReadOptions = {}): Promise<Member | undefined> {
+    if (!isPossibleKey(discordId)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { discord_id: discordId }, ConsistentRead: consistent }), {
       abortSignal: signal,
     });

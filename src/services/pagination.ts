@@ -29,3 +29,11 @@ export function decodeCursor<T = Record<string, unknown>>(cursor: string | undef
     throw new InvalidCursorError('this page is no longer valid; start again from the first page');
   }
 }
+
+/**
+ * Whether a key given from outside can name an item at all: DynamoDB refuses an empty key and
+ * one over 2,048 bytes with a validation error, which would read as a failure, not "not found".
+ */
+export function isPossibleKey(key: string): boolean {
+  return key.length > 0 && Buffer.byteLength(key, 'utf8') <= 2048;
+}
