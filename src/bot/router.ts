@@ -5,11 +5,11 @@
  * short ephemeral answer, so no interaction goes unanswered.
  */
 import type { AutocompleteInteraction, ButtonInteraction, ChatInputCommandInteraction, Interaction, StringSelectMenuInteraction } from 'discord.js';
-import { isDynamoUnavailable } from '../services/errors';
+import { isDynamoRefusal, isDynamoUnavailable } from '../services/errors';
 import { InvalidCursorError } from '../services/pagination';
 import type { Access, BotContext, Call, Choice, Command } from './command';
 import { splitCustomId } from './custom-ids';
-import { DATABASE_DOWN_MESSAGE, EXPIRED_MESSAGE, RESTARTING_MESSAGE, UNEXPECTED_MESSAGE, UNKNOWN_COMMAND_MESSAGE, UserError } from './errors';
+import { DATABASE_DOWN_MESSAGE, DATABASE_UNSURE_MESSAGE, EXPIRED_MESSAGE, RESTARTING_MESSAGE, UNEXPECTED_MESSAGE, UNKNOWN_COMMAND_MESSAGE, UserError } from './errors';
 import { isOfficer } from './permissions';
 import { Responder, type AnswerableInteraction } from './responder';
 
@@ -187,7 +187,7 @@ export class Router {
     if (error instanceof UserError || error instanceof InvalidCursorError) return error.message;
     if (isDynamoUnavailable(error)) {
       this.ctx.logger.warn({ err: error, command }, 'DynamoDB unavailable');
-      return DATABASE_DOWN_MESSAGE;
+      return isDynamoRefusal(error) ? DATABASE_DOWN_MESSAGE : DATABASE_UNSURE_MESSAGE;
     }
     this.ctx.logger.error({ err: error, command }, 'unexpected error in a handler');
     return UNEXPECTED_MESSAGE;

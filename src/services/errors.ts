@@ -37,6 +37,19 @@ export function isDynamoUnavailable(error: unknown): boolean {
   return (e.$metadata?.httpStatusCode ?? 0) >= 500;
 }
 
+/**
+ * Of those, the failures that prove DynamoDB applied nothing: the request never reached it, or it
+ * refused the request before applying it (throttling). A timeout, a reset connection or a 5xx
+ * may come after the write was applied: its outcome is unknown.
+ */
+export function isDynamoRefusal(error: unknown): boolean {
+  const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string } } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = e.code ?? e.cause?.code ?? '';
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code) || /\b(ECONNREFUSED|EHOSTUNREACH)\b/.test(e.message ?? '')) return true;
+  return ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'].includes(e.name ?? '');
+}
+
 const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'];
 // The SDK may wrap a socket error in a plain Error whose message is all that is left of it.
 const NETWORK_MESSAGE = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|socket hang up)\b/;

@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../src/db/embedded';
-import { DATABASE_DOWN_MESSAGE } from '../../src/bot/errors';
+import { DATABASE_DOWN_MESSAGE, DATABASE_UNSURE_MESSAGE } from '../../src/bot/errors';
+import { testEndpoint } from '../support/dynamo';
+import { DynamoProxy } from '../support/dynamo-proxy';
 import { opt, startHarness, type Harness } from '../support/harness';
 
 describe('a dropped gateway', () => {
@@ -57,5 +59,30 @@ describe('DynamoDB unavailable', () => {
     expect((await h.storage.services.members.get(h.alice.id))?.username).toBe('alice');
     const again = await h.run(h.alice, 'member', 'info', []);
     expect(again.text).toContain('Rank: Sage');
+  });
+});
+
+describe('a write whose DynamoDB answer never comes back', () => {
+  let proxy: DynamoProxy;
+  let h: Harness;
+  beforeEach(async () => {
+    proxy = await DynamoProxy.start(testEndpoint());
+    h = await startHarness({ dynamoEndpoint: proxy.endpoint, dynamoRequestTimeoutMs: 400 });
+    await h.seedMember(h.alice);
+  });
+  afterEach(async () => {
+    await h?.stop();
+    await proxy?.stop();
+  });
+
+  it('is never answered "nothing was changed": the bot says it does not know, and the write did happen', async () => {
+    proxy.inject('UpdateItem', { kind: 'hold', ms: 1_000 });
+    const until = h.clock.daysAgo(-5);
+    const answer = await h.run(h.alice, 'member', 'away', [opt.user('user', h.alice.id), opt.str('until', until)]);
+    proxy.clear();
+    expect(answer.ephemeral).toBe(true);
+    expect(answer.text).toContain(DATABASE_UNSURE_MESSAGE);
+    expect(answer.text).not.toContain('Nothing was changed');
+    expect((await h.storage.services.members.get(h.alice.id, true))?.away_until).toBe(until);
   });
 });

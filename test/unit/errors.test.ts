@@ -1,4 +1,4 @@
-import { isDynamoUnavailable } from '../../src/services/errors';
+import { isDynamoRefusal, isDynamoUnavailable } from '../../src/services/errors';
 
 describe('DynamoDB unavailability', () => {
   it('recognises network failures, throttling, timeouts and 5xx', () => {
@@ -15,5 +15,13 @@ describe('DynamoDB unavailability', () => {
     expect(isDynamoUnavailable({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } })).toBe(false);
     expect(isDynamoUnavailable({ name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 400 } })).toBe(false);
     expect(isDynamoUnavailable(null)).toBe(false);
+  });
+
+  it('tells a refusal (nothing applied) from a failure whose outcome is unknown', () => {
+    expect(isDynamoRefusal(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isDynamoRefusal({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } })).toBe(true);
+    expect(isDynamoRefusal({ name: 'TimeoutError', message: 'request timed out' })).toBe(false);
+    expect(isDynamoRefusal(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(false);
+    expect(isDynamoRefusal({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } })).toBe(false);
   });
 });
