@@ -341,12 +341,13 @@ describe('draws', () => {
       member_id: null,
       left_out: { away: 0, too_new: expect.any(Number), unreadable: 0 },
     });
-    expect([h.alice.id, h.officer.id]).toContain(draw.winner.id);
-    expect(draw.winner).toMatchObject({ rank: 'Sage', links_received: expect.any(Number), eligible_for: ['bronze', 'silver', 'gold'] });
-    expect(draw.pool_size).toBeGreaterThanOrEqual(2);
+    // Everyone eligible for gold by now (alice, officer, and the officer an earlier test added).
+    expect(draw.pool_size).toBeGreaterThanOrEqual(3);
+    expect(draw.winner).toMatchObject({ rank: expect.stringMatching(/^(Sage|Maester)$/), links_received: expect.any(Number), eligible_for: ['bronze', 'silver', 'gold'] });
     expect(Date.parse(draw.expires_at) - Date.parse(draw.drawn_at)).toBe(15 * 60_000);
     const record = await services().distributions.get(idOf(draw.id), true);
-    expect(record).toMatchObject({ status: 'drawn', method: 'web', drawn_by: h.officer.id, winner_id: draw.winner.id });
+    expect(record).toMatchObject({ status: 'drawn', method: 'web', drawn_by: h.officer.id, winner_id: draw.winner.id, pool_size: draw.pool_size });
+    expect(record!.pool).toContain(draw.winner.id);
     // Posted by the bot in the announcement channel, with its buttons, and found from the record.
     const got = await officer.get(`/api/v1/draws/${draw.id}`);
     expect(got.status).toBe(200);
@@ -527,7 +528,7 @@ describe('revert, delivered, deliveries', () => {
     await officer.post(`/api/v1/draws/${draw.id}/confirm`, { version: 2 });
     const winner = rolled.winner.id;
     const mine = (await officer.get(`/api/v1/history?member=${winner}`)).json.items;
-    expect(mine[0]).toMatchObject({ id: draw.id, status: 'confirmed', policy: 'fewest', pool_size: draw.pool_size, drawn_before: [draw.winner.id], method: 'web', delivered_at: null, delivered_by: null });
+    expect(mine.find((d: { id: string }) => d.id === draw.id)).toMatchObject({ id: draw.id, status: 'confirmed', policy: 'fewest', pool_size: draw.pool_size, drawn_before: [draw.winner.id], method: 'web', delivered_at: null, delivered_by: null });
   });
 });
 

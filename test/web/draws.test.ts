@@ -349,7 +349,7 @@ describe('a member', () => {
     }
     const before = await snapshotTables(h);
     const statuses = await page.evaluate(async () => {
-      const me = await (await fetch('/api/v1/me')).json();
+      const me = (await (await fetch('/api/v1/me')).json()) as { id: string; csrf_token: string };
       const post = (path: string, body: unknown, csrf = true) =>
         fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': me.csrf_token } : {}) }, body: JSON.stringify(body) }).then((r) => r.status);
       return [
