@@ -161,13 +161,10 @@ async function cancel(call: Call<ButtonInteraction>, { draw: id }: { draw: strin
 /** Delivered: an officer, or the winner saying they received it; once. */
 async function delivered(call: Call<ButtonInteraction>, { draw: id }: { draw: string }) {
   const { ctx, respond, interaction } = call;
-  const record = await ctx.services.distributions.get(id, true);
-  if (!record || !record.member_id) throw new UserError('That award no longer exists.');
-  if (record.member_id !== interaction.user.id && !(await call.isOfficer())) {
-    throw new UserError('Only an officer, or the member who won it, can mark this award delivered.');
-  }
-  const result = await ctx.services.awards.markDelivered(id, interaction.user.id);
+  const result = await ctx.services.guild.markDelivered({ distributionId: id, by: interaction.user.id, isOfficer: call.isOfficer });
   if (!result.ok) {
+    if (result.reason === 'not_found') throw new UserError('That award no longer exists.');
+    if (result.reason === 'not_allowed') throw new UserError('Only an officer, or the member who won it, can mark this award delivered.');
     throw new UserError(
       result.reason === 'already_delivered'
         ? `This award was already marked delivered${result.distribution?.delivered_by ? ` by ${userMention(result.distribution.delivered_by)}` : ''}. Nothing was changed.`

@@ -7,6 +7,7 @@ import type { Clock } from '../domain/clock';
 import { findLinkType, suggestLinkTypes, type LinkType } from '../domain/catalog';
 import { parseDay, utcDay } from '../domain/dates';
 import { isEligible, standingOf, type Quality, type RankThresholds, type Standing } from '../domain/ranks';
+import type { DeliveryResult } from './awards';
 import type { Services } from './index';
 import { countersFromHistory } from './distributions';
 import { MAX_LINKS_PER_ADD, type Link } from './inventory';
@@ -33,6 +34,8 @@ export type AddStockResult =
   | { ok: true; type: LinkType; links: Link[]; repeated: boolean }
   | Refusal<'unknown_type', { suggestions: string[] }>
   | Refusal<'bad_count'>;
+
+export type MarkDeliveredResult = DeliveryResult | Refusal<'not_allowed'>;
 
 export class GuildService {
   constructor(
@@ -129,6 +132,17 @@ export class GuildService {
       { key: input.key },
     );
     return { ok: true, type, ...added };
+  }
+
+  /**
+   * Records that an award was handed over in game: an officer may say so, or the member who won
+   * it (that they received it). `isOfficer` is asked only when the winner is someone else.
+   */
+  async markDelivered(input: { distributionId: string; by: string; isOfficer: () => Promise<boolean> }): Promise<MarkDeliveredResult> {
+    const record = await this.s.distributions.get(input.distributionId, true);
+    if (!record || !record.member_id) return { ok: false, reason: 'not_found' };
+    if (record.member_id !== input.by && !(await input.isOfficer())) return { ok: false, reason: 'not_allowed' };
+    return this.s.awards.markDelivered(input.distributionId, input.by);
   }
 
   private listChange(change: ListChange): ListMemberResult {

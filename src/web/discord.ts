@@ -101,6 +101,9 @@ export async function signInWithCode(
 
 export type MemberEvidence = { inGuild: false } | { inGuild: true; roleIds: string[]; canManageGuild: boolean };
 
+/** Someone an officer names (to add to the roster), as the guild sees them now. */
+export type GuildProfile = { inGuild: false } | { inGuild: true; username: string; isBot: boolean; joinedAt: string | undefined };
+
 const CACHE_MS = 60_000;
 const MAX_CACHED = 2_000;
 
@@ -128,6 +131,22 @@ export class GuildLookups {
     this.members.set(userId, { at: now, evidence });
     if (this.members.size > MAX_CACHED) this.members.delete(this.members.keys().next().value as string);
     return evidence;
+  }
+
+  /**
+   * Who a user is in the guild: their name, whether they are a bot, when they joined. Not cached:
+   * a write asks once, and a member who just joined must be found.
+   */
+  async profileOf(userId: string): Promise<GuildProfile> {
+    let member: { user?: { username?: string; bot?: boolean }; joined_at?: string | null };
+    try {
+      member = (await this.discord.rest.get(Routes.guildMember(this.guildId, userId))) as typeof member;
+    } catch (error) {
+      // 10007 Unknown Member (or 10013 Unknown User): not in the guild.
+      if ((error as { status?: number }).status === 404) return { inGuild: false };
+      throw error;
+    }
+    return { inGuild: true, username: member.user?.username ?? userId, isBot: member.user?.bot === true, joinedAt: member.joined_at ?? undefined };
   }
 
   private async lookUp(userId: string): Promise<MemberEvidence> {

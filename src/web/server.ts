@@ -62,7 +62,8 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     let status: number;
     let message: string;
-    if (error instanceof HttpError) [status, message] = [error.statusCode, error.message];
+    let extra: Record<string, unknown> = {};
+    if (error instanceof HttpError) [status, message, extra] = [error.statusCode, error.message, error.extra];
     else if (error instanceof InvalidCursorError) [status, message] = [400, 'cursor is not valid: start again from the first page'];
     else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) [status, message] = [error.statusCode, error.message];
     else if (isDynamoUnavailable(error)) {
@@ -72,10 +73,9 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
       request.log.error({ err: error, method: request.method, url: request.url.split('?')[0] }, 'web request failed');
       [status, message] = [500, 'Something went wrong on our side. Try again; if it keeps happening, tell an officer.'];
     }
-    if (request.url.startsWith('/api/') || request.method !== 'GET') return reply.code(status).send({ error: message });
+    if (request.url.startsWith('/api/') || request.method !== 'GET') return reply.code(status).send({ error: message, ...extra });
     return reply.code(status).type('text/html; charset=utf-8').send(messagePage(status === 429 ? 'Slow down' : 'Something went wrong', [message]));
   });
-
 
   await app.register(fastifyStatic, {
     root: STATIC_DIR,

@@ -3,6 +3,7 @@
  * redirects followed by hand, and the whole OAuth2 sign-in through the emulator's consent page.
  * For API tests that need many sessions quickly; the browser tests use real Chromium.
  */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { EmulatedUser } from './discord-emulator';
 import type { Harness } from './harness';
 
@@ -82,11 +83,46 @@ export class WebClient {
   }
 
   /** A write with the CSRF token from GET /api/v1/me (unless `csrf: false`). */
-  post(path: string, body?: unknown, options: { csrf?: boolean } = {}): Promise<WebResponse> {
+  post(path: string, body?: unknown, options: { csrf?: boolean; headers?: Record<string, string> } = {}): Promise<WebResponse> {
+    return this.write('POST', path, body, options);
+  }
+
+  delete(path: string, options: { csrf?: boolean } = {}): Promise<WebResponse> {
+    return this.write('DELETE', path, undefined, options);
+  }
+
+  private write(method: string, path: string, body: unknown, options: { csrf?: boolean; headers?: Record<string, string> }): Promise<WebResponse> {
     const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
     if (options.csrf !== false && this.csrf) headers['x-csrf-token'] = this.csrf;
-    return this.request(path, { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return this.request(path, { method, headers: { ...headers, ...options.headers }, body: body === undefined ? undefined : JSON.stringify(body) });
   }
+}
+
+/**
+ * Every item of the four tables, read consistently and in a stable order: compare two snapshots
+ * to show a refused request wrote nothing anywhere (history markers included).
+ */
+export async function snapshotTables(h: Harness): Promise<string> {
+  const tables: Record<string, unknown[]> = {};
+  for (const [kind, name] of Object.entries(h.storage.tables)) {
+    const items: unknown[] = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < 100; page++) {
+      const out = await h.storage.db.send(new ScanCommand({ TableName: name, ConsistentRead: true, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+      if (!start) break;
+    }
+    tables[kind] = items.map((i) => JSON.stringify(i, canonical)).sort();
+  }
+  return JSON.stringify(tables);
+}
+
+/** Sets as sorted arrays, object keys in order: the same item always reads the same. */
+function canonical(_key: string, value: unknown): unknown {
+  if (value instanceof Set) return [...value].sort();
+  if (value && typeof value === 'object' && !Array.isArray(value)) return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
+  return value;
 }
 
 /** The sign-in a browser makes, step by step; returns the last answer (the callback's). */
@@ -126,4 +162,44 @@ export async function signIn(h: Harness, user: EmulatedUser): Promise<WebClient>
   if (me.status !== 200) throw new Error(`GET /api/v1/me answered ${me.status} after sign-in`);
   client.csrf = me.json.csrf_token;
   return client;
+}
+
+export interface DrawMessages {
+  /** Resolves once the bot has recorded where the draw's Discord message is (at once if it has). */
+  posted(drawId: string): Promise<void>;
+}
+
+/**
+ * Watches the bot record where each draw's message is (DrawsService.setMessage, after it posts
+ * one): a draw started on the web is posted in the announcement channel a moment after the API
+ * answers, and a test awaits that instead of sleeping.
+ */
+export function followDrawMessages(h: Harness): DrawMessages {
+  const draws = h.app.services.draws;
+  const original = draws.setMessage.bind(draws);
+  const recorded = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  const entry = (id: string) => {
+    let found = recorded.get(id);
+    if (!found) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      recorded.set(id, (found = { promise, resolve }));
+    }
+    return found;
+  };
+  jest.spyOn(draws, 'setMessage').mockImplementation(async (id, channelId, messageId) => {
+    await original(id, channelId, messageId);
+    entry(id).resolve();
+  });
+  return {
+    async posted(drawId) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the bot did not post draw ${drawId} within 10 s`)), 10_000)));
+      try {
+        await Promise.race([entry(drawId).promise, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }

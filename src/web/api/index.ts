@@ -1,13 +1,18 @@
 /**
  * /api/v1: one module per route group, all behind the same checks: a session (401), still a
- * member of the guild (403), and for every write the CSRF token and the per-user rate limit.
+ * member of the guild (403), and for every write (any method but GET and HEAD) the per-user rate
+ * limit and the CSRF token (403). Officer-only routes add `officerOnly` (403) after these, so a
+ * member's request is refused before its body is even looked at.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebContext } from '../context';
 import { csrfChecked, signedIn, stillMember } from '../viewer';
+import { awardsRoutes } from './awards';
+import { drawsRoutes } from './draws';
 import { historyRoutes } from './history';
 import { listsRoutes } from './lists';
 import { meRoutes } from './me';
+import { membersRoutes } from './members';
 import { rosterRoutes } from './roster';
 import { stockRoutes } from './stock';
 
@@ -25,4 +30,7 @@ export async function apiRoutes(app: FastifyInstance, ctx: WebContext): Promise<
   stockRoutes(app, ctx);
   listsRoutes(app, ctx);
   historyRoutes(app, ctx);
+  membersRoutes(app, ctx);
+  drawsRoutes(app, ctx);
+  awardsRoutes(app, ctx);
 }

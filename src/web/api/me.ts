@@ -1,11 +1,20 @@
-/** GET /api/v1/me — the signed-in member's own standing first: what /member info shows. */
+/**
+ * GET /api/v1/me — the signed-in member's own standing first: what /member info shows.
+ * POST /api/v1/me/wants, DELETE /api/v1/me/wants/{link_type} — /want add and remove, for themself.
+ */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { isAway, standingOf } from '../../domain/ranks';
+import { MAX_WANTS } from '../../services/members';
+import type { WantChange } from '../../services/wants';
 import type { WebContext } from '../context';
+import { badRequest, conflict, notFound, unavailable } from '../errors';
 import { requireViewer } from '../viewer';
+import { b, parseBody } from './body';
 import { historyEntry } from './history-entry';
 
 const RECENT = 5;
+const wantBody = z.object({ link_type: b.linkType });
 
 export function meRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get('/api/v1/me', async (request) => {
@@ -29,8 +38,45 @@ export function meRoutes(app: FastifyInstance, ctx: WebContext): void {
       links_received: member.counters.links_received,
       last_link_at: member.counters.last_link_at ?? null,
       wants: member.wants,
+      wants_max: MAX_WANTS,
       away_until: isAway(member, today) ? (member.away_until ?? null) : null,
       recent: recent.items.map(historyEntry),
     };
   });
+
+  app.post('/api/v1/me/wants', async (request) => {
+    const { link_type } = parseBody(wantBody, request.body);
+    const type = resolve(ctx, link_type);
+    return answer(await ctx.services.wants.add(requireViewer(request).id, type), type);
+  });
+
+  app.delete('/api/v1/me/wants/:link_type', async (request) => {
+    const type = resolve(ctx, String((request.params as Record<string, unknown>).link_type ?? ''));
+    return answer(await ctx.services.wants.remove(requireViewer(request).id, type), type);
+  });
+}
+
+/** A catalog name, as /want takes it (any case); 400 with the closest names otherwise. */
+function resolve(ctx: WebContext, name: string): string {
+  const resolved = ctx.services.guild.resolveLinkType(name);
+  if (resolved.ok) return resolved.type.name;
+  const close = resolved.suggestions;
+  throw badRequest(`link_type "${name.slice(0, 100)}" is not in the catalog${close.length ? `; did you mean ${close.join(', ')}?` : ''}`, { reason: resolved.reason, suggestions: close });
+}
+
+function answer(result: WantChange, type: string) {
+  if (result.ok) return { wants: result.member.wants, wants_max: MAX_WANTS };
+  const reason = { reason: result.reason };
+  switch (result.reason) {
+    case 'already':
+      throw conflict(`You already want ${type}. Nothing was changed.`, reason);
+    case 'full':
+      throw conflict(`You already want ${MAX_WANTS} link types, the most anyone can. Remove one first. Nothing was changed.`, reason);
+    case 'not_wanted':
+      throw notFound(`${type} is not among the link types you want. Nothing was changed.`, reason);
+    case 'not_found':
+      throw conflict('You are not on the roster. Ask an officer to add you. Nothing was changed.', { reason: 'not_on_roster' });
+    case 'busy':
+      throw unavailable('The database is busy. Nothing was changed; try again.', reason);
+  }
 }
