@@ -11,7 +11,7 @@ import { capped, COLOURS, discordTime, plural, QUALITY_LABEL, safeText, userMent
 import type { Answer } from '../src/bot/responder';
 import { utcDay } from '../src/domain/dates';
 import type { Distribution } from '../src/services/distributions';
-import { pageButtons } from './shared';
+import { originOf, pageButtons } from './shared';
 
 /** Five awards a page: one row of five Delivered buttons, one of Previous / Next. */
 const PAGE_SIZE = 5;
@@ -57,7 +57,8 @@ async function showPage({ ctx, respond }: Call<ButtonInteraction>, { page }: { p
 }
 
 async function markDelivered({ ctx, respond, interaction }: Call<ButtonInteraction>, { award, page }: { award: string; page: number }) {
-  const result = await ctx.services.awards.markDelivered(award, interaction.user.id);
+  // Said from this list, not from the award's own message: that message follows the change.
+  const result = await ctx.services.awards.markDelivered(award, interaction.user.id, originOf(interaction));
   if (!result.ok && result.reason !== 'already_delivered') throw new UserError('That award is no longer standing (it was reverted). Nothing was changed.');
   await respond.send(await deliveriesPage(ctx, page));
   if (!result.ok) throw new UserError(`That award was already marked delivered${result.distribution?.delivered_by ? ` by ${userMention(result.distribution.delivered_by)}` : ''}. Nothing was changed.`);

@@ -11,11 +11,12 @@ import { plural, QUALITY_LABEL, safeText, userMention } from '../src/bot/format'
 import { DRAW_POLICIES, isDrawPolicy, type Refusal } from '../src/domain/draw';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
 import type { Distribution } from '../src/services/distributions';
-import type { AwardFailure, ChangeResult, DrawChange, StartRefusal } from '../src/services/draws';
+import type { RecordChange } from '../src/services/changes';
+import type { AwardFailure, ChangeResult, StartRefusal } from '../src/services/draws';
 import { drawIds, drawMessage, pingingWinner } from './draw-view';
 import { requireLinkType } from './inventory';
 import { activeListChoices } from './list';
-import { requireQuality } from './shared';
+import { originOf, requireQuality } from './shared';
 
 const data = new SlashCommandBuilder()
   .setName('distribute')
@@ -38,8 +39,6 @@ const data = new SlashCommandBuilder()
       .addChoices({ name: 'uniform: everyone equally', value: 'uniform' }, { name: 'fewest: fewest links first', value: 'fewest' }, { name: 'longest: longest wait first', value: 'longest' }),
   );
 
-/** The origin of a change made by this interaction: its own answer shows it, the follower skips it. */
-const originOf = (interaction: { id: string }) => `interaction:${interaction.id}`;
 
 function startRefusal(refusal: StartRefusal, quality: Quality, linkType: string | undefined): string {
   switch (refusal.reason) {
@@ -161,7 +160,7 @@ async function cancel(call: Call<ButtonInteraction>, { draw: id }: { draw: strin
 /** Delivered: an officer, or the winner saying they received it; once. */
 async function delivered(call: Call<ButtonInteraction>, { draw: id }: { draw: string }) {
   const { ctx, respond, interaction } = call;
-  const result = await ctx.services.guild.markDelivered({ distributionId: id, by: interaction.user.id, isOfficer: call.isOfficer });
+  const result = await ctx.services.guild.markDelivered({ distributionId: id, by: interaction.user.id, isOfficer: call.isOfficer, origin: originOf(interaction) });
   if (!result.ok) {
     if (result.reason === 'not_found') throw new UserError('That award no longer exists.');
     if (result.reason === 'not_allowed') throw new UserError('Only an officer, or the member who won it, can mark this award delivered.');
@@ -205,21 +204,28 @@ async function announce(ctx: BotContext, d: Distribution) {
  * the web dashboard, the expiry sweep, or a draw started on the web (posted in the announcement
  * channel so it can be confirmed in Discord too). A press answers with its own message update.
  */
-async function follow(ctx: BotContext, draw: Distribution, change: DrawChange, origin: string) {
-  if (change === 'confirmed') await announce(ctx, draw).catch((error) => ctx.logger.warn({ err: error }, 'could not announce a distribution'));
-  if (origin.startsWith('interaction:')) return;
-  const view = await drawMessage(ctx, draw);
-  const body = { content: view.content, embeds: view.embeds, components: view.components, allowed_mentions: { parse: [] } };
+async function follow(ctx: BotContext, record: Distribution, change: RecordChange, origin: string) {
+  // Announced once, however many times (and by however many processes) the confirm is seen.
+  if (change === 'confirmed' && ctx.config.discord.announceChannelId && (await ctx.services.draws.claimAnnouncement(record.distribution_id))) {
+    await announce(ctx, record).catch((error) => ctx.logger.warn({ err: error }, 'could not announce a distribution'));
+  }
   if (change === 'started') {
+    // Only a draw started on the web needs a message here; /distribute answers with its own.
     const channel = ctx.config.discord.announceChannelId;
-    if (!channel) return;
+    if (origin !== 'web' || !channel) return;
+    const view = await drawMessage(ctx, record);
     const message = (await ctx.client.rest.post(Routes.channelMessages(channel), {
-      body: { ...body, content: view.content, allowed_mentions: { parse: [], users: draw.winner_id ? [draw.winner_id] : [] } },
+      body: { content: view.content, embeds: view.embeds, components: view.components, allowed_mentions: { parse: [], users: record.winner_id ? [record.winner_id] : [] } },
     })) as { id: string };
-    await ctx.services.draws.setMessage(draw.distribution_id, channel, message.id);
+    await ctx.services.draws.setMessage(record.distribution_id, channel, message.id);
     return;
   }
-  if (!draw.channel_id || !draw.message_id) return;
+  // A change made elsewhere may come before the draw's message was recorded: read it once more.
+  const draw = record.message_id ? record : ((await ctx.services.distributions.get(record.distribution_id, true)) ?? record);
+  // A press updates its own message; the follower edits the draw's message for everyone else.
+  if (!draw.channel_id || !draw.message_id || origin === `discord:${draw.message_id}`) return;
+  const view = await drawMessage(ctx, draw);
+  const body = { content: view.content, embeds: view.embeds, components: view.components, allowed_mentions: { parse: [] } };
   await ctx.client.rest.patch(Routes.channelMessage(draw.channel_id, draw.message_id), { body });
   // An edit never pings: a new winner is told in a message of its own.
   if (change === 'rerolled' && draw.winner_id) {

@@ -17,6 +17,7 @@ import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, safeText, shortDate, userMenti
 import { displayId, idFromSafeForm, safeIdForm } from '../src/domain/ids';
 import type { RevertFailure } from '../src/services/awards';
 import type { Distribution } from '../src/services/distributions';
+import { originOf } from './shared';
 
 const data = new SlashCommandBuilder()
   .setName('revert')
@@ -85,7 +86,7 @@ async function confirmRevert({ interaction, ctx, respond }: Call<ButtonInteracti
     return;
   }
   // The revert reads the record again: whatever changed since the question was asked decides.
-  const result = await ctx.services.awards.revertDistribution(distributionId, interaction.user.id);
+  const result = await ctx.services.awards.revertDistribution(distributionId, interaction.user.id, originOf(interaction));
   if (!result.ok) throw new UserError(FAILURE_TEXT[result.reason]);
   const notes = [
     result.linkRestored ? 'The link is available again.' : 'Its link is no longer in the inventory, so no link went back to the stock.',

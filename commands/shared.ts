@@ -1,5 +1,5 @@
 /** Helpers the command modules share: option parsing and common answers. */
-import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbedField } from 'discord.js';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, type APIEmbedField, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import type { BotContext } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
 import { capped, discordTime, plural, QUALITY_LABEL, safeText } from '../src/bot/format';
@@ -79,4 +79,12 @@ export function pageButtons(idFor: (page: number) => string, page: number, hasNe
         .setDisabled(!hasNext),
     ),
   ];
+}
+
+/**
+ * Who made a change, for the views that follow changes: a press names the message it updates
+ * itself (the follower leaves that one alone); a command answers with its own message.
+ */
+export function originOf(interaction: ChatInputCommandInteraction | MessageComponentInteraction): string {
+  return interaction.isMessageComponent() ? `discord:${interaction.message.id}` : 'discord-command';
 }

@@ -3,7 +3,7 @@ import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type Autocom
 import { defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
 import { capped, COLOURS, safeText, userMention } from '../src/bot/format';
-import { suggestLinkTypes } from '../src/domain/catalog';
+import { findLinkType, suggestLinkTypes } from '../src/domain/catalog';
 import { MAX_WANTS } from '../src/services/members';
 import { requireLinkType } from './inventory';
 import { requireMember } from './shared';
@@ -51,7 +51,9 @@ async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteracti
 }
 
 async function remove({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const type = requireLinkType(interaction.options.getString('link_type', true));
+  // Not only catalog names: a want whose type has left the catalog can still be removed.
+  const text = interaction.options.getString('link_type', true).trim();
+  const type = { name: findLinkType(text)?.name ?? text };
   const result = await ctx.services.wants.remove(interaction.user.id, type.name);
   if (!result.ok) {
     throw new UserError(

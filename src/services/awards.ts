@@ -5,6 +5,7 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
 import { countersFromHistory, isStanding, type Distribution, type DistributionsService } from './distributions';
+import { RecordChanges } from './changes';
 import { HistoryIndex, TOP_MARKER } from './history-index';
 import { isConditionalCheckFailed } from './errors';
 import type { ReadOptions } from './pagination';
@@ -35,6 +36,7 @@ export class AwardsService {
     private readonly db: DynamoDBDocumentClient,
     private readonly services: { members: MembersService; inventory: InventoryService; distributions: DistributionsService; lists: ListsService },
     private readonly clock: Clock = systemClock,
+    private readonly changes: RecordChanges = new RecordChanges(),
   ) {
     this.index = services.distributions.index;
   }
@@ -44,7 +46,7 @@ export class AwardsService {
    * restores the member's counters and last link to what their history says without it, and their
    * list place only if no other standing award from that list keeps them among its winners.
    */
-  async revertDistribution(distributionId: string, revertedBy: string, at = this.clock.now()): Promise<RevertResult> {
+  async revertDistribution(distributionId: string, revertedBy: string, origin: string, at = this.clock.now()): Promise<RevertResult> {
     const { members, inventory, distributions, lists } = this.services;
     // A member or list changed between the read and the write: read again and retry (bounded).
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -80,7 +82,9 @@ export class AwardsService {
       await this.index.ensure();
       const outcome = await runTransaction(this.db, parts);
       if (outcome.ok) {
-        return { ok: true, distribution: { ...record, status: 'reverted', reverted_by: revertedBy, reverted_at: revertedAt }, linkRestored: Boolean(link), listPlaceRestored };
+        const reverted: Distribution = { ...record, status: 'reverted', reverted_by: revertedBy, reverted_at: revertedAt };
+        this.changes.emit(reverted, 'reverted', origin);
+        return { ok: true, distribution: reverted, linkRestored: Boolean(link), listPlaceRestored };
       }
       if (!('failed' in outcome)) return { ok: false, reason: 'busy' };
       const reasons = outcome.failed.map((f) => f.reason);
@@ -94,7 +98,7 @@ export class AwardsService {
    * Records that an award was handed over in game, once: a second press changes nothing. Who may
    * say so (an officer, or the winner) is the caller's to check.
    */
-  async markDelivered(distributionId: string, by: string, at = this.clock.now()): Promise<DeliveryResult> {
+  async markDelivered(distributionId: string, by: string, origin: string, at = this.clock.now()): Promise<DeliveryResult> {
     const record = await this.services.distributions.get(distributionId, true);
     if (!record) return { ok: false, reason: 'not_found' };
     if (!isStanding(record)) return { ok: false, reason: 'not_an_award', distribution: record };
@@ -109,7 +113,10 @@ export class AwardsService {
       { item: this.index.topItem({ dropUndelivered: distributionId }) },
     ]);
     const now = await this.services.distributions.get(distributionId, true);
-    if (outcome.ok && now) return { ok: true, distribution: now };
+    if (outcome.ok && now) {
+      this.changes.emit(now, 'delivered', origin);
+      return { ok: true, distribution: now };
+    }
     if (now?.delivered_at) return { ok: false, reason: 'already_delivered', distribution: now };
     return { ok: false, reason: 'not_an_award', distribution: now };
   }

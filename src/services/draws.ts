@@ -30,6 +30,7 @@ import type { InventoryService, Link } from './inventory';
 import type { DistributionList, ListsService } from './lists';
 import type { CountedMember, Member, MembersService } from './members';
 import type { RosterService } from './roster';
+import type { ChangeListener, RecordChanges } from './changes';
 import { runTransaction, transactionToken, type TransactionPart } from './transactions';
 import { UpdateBuilder } from './update-builder';
 
@@ -74,7 +75,6 @@ export type ConfirmResult =
   /** The write may or may not have happened (a lost answer): press Confirm again. */
   | { outcome: 'unknown'; draw: Distribution | undefined };
 
-export type DrawListener = (draw: Distribution, change: DrawChange, origin: string) => void;
 
 export interface DrawServices {
   members: MembersService;
@@ -85,7 +85,6 @@ export interface DrawServices {
 }
 
 export class DrawsService {
-  private readonly listeners = new Set<DrawListener>();
   private readonly index: HistoryIndex;
 
   constructor(
@@ -93,14 +92,30 @@ export class DrawsService {
     private readonly s: DrawServices,
     private readonly settings: DrawSettings,
     private readonly clock: Clock,
+    private readonly changes: RecordChanges,
   ) {
     this.index = s.distributions.index;
   }
 
-  /** Listen to every change of every draw (e.g. to edit its Discord message). Returns an unsubscribe. */
-  onChange(listener: DrawListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Listen to every change of every record (e.g. to edit a draw's Discord message). Returns an unsubscribe. */
+  onChange(listener: ChangeListener): () => void {
+    return this.changes.listen(listener);
+  }
+
+  /**
+   * Claims the announcement of an award: true for exactly one caller, so a confirm seen twice (a
+   * retried transaction, two processes) is announced once.
+   */
+  async claimAnnouncement(id: string): Promise<boolean> {
+    const update = new UpdateBuilder().set(['announced_at'], this.clock.now().toISOString());
+    update.condition(`attribute_not_exists(${update.name('announced_at')}) AND ${update.name('status')} = ${update.value('confirmed')}`);
+    try {
+      await this.db.send(new UpdateCommand(update.build(this.s.distributions.tableName, { distribution_id: id })));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   get(id: string, consistent = true): Promise<Distribution | undefined> {
@@ -540,13 +555,7 @@ export class DrawsService {
   }
 
   private emit(draw: Distribution, change: DrawChange, origin: string): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(draw, change, origin);
-      } catch {
-        // A view that fails to follow never changes the draw; the next change renders again.
-      }
-    }
+    this.changes.emit(draw, change, origin);
   }
 }
 

@@ -138,11 +138,11 @@ export class GuildService {
    * Records that an award was handed over in game: an officer may say so, or the member who won
    * it (that they received it). `isOfficer` is asked only when the winner is someone else.
    */
-  async markDelivered(input: { distributionId: string; by: string; isOfficer: () => Promise<boolean> }): Promise<MarkDeliveredResult> {
+  async markDelivered(input: { distributionId: string; by: string; isOfficer: () => Promise<boolean>; origin: string }): Promise<MarkDeliveredResult> {
     const record = await this.s.distributions.get(input.distributionId, true);
     if (!record || !record.member_id) return { ok: false, reason: 'not_found' };
     if (record.member_id !== input.by && !(await input.isOfficer())) return { ok: false, reason: 'not_allowed' };
-    return this.s.awards.markDelivered(input.distributionId, input.by);
+    return this.s.awards.markDelivered(input.distributionId, input.by, input.origin);
   }
 
   private listChange(change: ListChange): ListMemberResult {

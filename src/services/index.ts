@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { TableKind } from '../db/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import { AwardsService } from './awards';
+import { RecordChanges } from './changes';
 import { DistributionsService } from './distributions';
 import { DrawsService, type DrawSettings } from './draws';
 import { GuildService } from './guild';
@@ -38,8 +39,10 @@ export function createServices(db: DynamoDBDocumentClient, tables: Record<TableK
   const distributions = new DistributionsService(db, tables.distributions, clock);
   const lists = new ListsService(db, tables.lists, clock);
   const roster = new RosterService(members, distributions);
-  const draws = new DrawsService(db, { members, roster, inventory, lists, distributions }, settings, clock);
-  const awards = new AwardsService(db, { members, inventory, distributions, lists }, clock);
+  // One stream of record changes, whichever service made them, for the views that follow them.
+  const changes = new RecordChanges();
+  const draws = new DrawsService(db, { members, roster, inventory, lists, distributions }, settings, clock, changes);
+  const awards = new AwardsService(db, { members, inventory, distributions, lists }, clock, changes);
   const base = { members, roster, inventory, distributions, lists, draws, awards, wants: new WantsService(db, members, distributions.index, clock) };
   return { ...base, guild: new GuildService(base, settings.ranks, clock) };
 }

@@ -4,6 +4,7 @@
  * added with one read instead of a scan of the roster.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { findLinkType } from '../domain/catalog';
 import type { Clock } from '../domain/clock';
 import type { HistoryIndex } from './history-index';
 import { MAX_WANTS, readMember, type Member, type MembersService } from './members';
@@ -24,8 +25,12 @@ export class WantsService {
     return this.change(discordId, linkType, 1);
   }
 
+  /**
+   * Removes a want given by its catalog name (any case) or as it is stored: a want whose type has
+   * left the catalog can still be removed.
+   */
   async remove(discordId: string, linkType: string): Promise<WantChange> {
-    return this.change(discordId, linkType, -1);
+    return this.change(discordId, findLinkType(linkType)?.name ?? linkType.trim(), -1);
   }
 
   /** How many members want each of these link types. */

@@ -120,6 +120,18 @@ describe('/distribute', () => {
     expect(shown).not.toBe(winnerOf(draft.text));
   });
 
+  it('a /revert of the award edits the award’s own message', async () => {
+    await h.seedLinks('gold', 'Damage on Ships');
+    const draft = await draw('gold', [opt.user('member', h.alice.id)]);
+    await h.press(h.officer, draft.messageId!, button(draft, 'Confirm'));
+    const [award] = await records();
+    const ask = await h.run(h.officer, 'revert', null, [opt.str('distribution', award.distribution_id)]);
+    await h.press(h.officer, ask.messageId!, button(ask, 'Revert'));
+    await h.emulator.waitForRequest((r) => r.method === 'PATCH' && r.path === `/channels/${h.emulator.channelId}/messages/${draft.messageId}`);
+    expect(h.emulator.messages.get(draft.messageId!)!.content).toContain('This award was reverted.');
+    expect(h.emulator.buttonsOf(draft.messageId!)).toEqual([]);
+  });
+
   it('two officers pressing Confirm at once → exactly one award', async () => {
     const [link] = await h.seedLinks('gold', 'Crewmember Damage Resistance');
     const draft = await draw('gold', [opt.str('link_type', 'Crewmember Damage Resistance')]);
@@ -129,6 +141,10 @@ describe('/distribute', () => {
     expect([a, b].filter((x) => x.text.includes('link awarded')).length).toBeGreaterThanOrEqual(1);
     expect([a, b].every((x) => x.text.includes('link awarded') || (x.ephemeral && x.text.includes('confirming this draw')))).toBe(true);
     expect((await records()).filter((d) => d.link_id === link.link_id)).toHaveLength(1);
+    // Announced once, however many presses saw the award.
+    await h.emulator.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${h.announceChannelId}/messages`);
+    expect(await h.storage.services.draws.claimAnnouncement((await records())[0].distribution_id)).toBe(false);
+    expect(h.emulator.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${h.announceChannelId}/messages`)).toHaveLength(1);
   });
 
   it('Confirm and Cancel pressed at once by two officers give exactly one outcome', async () => {

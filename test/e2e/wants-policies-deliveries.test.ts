@@ -144,6 +144,10 @@ describe('delivery', () => {
     expect(after.text).not.toContain(h.alice.id);
     const viaList = await h.press(h.officer, after.messageId!, button(after, '1 delivered'));
     expect(viaList.text).toContain('Every award has been delivered');
+    // The award's own message follows: its Delivered button goes.
+    await h.emulator.waitForRequest((r) => r.method === 'PATCH' && r.path === `/channels/${h.emulator.channelId}/messages/${second.messageId}`);
+    expect(h.emulator.buttonsOf(second.messageId!)).toEqual([]);
+    expect(h.emulator.messages.get(second.messageId!)!.embeds[0].fields.find((f: { name: string }) => f.name === 'Delivered').value).toContain(`<@${h.officer.id}>`);
     const history = await h.run(h.officer, 'history', null, [opt.user('member', h.bob.id)]);
     expect(history.text).toContain('delivered');
   });

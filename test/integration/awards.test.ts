@@ -17,17 +17,17 @@ describe('reverting an award', () => {
     const c = await seedAward(storage, { memberId: member.discord_id, quality: 'bronze', at: day(3) });
 
     // Reverting the middle one leaves the newest standing: the old code put day 1 back.
-    const reverted = await services.awards.revertDistribution(b.distribution_id, 'officer2', day(4));
+    const reverted = await services.awards.revertDistribution(b.distribution_id, 'officer2', 'test', day(4));
     expect(reverted).toMatchObject({ ok: true, linkRestored: true, distribution: { status: 'reverted', reverted_by: 'officer2' } });
     expect((await services.members.get(member.discord_id, true))?.counters).toMatchObject({ links_received: 2, last_link_at: c.distributed_at });
-    await services.awards.revertDistribution(c.distribution_id, 'officer2', day(5));
+    await services.awards.revertDistribution(c.distribution_id, 'officer2', 'test', day(5));
     expect((await services.members.get(member.discord_id, true))?.counters).toMatchObject({ links_received: 1, last_link_at: a.distributed_at });
     const snapshot = await services.distributions.get(b.distribution_id, true);
     expect(snapshot).toMatchObject({ status: 'reverted', reverted_at: day(4).toISOString() });
 
-    expect(await services.awards.revertDistribution(b.distribution_id, 'officer3')).toEqual({ ok: false, reason: 'already_reverted' });
+    expect(await services.awards.revertDistribution(b.distribution_id, 'officer3', 'test')).toEqual({ ok: false, reason: 'already_reverted' });
     expect(await services.distributions.get(b.distribution_id, true)).toEqual(snapshot);
-    expect(await services.awards.revertDistribution('dist_missing', 'o')).toEqual({ ok: false, reason: 'not_found' });
+    expect(await services.awards.revertDistribution('dist_missing', 'o', 'test')).toEqual({ ok: false, reason: 'not_found' });
     // Reverted awards leave the suggestions and the undelivered list.
     const top = await services.distributions.index.top({ consistent: true });
     expect(top.recent.map((r) => r.id)).toEqual([a.distribution_id]);
@@ -46,10 +46,10 @@ describe('reverting an award', () => {
     await services.lists.addMember(listId, member.discord_id);
     const second = await seedAward(storage, { memberId: member.discord_id, listId });
 
-    const one = await services.awards.revertDistribution(second.distribution_id, 'o');
+    const one = await services.awards.revertDistribution(second.distribution_id, 'o', 'test');
     expect(one).toMatchObject({ ok: true, listPlaceRestored: false });
     expect(await services.lists.get(listId, true)).toMatchObject({ eligible_members: [], winners: [member.discord_id] });
-    const both = await services.awards.revertDistribution(first.distribution_id, 'o');
+    const both = await services.awards.revertDistribution(first.distribution_id, 'o', 'test');
     expect(both).toMatchObject({ ok: true, listPlaceRestored: true });
     expect(await services.lists.get(listId, true)).toMatchObject({ eligible_members: [member.discord_id], winners: [] });
   });
@@ -59,7 +59,7 @@ describe('reverting an award', () => {
     const member = await seedMember(services);
     const [link] = await seedLink(services, 'gold', 'Ship Cannon Damage');
     const award = await seedAward(storage, { memberId: member.discord_id });
-    const reverts = await Promise.all(Array.from({ length: 20 }, () => services.awards.revertDistribution(award.distribution_id, snowflake())));
+    const reverts = await Promise.all(Array.from({ length: 20 }, () => services.awards.revertDistribution(award.distribution_id, snowflake(), 'test')));
     expect(reverts.filter((r) => r.ok)).toHaveLength(1);
     expect(reverts.filter((r) => !r.ok && r.reason === 'already_reverted')).toHaveLength(19);
     expect(await services.inventory.get(link.link_id, true)).toMatchObject({ is_available: 'true' });
@@ -73,7 +73,7 @@ describe('reverting an award', () => {
     const [link] = await seedLink(services, 'bronze');
     const award = await seedAward(storage, { memberId: member.discord_id, quality: 'bronze' });
     await services.wants.removeMember(member.discord_id);
-    expect((await services.awards.revertDistribution(award.distribution_id, 'o')).ok).toBe(true);
+    expect((await services.awards.revertDistribution(award.distribution_id, 'o', 'test')).ok).toBe(true);
     expect((await services.inventory.get(link.link_id, true))?.is_available).toBe('true');
     expect((await services.distributions.forMember(member.discord_id)).items[0].status).toBe('reverted');
   });
@@ -85,14 +85,14 @@ describe('delivery', () => {
     const member = await seedMember(services);
     await seedLink(services, 'gold', 'Damage on Ships', 2);
     const award = await seedAward(storage, { memberId: member.discord_id });
-    const first = await services.awards.markDelivered(award.distribution_id, member.discord_id, day(10));
+    const first = await services.awards.markDelivered(award.distribution_id, member.discord_id, 'test', day(10));
     expect(first).toMatchObject({ ok: true, distribution: { delivered_at: day(10).toISOString(), delivered_by: member.discord_id } });
-    const second = await services.awards.markDelivered(award.distribution_id, 'officer', day(11));
+    const second = await services.awards.markDelivered(award.distribution_id, 'officer', 'test', day(11));
     expect(second).toMatchObject({ ok: false, reason: 'already_delivered', distribution: { delivered_by: member.discord_id } });
     expect((await services.distributions.index.top({ consistent: true })).undelivered).toEqual([]);
 
     const other = await seedAward(storage, { memberId: member.discord_id });
-    await services.awards.revertDistribution(other.distribution_id, 'o');
-    expect(await services.awards.markDelivered(other.distribution_id, 'o')).toMatchObject({ ok: false, reason: 'not_an_award' });
+    await services.awards.revertDistribution(other.distribution_id, 'o', 'test');
+    expect(await services.awards.markDelivered(other.distribution_id, 'o', 'test')).toMatchObject({ ok: false, reason: 'not_an_award' });
   });
 });

@@ -155,7 +155,7 @@ describe('npm run migrate:legacy', () => {
     expect(await lists.create({ list_name: 'New', quality: 'gold', eligible_members: [], created_by: BEN })).toMatchObject({ ok: false, reason: 'active_exists' });
 
     // A migrated award can be reverted: the record points at the link under its new id.
-    expect(await awards.revertDistribution('dist-1', BEN)).toMatchObject({ ok: true });
+    expect(await awards.revertDistribution('dist-1', BEN, 'test')).toMatchObject({ ok: true });
     expect(await inventory.get(handedOutId)).toMatchObject({ is_available: 'true' });
     expect((await members.get(ANNA, true))?.counters?.links_received).toBe(0);
   });

@@ -4,6 +4,7 @@
  * conflicts (409), unknown ids (404) and the happy path, with the tables read for the truth.
  * A refused request is shown to have written nothing by snapshotting all four tables.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Routes } from 'discord.js';
 import { idFromSafeForm, safeIdForm } from '../../src/domain/ids';
 import { testEndpoint } from '../support/dynamo';
@@ -543,7 +544,11 @@ describe('wants (the member for themself)', () => {
     expect((await services().wants.counts(['Trap Damage'])).get('Trap Damage')).toBe(1);
     expect(await bob.delete('/api/v1/me/wants/Trap%20Damage')).toMatchObject({ status: 200, json: { wants: [] } });
     expect(await bob.delete('/api/v1/me/wants/Trap%20Damage')).toMatchObject({ status: 404, json: { reason: 'not_wanted' } });
-    expect(await bob.delete('/api/v1/me/wants/Nothing%20Like%20It')).toMatchObject({ status: 400 });
+    // Removing goes by what the member has: nothing of that name here (404); a want whose type
+    // has left the catalog can still be removed.
+    expect(await bob.delete('/api/v1/me/wants/Nothing%20Like%20It')).toMatchObject({ status: 404, json: { reason: 'not_wanted' } });
+    await h.storage.db.send(new UpdateCommand({ TableName: h.storage.tables.members, Key: { discord_id: h.bob.id }, UpdateExpression: 'ADD wants :w', ExpressionAttributeValues: { ':w': new Set(['Retired Link']) } }));
+    expect(await bob.delete('/api/v1/me/wants/Retired%20Link')).toMatchObject({ status: 200, json: { wants: [] } });
     expect((await services().wants.counts(['Trap Damage'])).get('Trap Damage') ?? 0).toBe(0);
   });
 

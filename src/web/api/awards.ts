@@ -22,7 +22,7 @@ const REVERT_FAILURE: Record<RevertFailure, () => HttpError> = {
 
 export function awardsRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.post('/api/v1/distributions/:id/revert', { preHandler: officerOnly }, async (request) => {
-    const result = await ctx.services.awards.revertDistribution(recordIdParam(request.params), requireViewer(request).id);
+    const result = await ctx.services.awards.revertDistribution(recordIdParam(request.params), requireViewer(request).id, 'web');
     if (!result.ok) throw REVERT_FAILURE[result.reason]();
     return { distribution: historyEntry(result.distribution), link_restored: result.linkRestored, list_place_restored: result.listPlaceRestored };
   });
@@ -30,7 +30,7 @@ export function awardsRoutes(app: FastifyInstance, ctx: WebContext): void {
   // Not officer-only: the winner may say they received it; GuildService decides who may.
   app.post('/api/v1/distributions/:id/delivered', async (request) => {
     const viewer = requireViewer(request);
-    const result = await ctx.services.guild.markDelivered({ distributionId: recordIdParam(request.params), by: viewer.id, isOfficer: () => viewer.isOfficer() });
+    const result = await ctx.services.guild.markDelivered({ distributionId: recordIdParam(request.params), by: viewer.id, isOfficer: () => viewer.isOfficer(), origin: 'web' });
     if (result.ok) return { distribution: historyEntry(result.distribution) };
     const reason = { reason: result.reason };
     switch (result.reason) {

@@ -51,7 +51,8 @@ export function meRoutes(app: FastifyInstance, ctx: WebContext): void {
   });
 
   app.delete('/api/v1/me/wants/:link_type', async (request) => {
-    const type = resolve(ctx, String((request.params as Record<string, unknown>).link_type ?? ''));
+    // Any want the member has, in the catalog or no longer: the service decides.
+    const type = String((request.params as Record<string, unknown>).link_type ?? '').slice(0, 200);
     return answer(await ctx.services.wants.remove(requireViewer(request).id, type), type);
   });
 }

@@ -1,0 +1,34 @@
+/**
+ * Changes to distribution records, announced to whoever shows them: the Discord view edits a
+ * draw's message from them, whatever view made the change (Discord, the web, the sweep).
+ */
+import type { DrawChange } from './draws';
+import type { Distribution } from './distributions';
+
+export type RecordChange = DrawChange | 'delivered' | 'reverted';
+
+/**
+ * Who made a change: `web`, `sweep`, `discord-command` (a command whose answer shows the record),
+ * or `discord:<message id>` (a press that updates that message itself).
+ */
+export type ChangeListener = (record: Distribution, change: RecordChange, origin: string) => void;
+
+export class RecordChanges {
+  private readonly listeners = new Set<ChangeListener>();
+
+  /** Returns how to stop listening. */
+  listen(listener: ChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(record: Distribution, change: RecordChange, origin: string): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(record, change, origin);
+      } catch {
+        // A view that fails to follow never changes the record; the next change renders again.
+      }
+    }
+  }
+}
