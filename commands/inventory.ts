@@ -6,7 +6,17 @@ import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, plural, safeText } from '../sr
 import { findLinkType, suggestLinkTypes } from '../src/domain/catalog';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
 import { MAX_LINKS_PER_ADD, UnknownOutcomeError } from '../src/services/inventory';
-import { requireQuality } from './shared';
+import { requireOptionId, requireQuality } from './shared';
+
+/** What `notes` declares (setMaxLength): enforced here too, since each link stores its own copy. */
+const NOTES_MAX = 200;
+
+/**
+ * The longest link type the options allow (setMaxLength). The closest-name suggestions cost time
+ * in the square of the text's length and run on the event loop: 5,000 characters stall every
+ * interaction for seconds, so longer text is refused or cut before they run.
+ */
+export const LINK_TYPE_MAX = 100;
 
 const qualityChoices = QUALITIES.map((q) => ({ name: QUALITY_LABEL[q], value: q }));
 
@@ -18,17 +28,17 @@ const data = new SlashCommandBuilder()
     s
       .setName('add')
       .setDescription('Add links to the stock (officers)')
-      .addStringOption((o) => o.setName('link_type').setDescription('Link type').setRequired(true).setAutocomplete(true).setMaxLength(100))
+      .addStringOption((o) => o.setName('link_type').setDescription('Link type').setRequired(true).setAutocomplete(true).setMaxLength(LINK_TYPE_MAX))
       .addStringOption((o) => o.setName('quality').setDescription('Quality').setRequired(true).addChoices(...qualityChoices))
       .addIntegerOption((o) => o.setName('count').setDescription(`How many (1–${MAX_LINKS_PER_ADD}, default 1)`).setMinValue(1).setMaxValue(MAX_LINKS_PER_ADD))
-      .addStringOption((o) => o.setName('notes').setDescription('Notes kept with each link').setMaxLength(200)),
+      .addStringOption((o) => o.setName('notes').setDescription('Notes kept with each link').setMaxLength(NOTES_MAX)),
   )
   .addSubcommand((s) =>
     s
       .setName('list')
       .setDescription('Available stock by quality and type')
       .addStringOption((o) => o.setName('quality').setDescription('Only this quality').addChoices(...qualityChoices))
-      .addStringOption((o) => o.setName('link_type').setDescription('Only this link type').setAutocomplete(true).setMaxLength(100)),
+      .addStringOption((o) => o.setName('link_type').setDescription('Only this link type').setAutocomplete(true).setMaxLength(LINK_TYPE_MAX)),
   )
   .addSubcommand((s) =>
     s
@@ -41,6 +51,7 @@ const data = new SlashCommandBuilder()
 export function requireLinkType(name: string) {
   const type = findLinkType(name);
   if (type) return type;
+  if (name.length > LINK_TYPE_MAX) throw new UserError(`That is not a link type in the catalog (at most ${LINK_TYPE_MAX} characters). Pick one from the suggestions.`);
   const close = suggestLinkTypes(name, 3).map((t) => `“${t.name}”`);
   throw new UserError(
     `“${safeText(name, 100)}” is not a link type in the catalog.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Pick one from the suggestions.`,
@@ -51,8 +62,9 @@ async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteracti
   const type = requireLinkType(interaction.options.getString('link_type', true));
   const quality = requireQuality(interaction.options.getString('quality', true));
   const count = interaction.options.getInteger('count') ?? 1;
-  if (count < 1 || count > MAX_LINKS_PER_ADD) throw new UserError(`\`count\` must be from 1 to ${MAX_LINKS_PER_ADD}; you gave ${count}.`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_LINKS_PER_ADD) throw new UserError(`\`count\` must be from 1 to ${MAX_LINKS_PER_ADD}; you gave ${count}.`);
   const notes = interaction.options.getString('notes')?.trim() || undefined;
+  if (notes && notes.length > NOTES_MAX) throw new UserError(`\`notes\` are at most ${NOTES_MAX} characters; yours are ${notes.length}. Shorten them and add again.`);
   let added;
   try {
     // Keyed by the interaction: a retry of this request finds its links instead of adding more.
@@ -113,7 +125,7 @@ async function list({ interaction, ctx, respond }: Call<ChatInputCommandInteract
 }
 
 async function remove({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const linkId = interaction.options.getString('link', true).trim();
+  const linkId = requireOptionId(interaction.options.getString('link', true), 'link', 'Pick one from the suggestions.');
   const result = await ctx.services.inventory.remove(linkId);
   if (!result.ok) {
     throw new UserError(
@@ -134,7 +146,7 @@ async function remove({ interaction, ctx, respond }: Call<ChatInputCommandIntera
 }
 
 async function linkTypeChoices(interaction: AutocompleteInteraction): Promise<Choice[]> {
-  return suggestLinkTypes(String(interaction.options.getFocused())).map((t) => ({ name: `${t.name} (${t.category})`, value: t.name }));
+  return suggestLinkTypes(String(interaction.options.getFocused()).slice(0, LINK_TYPE_MAX)).map((t) => ({ name: `${t.name} (${t.category})`, value: t.name }));
 }
 
 async function availableLinkChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {

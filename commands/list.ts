@@ -5,7 +5,13 @@ import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, mentionList, plural, safeText, userMention } from '../src/bot/format';
 import { isEligible, QUALITIES } from '../src/domain/ranks';
 import type { DistributionList, ListChange } from '../src/services/lists';
-import { requireMember, requireQuality, standing } from './shared';
+import { requireMember, requireOptionId, requireQuality, standing } from './shared';
+
+/** What `name` declares (setMaxLength), enforced here too: the name is stored and shown everywhere. */
+const NAME_MAX = 60;
+const FILLS = ['eligible', 'empty'] as const;
+/** A name must show something: a letter, digit, symbol or punctuation, not only invisible characters. */
+const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 
 const listOption = (required: boolean) => (o: import('discord.js').SlashCommandStringOption) =>
   o.setName('list').setDescription('Which list').setRequired(required).setAutocomplete(true).setMaxLength(100);
@@ -18,7 +24,7 @@ const data = new SlashCommandBuilder()
     s
       .setName('create')
       .setDescription('Start the active list for a quality (officers)')
-      .addStringOption((o) => o.setName('name').setDescription('Name of the list').setRequired(true).setMaxLength(60))
+      .addStringOption((o) => o.setName('name').setDescription('Name of the list').setRequired(true).setMaxLength(NAME_MAX))
       .addStringOption((o) =>
         o
           .setName('quality')
@@ -51,7 +57,7 @@ const data = new SlashCommandBuilder()
   .addSubcommand((s) => s.setName('close').setDescription('Close a list (officers)').addStringOption(listOption(true)));
 
 export async function requireList(ctx: BotContext, listId: string): Promise<DistributionList> {
-  const list = await ctx.services.lists.get(listId.trim());
+  const list = await ctx.services.lists.get(requireOptionId(listId, 'list', 'Pick one from the suggestions, or see them all with /list show.'));
   if (!list) throw new UserError('There is no such list. Pick one from the suggestions, or see them all with /list show.');
   return list;
 }
@@ -69,9 +75,11 @@ function listEmbed(list: DistributionList, title?: string) {
 
 async function create({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const name = interaction.options.getString('name', true).trim();
-  if (!name) throw new UserError('Give the list a name.');
+  if (!VISIBLE.test(name)) throw new UserError('Give the list a name (letters, digits or symbols you can see).');
+  if (name.length > NAME_MAX) throw new UserError(`List names are at most ${NAME_MAX} characters; yours is ${name.length}.`);
   const quality = requireQuality(interaction.options.getString('quality', true));
-  const fill = interaction.options.getString('fill') ?? 'eligible';
+  const fill = FILLS.find((f) => f === (interaction.options.getString('fill') ?? 'eligible'));
+  if (!fill) throw new UserError('`fill` must be eligible (every member eligible now) or empty.');
   const eligible =
     fill === 'eligible'
       ? (await ctx.services.members.listAll()).filter((m) => isEligible(m, quality, ctx.config.ranks, ctx.today())).map((m) => m.discord_id)

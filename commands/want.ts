@@ -5,11 +5,11 @@ import { UserError } from '../src/bot/errors';
 import { capped, COLOURS, safeText, userMention } from '../src/bot/format';
 import { suggestLinkTypes } from '../src/domain/catalog';
 import { MAX_WANTS } from '../src/services/members';
-import { requireLinkType } from './inventory';
+import { LINK_TYPE_MAX, requireLinkType } from './inventory';
 import { requireMember } from './shared';
 
 const linkTypeOption = (o: import('discord.js').SlashCommandStringOption) =>
-  o.setName('link_type').setDescription('Link type').setRequired(true).setAutocomplete(true).setMaxLength(100);
+  o.setName('link_type').setDescription('Link type').setRequired(true).setAutocomplete(true).setMaxLength(LINK_TYPE_MAX);
 
 const data = new SlashCommandBuilder()
   .setName('want')
@@ -73,7 +73,7 @@ async function list({ interaction, ctx, respond }: Call<ChatInputCommandInteract
 
 /** From the catalog, for add; for remove, the member's own wants first. */
 async function linkTypeChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {
-  const query = String(interaction.options.getFocused());
+  const query = String(interaction.options.getFocused()).slice(0, LINK_TYPE_MAX);
   if (interaction.options.getSubcommand(false) === 'remove') {
     const member = await ctx.services.members.get(interaction.user.id, false, { signal });
     const own = (member?.wants ?? []).filter((w) => w.toLowerCase().includes(query.toLowerCase()));
