@@ -121,9 +121,12 @@ function changeFailure(change: Exclude<ListChange, { ok: true }>, who: string): 
 }
 
 async function addMember({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const list = await requireList(ctx, interaction.options.getString('list', true));
   const user = interaction.options.getUser('user', true);
-  const member = await requireMember(ctx, user.id);
+  // Two independent reads, at once; a missing list is still reported before a missing member.
+  const memberRead = requireMember(ctx, user.id);
+  memberRead.catch(() => undefined);
+  const list = await requireList(ctx, interaction.options.getString('list', true));
+  const member = await memberRead;
   const s = standing(ctx, member);
   if (!s.eligibleFor.includes(list.quality)) {
     throw new UserError(`${userMention(user.id)} is a ${s.rank} and cannot receive ${list.quality} links yet.`);
@@ -142,10 +145,10 @@ async function removeMember({ interaction, ctx, respond }: Call<ChatInputCommand
 }
 
 async function close({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const list = await requireList(ctx, interaction.options.getString('list', true));
-  const change = await ctx.services.lists.close(list.list_id);
+  // The service reads the list (consistently) before closing it and says when there is none.
+  const change = await ctx.services.lists.close(requireOptionId(interaction.options.getString('list', true), 'list', 'Pick one from the suggestions, or see them all with /list show.'));
   if (!change.ok) throw changeFailure(change, '');
-  await respond.send({ embeds: [listEmbed(change.list, `Closed: ${safeText(list.list_name, 60)}`)] });
+  await respond.send({ embeds: [listEmbed(change.list, `Closed: ${safeText(change.list.list_name, 60)}`)] });
 }
 
 export async function activeListChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {

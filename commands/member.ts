@@ -258,9 +258,9 @@ async function away({ interaction, ctx, respond, isOfficer }: Call<ChatInputComm
   const clear = text.toLowerCase() === 'none';
   const until = clear ? null : requireDay(text, 'until');
   if (until && until < ctx.today()) throw new UserError(`\`until\` ${until} is in the past. Give the last day away, today or later (or "none" to clear it).`);
-  await requireMember(ctx, user.id);
+  // The update is conditional on the member being on the roster: no read before it.
   const updated = await ctx.services.members.setAway(user.id, until);
-  if (!updated) throw new UserError(`${userMention(user.id)} is no longer on the roster.`);
+  if (!updated) throw new UserError(`${userMention(user.id)} is not on the roster. An officer can add them with /member add.`);
   await respond.send({
     embeds: [
       new EmbedBuilder()

@@ -34,7 +34,7 @@ function wantsEmbed(memberId: string, wants: string[], title: string) {
 
 async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const type = requireLinkType(interaction.options.getString('link_type', true));
-  await requireMember(ctx, interaction.user.id);
+  // Someone not on the roster is refused by the write itself (not_found): no read before it.
   const result = await ctx.services.wants.add(interaction.user.id, type.name);
   if (!result.ok) {
     throw new UserError(
