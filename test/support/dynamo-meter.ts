@@ -19,6 +19,8 @@ export interface MeteredRequest {
   /** Read and write capacity units DynamoDB reported for it (0 for a refused request). */
   rcu: number;
   wcu: number;
+  /** For a refused request, DynamoDB's error type (e.g. TransactionCanceledException) and its reasons. */
+  error?: string;
 }
 
 /** Operations that accept ReturnConsumedCapacity, and whether their capacity is read or write. */
@@ -107,8 +109,8 @@ export class DynamoMeter {
     let wcu = 0;
     if (kind && answer.status === 200) {
       try {
-        const json = JSON.parse(answer.body.toString('utf8')) as { ConsumedCapacity?: Capacity | Capacity[] };
-        const entries = Array.isArray(json.ConsumedCapacity) ? json.ConsumedCapacity : json.ConsumedCapacity ? [json.ConsumedCapacity] : [];
+        const consumed = consumedCapacity(answer.body);
+        const entries = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
         for (const c of entries) {
           if (c.ReadCapacityUnits !== undefined || c.WriteCapacityUnits !== undefined) {
             rcu += c.ReadCapacityUnits ?? 0;
@@ -120,7 +122,7 @@ export class DynamoMeter {
         // An answer that is not JSON counts as a request without capacity.
       }
     }
-    this.requests.push({ operation, tables, at, ms: Date.now() - at, status: answer.status, rcu, wcu });
+    this.requests.push({ operation, tables, at, ms: Date.now() - at, status: answer.status, rcu, wcu, ...(answer.status >= 400 ? { error: errorOf(answer.body) } : {}) });
     if (res.destroyed || req.socket.destroyed) return;
     const headers = { ...answer.headers };
     delete headers['transfer-encoding'];
@@ -137,6 +139,35 @@ export class DynamoMeter {
       out.on('error', reject);
       out.end(body);
     });
+  }
+}
+
+/**
+ * The ConsumedCapacity of an answer. DynamoDB Local writes it last, so it is read from the tail
+ * without parsing the items before it (a roster Scan is megabytes, and this runs on the event
+ * loop of the process being measured); anything else is parsed whole.
+ */
+function consumedCapacity(body: Buffer): Capacity | Capacity[] | undefined {
+  const tail = body.subarray(Math.max(0, body.length - 4096)).toString('utf8');
+  const at = tail.lastIndexOf('"ConsumedCapacity":');
+  if (at !== -1 && tail.endsWith('}')) {
+    try {
+      return (JSON.parse(`{${tail.slice(at)}`) as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
+    } catch {
+      // Not the last key after all: parse the whole answer.
+    }
+  }
+  return (JSON.parse(body.toString('utf8')) as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
+}
+
+/** "TransactionCanceledException [None, TransactionConflict]": the type of an error answer and its reasons. */
+function errorOf(body: Buffer): string {
+  try {
+    const json = JSON.parse(body.toString('utf8')) as { __type?: string; CancellationReasons?: { Code?: string }[] };
+    const type = String(json.__type ?? 'unknown').split('#').pop();
+    return json.CancellationReasons ? `${type} [${json.CancellationReasons.map((r) => r.Code ?? '?').join(', ')}]` : `${type}`;
+  } catch {
+    return 'unreadable error';
   }
 }
 
