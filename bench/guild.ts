@@ -18,7 +18,7 @@ import { utcDay } from '../src/domain/dates';
 import { createLogger } from '../src/logger';
 import { DiscordEmulator, nextSnowflake, type EmulatedUser, type SentInteraction } from '../test/support/discord-emulator';
 import type { DynamoMeter } from '../test/support/dynamo-meter';
-import { answerOf, now, settled, type Target } from './measure';
+import { answerOf, now, settled, tablesOfInput, type Issued, type Target } from './measure';
 import { seedGuild, verifySample, type GuildSize, type SeededGuild, type SeededMember } from './seed';
 
 export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.emulated.token-not-a-secret';
@@ -44,6 +44,14 @@ export interface BenchGuild {
   /** What the sample read back through the services. */
   verified: string[];
   stop(): Promise<void>;
+}
+
+const DOCUMENT_OPERATIONS: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', TransactWrite: 'TransactWriteItems', TransactGet: 'TransactGetItems' };
+
+/** DynamoDB's name of an operation, whether the SDK calls it GetItemCommand or GetCommand. */
+function operationOf(commandName: string): string {
+  const name = commandName.replace(/Command$/, '');
+  return DOCUMENT_OPERATIONS[name] ?? name;
 }
 
 export async function startGuild(options: { size: GuildSize; dynamo: { client: DynamoDBClient; db: DynamoDBDocumentClient }; meter: DynamoMeter; log: (line: string) => void }): Promise<BenchGuild> {
@@ -85,8 +93,23 @@ export async function startGuild(options: { size: GuildSize; dynamo: { client: D
   await app.schedule.stop();
   log(`the bot connected in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+  // When the bot asks for each request and gets its answer (retries included), from its own
+  // client: the round trips an interaction waits for, which the proxy cannot see exactly (the
+  // SDK's own async steps can delay one of two requests sent together by a few milliseconds).
+  const issued: Issued[] = [];
+  app.storage.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const at = now();
+      try {
+        return await next(args);
+      } finally {
+        issued.push({ operation: operationOf(String(context.commandName ?? '')), tables: tablesOfInput(args.input as Record<string, unknown>), at, end: now() });
+      }
+    },
+    { step: 'initialize', name: 'benchIssueTimes' },
+  );
   const tableNames = new Set(Object.values(tables));
-  const target: Target = { emulator, meter, inFlight: () => app.bot.router.inFlightCount, tables: tableNames };
+  const target: Target = { emulator, meter, inFlight: () => app.bot.router.inFlightCount, tables: tableNames, issued };
   const users = new Map<string, EmulatedUser>();
   const viewCtx = { services: app.services, config, today: () => utcDay(new Date()) } as unknown as BotContext;
   const postMessage = (data: Record<string, unknown>) => emulator.store.create({ data, channelId: emulator.channelId, authorId: emulator.botUser.id, source: 'channel' }).id;

@@ -20,8 +20,19 @@ export interface Answer {
   bytes?: number;
 }
 
+/** A request as the bot's own DynamoDB client issued it: when send() was called and when it settled. */
+export interface Issued {
+  operation: string;
+  tables: string[];
+  at: number;
+  end: number;
+}
+
 export interface Sample extends Answer {
+  /** What reached DynamoDB (retries included), with its capacity. */
   requests: MeteredRequest[];
+  /** What the bot asked for, with the times it asked and got its answer (for round trips). */
+  issued: Issued[];
 }
 
 export interface Target {
@@ -31,6 +42,8 @@ export interface Target {
   inFlight(): number;
   /** Tables whose requests count (the bot's, not the bench's own). */
   tables: ReadonlySet<string>;
+  /** The bot's client-side request log, when there is one. */
+  issued?: Issued[];
 }
 
 export const ANSWER_TIMEOUT_MS = 60_000;
@@ -52,6 +65,16 @@ function isFailure(data: { content?: unknown } | undefined): boolean {
   return typeof data?.content === 'string' && data.content.startsWith('⚠️');
 }
 
+/** The table names a DynamoDB command's input names. */
+export function tablesOfInput(input: Record<string, unknown>): string[] {
+  if (typeof input.TableName === 'string') return [input.TableName];
+  if (input.RequestItems && typeof input.RequestItems === 'object') return Object.keys(input.RequestItems);
+  if (Array.isArray(input.TransactItems)) {
+    return [...new Set(input.TransactItems.flatMap((item) => Object.values(item as Record<string, { TableName?: string }>).map((op) => op?.TableName ?? '')).filter(Boolean))];
+  }
+  return [];
+}
+
 /** Resolves once the bot has no interaction in flight (bounded). */
 export async function settled(target: Target, timeoutMs = ANSWER_TIMEOUT_MS): Promise<void> {
   const deadline = now() + timeoutMs;
@@ -61,16 +84,40 @@ export async function settled(target: Target, timeoutMs = ANSWER_TIMEOUT_MS): Pr
   }
 }
 
-/** One interaction on its own: its time and the DynamoDB requests it caused. */
+/**
+ * Resolves once DynamoDB has been idle for a moment: nothing pending at the meter (requests a
+ * client gave up on still run) and nothing answered lately (work the bot does outside an
+ * interaction, such as following a draw changed elsewhere). Between phases, so no phase pays
+ * for the one before.
+ */
+export async function quiet(target: Target, idleMs = 250, timeoutMs = 120_000): Promise<void> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const last = target.meter.requests.at(-1);
+    if (target.meter.pending === 0 && target.inFlight() === 0 && (!last || now() - (last.at + last.ms) >= idleMs)) return;
+    if (now() > deadline) throw new Error('DynamoDB did not go quiet within 2 minutes');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const inWindow = (start: number, end: number) => (r: { at: number }) => r.at >= start - 1 && r.at <= end + 1;
+
+/** One interaction on its own: its time and the DynamoDB requests it started. */
 export async function alone(target: Target, send: () => SentInteraction, timeoutMs = ANSWER_TIMEOUT_MS): Promise<Sample> {
   await settled(target, timeoutMs);
   const mark = target.meter.mark;
+  const issuedMark = target.issued?.length ?? 0;
   const since = target.emulator.requests.length;
   const started = now();
   const interaction = send();
   const answer = await answerOf(target.emulator, interaction, started, since, timeoutMs);
   await settled(target, timeoutMs);
-  return { ...answer, requests: target.meter.since(mark).filter((r) => r.tables.some((t) => target.tables.has(t))) };
+  const ended = now();
+  // By when a request started, not when it finished: one a client abandoned (and that finishes
+  // later) stays with the interaction that sent it.
+  const requests = target.meter.requests.slice(Math.max(0, mark - 200)).filter(inWindow(started, ended)).filter((r) => r.tables.some((t) => target.tables.has(t)));
+  const issued = (target.issued ?? []).slice(issuedMark).filter(inWindow(started, ended));
+  return { ...answer, requests, issued };
 }
 
 /** `count` interactions dispatched at once; each one's time to its answer; the DynamoDB requests of them all. */
@@ -96,18 +143,18 @@ export function percentile(values: number[], p: number): number | undefined {
  * request of round n had finished. Requests in one round ran in parallel; the number of rounds is
  * the chain of round trips the interaction waited for.
  */
-export function rounds(requests: MeteredRequest[]): MeteredRequest[][] {
+export function rounds(requests: Issued[]): Issued[][] {
   const sorted = [...requests].sort((a, b) => a.at - b.at);
-  const depth = new Map<MeteredRequest, number>();
+  const depth = new Map<Issued, number>();
   for (const r of sorted) {
     let d = 0;
     for (const before of sorted) {
       if (before === r) break;
-      if (before.at + before.ms <= r.at) d = Math.max(d, depth.get(before)! + 1);
+      if (before.end <= r.at) d = Math.max(d, depth.get(before)! + 1);
     }
     depth.set(r, d);
   }
-  const out: MeteredRequest[][] = [];
+  const out: Issued[][] = [];
   for (const r of sorted) (out[depth.get(r)!] ??= []).push(r);
   return out;
 }
@@ -118,7 +165,7 @@ const SHORT: Record<string, string> = { GetItem: 'Get', BatchGetItem: 'BatchGet'
  * "Get members + Query distributions (12 ms) ▸ TransactWrite … (30 ms)": one run's requests,
  * round by round, each round with the time DynamoDB took for its slowest request.
  */
-export function describeRounds(requests: MeteredRequest[], tableKind: (name: string) => string): string {
+export function describeRounds(requests: Issued[], tableKind: (name: string) => string): string {
   return rounds(requests)
     .map((round) => {
       const counts = new Map<string, number>();
@@ -126,7 +173,7 @@ export function describeRounds(requests: MeteredRequest[], tableKind: (name: str
         const label = `${SHORT[r.operation] ?? r.operation} ${r.tables.map(tableKind).join('/')}`;
         counts.set(label, (counts.get(label) ?? 0) + 1);
       }
-      const ms = Math.max(...round.map((r) => r.ms));
+      const ms = Math.max(...round.map((r) => r.end - r.at));
       return `${[...counts].map(([label, n]) => (n > 1 ? `${n}× ${label}` : label)).join(' + ')} (${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms)`;
     })
     .join(' ▸ ');

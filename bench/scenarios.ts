@@ -90,6 +90,7 @@ export function scenarios(g: BenchGuild): Scenario[] {
   const listsToClose: string[] = [];
   let burstList = '';
   const drawMessages: string[] = [];
+  let confirmIds: string[] = [];
   let rerollMessages: string[] = [];
   let cancelMessages: string[] = [];
   let deliveryMessages: string[] = [];
@@ -232,13 +233,21 @@ export function scenarios(g: BenchGuild): Scenario[] {
     {
       name: 'draw: Confirm',
       prepare: async (count) => {
-        const { messages } = await openDraws(count, takeGold(count));
+        const { ids, messages } = await openDraws(count, takeGold(count));
+        confirmIds = ids;
         drawMessages.length = 0;
         drawMessages.push(...messages);
       },
       send: (i) => press(officer, drawMessages[i], 'Confirm'),
-      // As many awards again, confirmed through the service, for the Delivered buttons of /deliveries.
       finish: async () => {
+        // A Confirm Discord refused as late was never answered: its draw may still be open, or
+        // awarded under a message that was never updated. Both are made what Delivered needs.
+        for (let i = 0; i < confirmIds.length; i++) {
+          const draw = await services.draws.get(confirmIds[i]);
+          if (draw?.status === 'drawn') await services.draws.confirm(confirmIds[i], officer.id, draw.version, 'bench');
+          if (!emulator.buttonsOf(drawMessages[i]).some((b) => b.label === 'Delivered')) drawMessages[i] = await g.postDraw(confirmIds[i]);
+        }
+        // As many awards again, confirmed through the service, for the Delivered buttons of /deliveries.
         const { ids } = await openDraws(150, takeGold(150), false);
         for (const id of ids) await services.draws.confirm(id, officer.id, 1, 'bench');
         deliveryMessages = ids.map((id) => g.postButtons([[`deliveries:delivered:${id}:0`, '1 delivered']]));

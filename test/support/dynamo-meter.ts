@@ -46,6 +46,8 @@ interface Capacity {
 
 export class DynamoMeter {
   readonly requests: MeteredRequest[] = [];
+  /** Requests received and not yet answered (including ones their client has given up on). */
+  pending = 0;
   private server!: http.Server;
   private port = 0;
   // Keep-alive upstream: the benchmark sends tens of thousands of requests through here.
@@ -82,6 +84,15 @@ export class DynamoMeter {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.pending++;
+    try {
+      await this.meter(req, res);
+    } finally {
+      this.pending--;
+    }
+  }
+
+  private async meter(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const at = Date.now();
     const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
     let body = await readAll(req);
