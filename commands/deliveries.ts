@@ -48,6 +48,13 @@ async function deliveriesPage(ctx: BotContext, page: number): Promise<Answer> {
   return { embeds: [embed], components: [...delivered, ...pageButtons((n) => ids.page.build({ page: n }), current, current < pages - 1)] };
 }
 
+/** Why a record cannot be marked delivered: it was reverted, or it never was an award. */
+export function notStanding(record: Distribution | undefined): string {
+  return record?.status === 'reverted'
+    ? 'That award is no longer standing (it was reverted). Nothing was changed.'
+    : 'That record is not an award (it is a draw that was cancelled, expired or is still open). Nothing was changed.';
+}
+
 async function execute({ ctx, respond }: Call<ChatInputCommandInteraction>) {
   await respond.send(await deliveriesPage(ctx, 0));
 }
@@ -59,7 +66,8 @@ async function showPage({ ctx, respond }: Call<ButtonInteraction>, { page }: { p
 async function markDelivered({ ctx, respond, interaction }: Call<ButtonInteraction>, { award, page }: { award: string; page: number }) {
   // Said from this list, not from the award's own message: that message follows the change.
   const result = await ctx.services.awards.markDelivered(award, interaction.user.id, originOf(interaction));
-  if (!result.ok && result.reason !== 'already_delivered') throw new UserError('That award is no longer standing (it was reverted). Nothing was changed.');
+  if (!result.ok && result.reason === 'not_found') throw new UserError('There is no such award. Nothing was changed; run /deliveries again.');
+  if (!result.ok && result.reason === 'not_an_award') throw new UserError(notStanding(result.distribution));
   await respond.send(await deliveriesPage(ctx, page));
   if (!result.ok) throw new UserError(`That award was already marked delivered${result.distribution?.delivered_by ? ` by ${userMention(result.distribution.delivered_by)}` : ''}. Nothing was changed.`);
 }

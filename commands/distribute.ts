@@ -13,10 +13,11 @@ import { QUALITIES, type Quality } from '../src/domain/ranks';
 import type { Distribution } from '../src/services/distributions';
 import type { RecordChange } from '../src/services/changes';
 import type { AwardFailure, ChangeResult, StartRefusal } from '../src/services/draws';
+import { notStanding } from './deliveries';
 import { drawIds, drawMessage, pingingWinner } from './draw-view';
 import { requireLinkType } from './inventory';
 import { activeListChoices } from './list';
-import { originOf, requireQuality } from './shared';
+import { originOf, requireOptionId, requireQuality } from './shared';
 
 const data = new SlashCommandBuilder()
   .setName('distribute')
@@ -71,9 +72,12 @@ async function execute({ interaction, ctx, respond }: Call<ChatInputCommandInter
   if (policyText !== null && !isDrawPolicy(policyText)) throw new UserError(`\`policy\` must be one of ${DRAW_POLICIES.join(', ')}.`);
   const named = interaction.options.getUser('member');
   if (named && !interaction.options.getMember('member')) throw new UserError(`${userMention(named.id)} is not a member of this server.`);
+  // An empty list is the same as none (the active list); anything else must be a list id.
+  const listText = interaction.options.getString('list')?.trim();
+  const listId = listText ? requireOptionId(listText, 'list', 'Pick one from the suggestions, or leave it empty.') : undefined;
 
   const result = await ctx.services.draws.start(
-    { quality, linkType, memberId: named?.id, listId: interaction.options.getString('list')?.trim() || undefined, policy: policyText ?? undefined, by: interaction.user.id, method: 'discord' },
+    { quality, linkType, memberId: named?.id, listId, policy: policyText ?? undefined, by: interaction.user.id, method: 'discord' },
     originOf(interaction),
   );
   if (!result.ok) throw new UserError(startRefusal(result, quality, linkType));
@@ -162,12 +166,12 @@ async function delivered(call: Call<ButtonInteraction>, { draw: id }: { draw: st
   const { ctx, respond, interaction } = call;
   const result = await ctx.services.guild.markDelivered({ distributionId: id, by: interaction.user.id, isOfficer: call.isOfficer, origin: originOf(interaction) });
   if (!result.ok) {
-    if (result.reason === 'not_found') throw new UserError('That award no longer exists.');
+    if (result.reason === 'not_found') throw new UserError('That award no longer exists. Nothing was changed.');
     if (result.reason === 'not_allowed') throw new UserError('Only an officer, or the member who won it, can mark this award delivered.');
     throw new UserError(
       result.reason === 'already_delivered'
         ? `This award was already marked delivered${result.distribution?.delivered_by ? ` by ${userMention(result.distribution.delivered_by)}` : ''}. Nothing was changed.`
-        : 'This award is no longer standing (it was reverted). Nothing was changed.',
+        : notStanding(result.distribution),
     );
   }
   await respond.send(await drawMessage(ctx, result.distribution));

@@ -3,10 +3,11 @@ import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type Autocom
 import { defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, plural, safeText } from '../src/bot/format';
-import { findLinkType, suggestLinkTypes } from '../src/domain/catalog';
+import { findLinkType, LINK_TYPE_MAX, suggestLinkTypes } from '../src/domain/catalog';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
+import { NOTES_MAX } from '../src/services/guild';
 import { MAX_LINKS_PER_ADD, UnknownOutcomeError } from '../src/services/inventory';
-import { requireQuality } from './shared';
+import { requireOptionId, requireQuality } from './shared';
 
 const qualityChoices = QUALITIES.map((q) => ({ name: QUALITY_LABEL[q], value: q }));
 
@@ -18,17 +19,17 @@ const data = new SlashCommandBuilder()
     s
       .setName('add')
       .setDescription('Add links to the stock (officers)')
-      .addStringOption((o) => o.setName('link_type').setDescription('Link type').setRequired(true).setAutocomplete(true).setMaxLength(100))
+      .addStringOption((o) => o.setName('link_type').setDescription('Link type').setRequired(true).setAutocomplete(true).setMaxLength(LINK_TYPE_MAX))
       .addStringOption((o) => o.setName('quality').setDescription('Quality').setRequired(true).addChoices(...qualityChoices))
       .addIntegerOption((o) => o.setName('count').setDescription(`How many (1–${MAX_LINKS_PER_ADD}, default 1)`).setMinValue(1).setMaxValue(MAX_LINKS_PER_ADD))
-      .addStringOption((o) => o.setName('notes').setDescription('Notes kept with each link').setMaxLength(200)),
+      .addStringOption((o) => o.setName('notes').setDescription('Notes kept with each link').setMaxLength(NOTES_MAX)),
   )
   .addSubcommand((s) =>
     s
       .setName('list')
       .setDescription('Available stock by quality and type')
       .addStringOption((o) => o.setName('quality').setDescription('Only this quality').addChoices(...qualityChoices))
-      .addStringOption((o) => o.setName('link_type').setDescription('Only this link type').setAutocomplete(true).setMaxLength(100)),
+      .addStringOption((o) => o.setName('link_type').setDescription('Only this link type').setAutocomplete(true).setMaxLength(LINK_TYPE_MAX)),
   )
   .addSubcommand((s) =>
     s
@@ -45,6 +46,7 @@ export function requireLinkType(name: string) {
 }
 
 function unknownType(name: string, suggestions: string[]): UserError {
+  if (name.length > LINK_TYPE_MAX) return new UserError(`That is not a link type in the catalog (at most ${LINK_TYPE_MAX} characters). Pick one from the suggestions.`);
   const close = suggestions.map((t) => `“${t}”`);
   return new UserError(`“${safeText(name, 100)}” is not a link type in the catalog.${close.length ? ` Did you mean ${close.join(', ')}?` : ''} Pick one from the suggestions.`);
 }
@@ -63,6 +65,7 @@ async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteracti
   }
   if (!added.ok) {
     if (added.reason === 'bad_count') throw new UserError(`\`count\` must be from 1 to ${MAX_LINKS_PER_ADD}; you gave ${count}.`);
+    if (added.reason === 'long_notes') throw new UserError(`\`notes\` are at most ${NOTES_MAX} characters; yours are ${added.length}. Shorten them and add again.`);
     throw unknownType(interaction.options.getString('link_type', true), added.suggestions);
   }
   const { type } = added;
@@ -118,7 +121,7 @@ async function list({ interaction, ctx, respond }: Call<ChatInputCommandInteract
 }
 
 async function remove({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const linkId = interaction.options.getString('link', true).trim();
+  const linkId = requireOptionId(interaction.options.getString('link', true), 'link', 'Pick one from the suggestions.');
   const result = await ctx.services.inventory.remove(linkId);
   if (!result.ok) {
     throw new UserError(
@@ -139,7 +142,7 @@ async function remove({ interaction, ctx, respond }: Call<ChatInputCommandIntera
 }
 
 async function linkTypeChoices(interaction: AutocompleteInteraction): Promise<Choice[]> {
-  return suggestLinkTypes(String(interaction.options.getFocused())).map((t) => ({ name: `${t.name} (${t.category})`, value: t.name }));
+  return suggestLinkTypes(String(interaction.options.getFocused()).slice(0, LINK_TYPE_MAX)).map((t) => ({ name: `${t.name} (${t.category})`, value: t.name }));
 }
 
 async function availableLinkChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {

@@ -4,9 +4,11 @@ import { defineCommand, type BotContext, type Call, type Choice } from '../src/b
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, mentionList, plural, safeText, userMention } from '../src/bot/format';
 import { QUALITIES } from '../src/domain/ranks';
-import type { ListMemberResult } from '../src/services/guild';
+import { LIST_NAME_MAX, type ListMemberResult } from '../src/services/guild';
 import type { DistributionList } from '../src/services/lists';
-import { requireQuality } from './shared';
+import { requireOptionId, requireQuality } from './shared';
+
+const FILLS = ['eligible', 'empty'] as const;
 
 const listOption = (required: boolean) => (o: import('discord.js').SlashCommandStringOption) =>
   o.setName('list').setDescription('Which list').setRequired(required).setAutocomplete(true).setMaxLength(100);
@@ -19,7 +21,7 @@ const data = new SlashCommandBuilder()
     s
       .setName('create')
       .setDescription('Start the active list for a quality (officers)')
-      .addStringOption((o) => o.setName('name').setDescription('Name of the list').setRequired(true).setMaxLength(60))
+      .addStringOption((o) => o.setName('name').setDescription('Name of the list').setRequired(true).setMaxLength(LIST_NAME_MAX))
       .addStringOption((o) =>
         o
           .setName('quality')
@@ -51,9 +53,14 @@ const data = new SlashCommandBuilder()
   )
   .addSubcommand((s) => s.setName('close').setDescription('Close a list (officers)').addStringOption(listOption(true)));
 
+const PICK_LIST = 'Pick one from the suggestions, or see them all with /list show.';
+
+/** The `list` option's id, refused when it cannot be one (empty or too long). */
+const listIdOf = (interaction: ChatInputCommandInteraction) => requireOptionId(interaction.options.getString('list', true), 'list', PICK_LIST);
+
 export async function requireList(ctx: BotContext, listId: string): Promise<DistributionList> {
-  const list = await ctx.services.lists.get(listId.trim());
-  if (!list) throw new UserError('There is no such list. Pick one from the suggestions, or see them all with /list show.');
+  const list = await ctx.services.lists.get(requireOptionId(listId, 'list', PICK_LIST));
+  if (!list) throw new UserError(`There is no such list. ${PICK_LIST}`);
   return list;
 }
 
@@ -70,12 +77,12 @@ function listEmbed(list: DistributionList, title?: string) {
 
 async function create({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const quality = requireQuality(interaction.options.getString('quality', true));
-  const fillText = interaction.options.getString('fill') ?? 'eligible';
-  const fill = (['eligible', 'empty'] as const).find((f) => f === fillText);
-  if (!fill) throw new UserError('`fill` must be eligible or empty.');
+  const fill = FILLS.find((f) => f === (interaction.options.getString('fill') ?? 'eligible'));
+  if (!fill) throw new UserError('`fill` must be eligible (every member eligible now) or empty.');
   const result = await ctx.services.guild.createList({ name: interaction.options.getString('name', true), quality, fill, by: interaction.user.id });
   if (!result.ok) {
-    if (result.reason === 'empty_name') throw new UserError('Give the list a name.');
+    if (result.reason === 'empty_name') throw new UserError('Give the list a name (letters, digits or symbols you can see).');
+    if (result.reason === 'long_name') throw new UserError(`List names are at most ${LIST_NAME_MAX} characters; yours is ${result.length}.`);
     const existing = result.existing ? ` (“${safeText(result.existing.list_name, 60)}”)` : '';
     throw new UserError(`There is already an active ${quality} list${existing}. Close it with /list close before starting another.`);
   }
@@ -111,26 +118,26 @@ function changeFailure(result: Exclude<ListMemberResult, { ok: true }>, who: str
     case 'not_eligible':
       return new UserError(`${who} is a ${result.standing.rank} and cannot receive ${result.quality} links yet.`);
     case 'list_not_found':
-      return new UserError('There is no such list. Pick one from the suggestions, or see them all with /list show.');
+      return new UserError(`There is no such list. ${PICK_LIST}`);
   }
 }
 
 async function addMember({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const user = interaction.options.getUser('user', true);
-  const result = await ctx.services.guild.addToList(interaction.options.getString('list', true), user.id);
+  const result = await ctx.services.guild.addToList(listIdOf(interaction), user.id);
   if (!result.ok) throw changeFailure(result, userMention(user.id));
   await respond.send({ embeds: [listEmbed(result.list, `Added to ${safeText(result.list.list_name, 60)}`).setDescription(`${userMention(user.id)} is now waiting.`)] });
 }
 
 async function removeMember({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const user = interaction.options.getUser('user', true);
-  const result = await ctx.services.guild.removeFromList(interaction.options.getString('list', true), user.id);
+  const result = await ctx.services.guild.removeFromList(listIdOf(interaction), user.id);
   if (!result.ok) throw changeFailure(result, userMention(user.id));
   await respond.send({ embeds: [listEmbed(result.list, `Removed from ${safeText(result.list.list_name, 60)}`).setDescription(`${userMention(user.id)} is no longer waiting.`)] });
 }
 
 async function close({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const result = await ctx.services.guild.closeList(interaction.options.getString('list', true));
+  const result = await ctx.services.guild.closeList(listIdOf(interaction));
   if (!result.ok) throw changeFailure(result, '');
   await respond.send({ embeds: [listEmbed(result.list, `Closed: ${safeText(result.list.list_name, 60)}`)] });
 }

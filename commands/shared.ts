@@ -14,6 +14,21 @@ export function requireDay(text: string, option: string): string {
   return text.trim();
 }
 
+/** The longest id an autocompleted option declares (setMaxLength), and so the longest it may carry. */
+export const OPTION_ID_MAX = 100;
+
+/**
+ * An id given in an autocompleted option (picked from the suggestions, or typed): trimmed, and
+ * neither empty nor longer than the option allows. Discord's client keeps to the option's limits,
+ * but nothing else does, and DynamoDB refuses an empty key or one over 2 KB as a validation error.
+ */
+export function requireOptionId(text: string, option: string, hint: string): string {
+  const id = text.trim();
+  if (!id) throw new UserError(`\`${option}\` is empty. ${hint}`);
+  if (id.length > OPTION_ID_MAX) throw new UserError(`\`${option}\` is too long to be one (at most ${OPTION_ID_MAX} characters). ${hint}`);
+  return id;
+}
+
 export function requireQuality(text: string | null): Quality {
   if (!text || !isQuality(text)) throw new UserError('Quality must be bronze, silver or gold.');
   return text;

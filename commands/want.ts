@@ -3,13 +3,13 @@ import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type Autocom
 import { defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
 import { capped, COLOURS, safeText, userMention } from '../src/bot/format';
-import { findLinkType, suggestLinkTypes } from '../src/domain/catalog';
+import { findLinkType, LINK_TYPE_MAX, suggestLinkTypes } from '../src/domain/catalog';
 import { MAX_WANTS } from '../src/services/members';
 import { requireLinkType } from './inventory';
 import { requireMember } from './shared';
 
 const linkTypeOption = (o: import('discord.js').SlashCommandStringOption) =>
-  o.setName('link_type').setDescription('Link type').setRequired(true).setAutocomplete(true).setMaxLength(100);
+  o.setName('link_type').setDescription('Link type').setRequired(true).setAutocomplete(true).setMaxLength(LINK_TYPE_MAX);
 
 const data = new SlashCommandBuilder()
   .setName('want')
@@ -34,7 +34,7 @@ function wantsEmbed(memberId: string, wants: string[], title: string) {
 
 async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const type = requireLinkType(interaction.options.getString('link_type', true));
-  await requireMember(ctx, interaction.user.id);
+  // Someone not on the roster is refused by the write itself (not_found): no read before it.
   const result = await ctx.services.wants.add(interaction.user.id, type.name);
   if (!result.ok) {
     throw new UserError(
@@ -56,6 +56,8 @@ async function remove({ interaction, ctx, respond }: Call<ChatInputCommandIntera
   const type = { name: findLinkType(text)?.name ?? text };
   const result = await ctx.services.wants.remove(interaction.user.id, type.name);
   if (!result.ok) {
+    // Neither a want nor a catalog name: most likely a typo, so say what it may have meant.
+    if (result.reason === 'not_wanted' && !findLinkType(text)) requireLinkType(text);
     throw new UserError(
       result.reason === 'not_wanted'
         ? `${safeText(type.name)} is not among the link types you want. See them with /want list.`
@@ -75,7 +77,7 @@ async function list({ interaction, ctx, respond }: Call<ChatInputCommandInteract
 
 /** From the catalog, for add; for remove, the member's own wants first. */
 async function linkTypeChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {
-  const query = String(interaction.options.getFocused());
+  const query = String(interaction.options.getFocused()).slice(0, LINK_TYPE_MAX);
   if (interaction.options.getSubcommand(false) === 'remove') {
     const member = await ctx.services.members.get(interaction.user.id, false, { signal });
     const own = (member?.wants ?? []).filter((w) => w.toLowerCase().includes(query.toLowerCase()));

@@ -10,10 +10,18 @@ export const QUALITY_LABEL: Record<Quality, string> = { bronze: 'Bronze', silver
 /**
  * User-supplied text made safe to show: Markdown escaped, and mention syntax broken with a
  * zero-width space so it neither pings (allowed mentions already prevent that) nor renders.
+ * escapeMarkdown leaves headings, lists and masked links alone unless asked, and never escapes a
+ * block quote: in an embed field or description those render too (a "notes" of `# FREE GOLD` or
+ * `[claim](https://…)`), so they are escaped here as well.
  */
 export function safeText(text: string, maxLength = 200): string {
   const trimmed = text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
-  return escapeMarkdown(trimmed).replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<([@#][!&]?)(\d+)>/g, '<$1\u200b$2>');
+  return escapeMarkdown(trimmed, { heading: true, bulletedList: true, maskedLink: true })
+    // Its numberedList option escapes any leading "4.": a bonus of 4.50% is no list; "1. " is.
+    .replace(/^(\s*\d+)\.(?=\s)/gm, '$1\\.')
+    .replace(/^(\s*)>/gm, '$1\\>')
+    .replace(/@(everyone|here)/gi, '@\u200b$1')
+    .replace(/<([@#][!&]?)(\d+)>/g, '<$1\u200b$2>');
 }
 
 export const userMention = (id: string) => `<@${id}>`;

@@ -41,12 +41,21 @@ export class Responder {
   private acknowledged = false;
   private deferredPublicly = false;
   private answered = false;
+  /**
+   * Whether answers update the message the pressed component is on. Only when that message shows
+   * the component: a press Discord's client would not send (a forged custom id, a button from
+   * another message) gets an answer of its own and never rewrites someone else's message, such
+   * as a public draw.
+   */
+  private readonly updatesMessage: boolean;
 
   constructor(
     readonly interaction: AnswerableInteraction,
     /** Whether the main answer is visible to the invoker only. */
     readonly ephemeral: boolean,
-  ) {}
+  ) {
+    this.updatesMessage = interaction.isMessageComponent() && showsComponent(interaction.message.components, interaction.customId);
+  }
 
   get isComponent(): boolean {
     return this.interaction.isMessageComponent();
@@ -61,7 +70,7 @@ export class Responder {
     return this.serialize(async () => {
       if (this.acknowledged) return;
       this.acknowledged = true;
-      if (this.interaction.isMessageComponent()) {
+      if (this.interaction.isMessageComponent() && this.updatesMessage) {
         await this.interaction.deferUpdate();
       } else {
         this.deferredPublicly = !this.ephemeral;
@@ -76,7 +85,7 @@ export class Responder {
       const payload = toPayload(answer);
       let message: { id: string; channelId: string } | null | undefined;
       let edited = true;
-      if (this.interaction.isMessageComponent()) {
+      if (this.interaction.isMessageComponent() && this.updatesMessage) {
         if (this.acknowledged) message = await this.interaction.editReply(payload);
         else message = (await this.interaction.update({ ...payload, withResponse: true })).resource?.message;
       } else if (this.acknowledged) {
@@ -89,7 +98,7 @@ export class Responder {
       this.acknowledged = true;
       this.answered = true;
       // Only a public message pings; one only its viewer sees notifies nobody else anyway.
-      const ephemeralMessage = this.interaction.isMessageComponent() ? this.interaction.message.flags.has(MessageFlags.Ephemeral) : this.ephemeral;
+      const ephemeralMessage = this.interaction.isMessageComponent() && this.updatesMessage ? this.interaction.message.flags.has(MessageFlags.Ephemeral) : this.ephemeral;
       if (edited && answer.pingUsers?.length && !ephemeralMessage) {
         await this.interaction.followUp({
           content: answer.pingText ?? answer.pingUsers.map((id) => `<@${id}>`).join(' '),
@@ -109,7 +118,7 @@ export class Responder {
       const payload = { content: `⚠️ ${message}`, allowedMentions: { parse: [] }, flags: MessageFlags.Ephemeral } as InteractionReplyOptions;
       if (!this.acknowledged) {
         await this.interaction.reply(payload);
-      } else if (this.interaction.isMessageComponent() || this.deferredPublicly) {
+      } else if ((this.interaction.isMessageComponent() && this.updatesMessage) || this.deferredPublicly) {
         if (this.deferredPublicly && !this.answered) await this.interaction.deleteReply().catch(() => undefined);
         await this.interaction.followUp(payload);
       } else {
@@ -125,6 +134,15 @@ export class Responder {
     this.chain = next.catch(() => undefined);
     return next;
   }
+}
+
+/** Whether a message's components (rows, and what they hold) include this custom id. */
+function showsComponent(components: readonly { toJSON(): unknown }[], customId: string): boolean {
+  const holds = (node: unknown): boolean => {
+    const c = node as { custom_id?: unknown; components?: unknown; accessory?: unknown };
+    return c?.custom_id === customId || (Array.isArray(c?.components) && c.components.some(holds)) || (c?.accessory !== undefined && holds(c.accessory));
+  };
+  return components.some((c) => holds(c.toJSON()));
 }
 
 function toPayload(answer: Answer) {

@@ -8,6 +8,12 @@ export interface LinkType {
   bonus: Record<Quality, string>;
 }
 
+/**
+ * The longest link type text anyone may send (the slash options' setMaxLength). Suggestions cost
+ * time in the square of the text's length and run on the event loop, so longer text gets none.
+ */
+export const LINK_TYPE_MAX = 100;
+
 export const LINK_TYPES: readonly LinkType[] = (catalogData as { link_types: LinkType[] }).link_types;
 
 const byLowerName = new Map(LINK_TYPES.map((t) => [normalize(t.name), t]));
@@ -23,9 +29,11 @@ export function findLinkType(name: string): LinkType | undefined {
 
 /**
  * Closest catalog names to `query`, best first: names that start with it, then names containing
- * every word of it, then names within a small edit distance (typos). At most `limit` results.
+ * every word of it, then names within a small edit distance (typos). At most `limit` results;
+ * none for text longer than LINK_TYPE_MAX.
  */
 export function suggestLinkTypes(query: string, limit = 25): LinkType[] {
+  if (query.length > LINK_TYPE_MAX) return [];
   const q = normalize(query);
   if (!q) return LINK_TYPES.slice(0, limit);
   const words = q.split(' ');

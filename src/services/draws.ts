@@ -132,20 +132,20 @@ export class DrawsService {
   async start(input: StartDraw, origin: string = input.method): Promise<{ ok: true; draw: Distribution } | ({ ok: false } & StartRefusal)> {
     const now = this.clock.now();
     const today = utcDay(now);
-    const link = await this.s.inventory.oldestAvailable(input.quality, input.linkType);
+    // The link, the list and the roster do not depend on each other: one round trip, not three
+    // (a refused draw reads the roster for nothing, a rare cost against every draw's wait).
+    const [link, list, roster] = await Promise.all([
+      this.s.inventory.oldestAvailable(input.quality, input.linkType),
+      input.listId ? this.s.lists.get(input.listId) : this.s.lists.findActive(input.quality),
+      this.s.members.listAll(),
+    ]);
     if (!link) return { ok: false, reason: 'no_stock' };
-
-    let list: DistributionList | undefined;
     if (input.listId) {
-      list = await this.s.lists.get(input.listId);
       if (!list) return { ok: false, reason: 'list_not_found' };
       if (list.is_active !== 'true') return { ok: false, reason: 'list_closed', list };
       if (list.quality !== input.quality) return { ok: false, reason: 'list_wrong_quality', list };
-    } else {
-      list = await this.s.lists.findActive(input.quality);
     }
 
-    const roster = await this.s.members.listAll();
     const byId = new Map(roster.map((m) => [m.discord_id, m]));
     const considered = list ? list.eligible_members.map((id) => byId.get(id)).filter((m): m is Member => m !== undefined) : roster;
     const leftOut = { away: 0, too_new: 0, unreadable: 0 };
@@ -384,7 +384,8 @@ export class DrawsService {
       return { outcome: 'refused', ...(refused as Extract<ChangeResult, { ok: false }>) };
     }
 
-    const winner = await this.s.members.get(draw.winner_id!, true);
+    // The history marker (for the newest awards kept on it) does not depend on the winner: read both at once.
+    const [winner, top] = await Promise.all([this.s.members.get(draw.winner_id!, true), this.index.top()]);
     if (!winner) return this.notAwarded(draw, 'member_removed', origin);
     if (!decision.retry) {
       const standing = standingOf(winner, this.settings.ranks, utcDay(now));
@@ -397,7 +398,6 @@ export class DrawsService {
 
     const claim = draw.confirm!;
     const derived = winner.counters ? undefined : (await this.s.roster.counted(winner)).counters;
-    const top = await this.index.top();
     const parts = await this.awardParts(draw, claim, winner, derived, HistoryIndex.overflow(top));
     let outcome;
     try {

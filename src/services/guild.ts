@@ -16,6 +16,13 @@ import type { CountedMember, Member } from './members';
 
 type Refusal<R extends string, X = object> = { ok: false; reason: R } & X;
 
+/** The longest list name (stored on the list and shown everywhere it is named). */
+export const LIST_NAME_MAX = 60;
+/** The longest notes kept with added links (each link stores its own copy). */
+export const NOTES_MAX = 200;
+/** A name must show something: a letter, digit, symbol or punctuation, not only invisible characters. */
+const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
+
 export type AddMemberResult =
   | { ok: true; member: CountedMember; joinDateSet: boolean }
   | Refusal<'bot' | 'not_in_guild' | 'bad_date' | 'future_date' | 'changed'>
@@ -23,7 +30,11 @@ export type AddMemberResult =
 
 export type AwayResult = { ok: true; member: Member; until: string | null } | Refusal<'not_allowed' | 'bad_date' | 'past_date' | 'not_found'>;
 
-export type CreateListResult = { ok: true; list: DistributionList } | Refusal<'empty_name'> | Refusal<'active_exists', { existing?: DistributionList }>;
+export type CreateListResult =
+  | { ok: true; list: DistributionList }
+  | Refusal<'empty_name'>
+  | Refusal<'long_name', { length: number }>
+  | Refusal<'active_exists', { existing?: DistributionList }>;
 
 export type ListMemberResult =
   | { ok: true; list: DistributionList }
@@ -33,7 +44,8 @@ export type ListMemberResult =
 export type AddStockResult =
   | { ok: true; type: LinkType; links: Link[]; repeated: boolean }
   | Refusal<'unknown_type', { suggestions: string[] }>
-  | Refusal<'bad_count'>;
+  | Refusal<'bad_count'>
+  | Refusal<'long_notes', { length: number }>;
 
 export type MarkDeliveredResult = DeliveryResult | Refusal<'not_allowed'>;
 
@@ -62,7 +74,8 @@ export class GuildService {
   async addMember(input: { discordId: string; username: string; isBot: boolean; inGuild: boolean; joinDate?: string; discordJoinedAt?: string; officer: boolean; by: string }): Promise<AddMemberResult> {
     if (input.isBot) return { ok: false, reason: 'bot' };
     if (!input.inGuild) return { ok: false, reason: 'not_in_guild' };
-    const given = input.joinDate?.trim();
+    // Left empty, the option is as if not given; only whitespace is a date that cannot be read.
+    const given = input.joinDate === '' ? undefined : input.joinDate?.trim();
     if (given !== undefined && !parseDay(given)) return { ok: false, reason: 'bad_date' };
     const joined = input.discordJoinedAt ? new Date(input.discordJoinedAt) : undefined;
     const joinDate = given ?? (joined && !Number.isNaN(joined.getTime()) ? utcDay(joined) : this.today());
@@ -95,7 +108,8 @@ export class GuildService {
   /** A new active list for a quality, filled with every member then eligible (or empty). */
   async createList(input: { name: string; quality: Quality; fill: 'eligible' | 'empty'; by: string }): Promise<CreateListResult> {
     const name = input.name.trim();
-    if (!name) return { ok: false, reason: 'empty_name' };
+    if (!VISIBLE.test(name)) return { ok: false, reason: 'empty_name' };
+    if (name.length > LIST_NAME_MAX) return { ok: false, reason: 'long_name', length: name.length };
     const today = this.today();
     const eligible = input.fill === 'eligible' ? (await this.s.members.listAll()).filter((m) => isEligible(m, input.quality, this.ranks, today)).map((m) => m.discord_id) : [];
     const result = await this.s.lists.create({ list_name: name, quality: input.quality, eligible_members: eligible, created_by: input.by });
@@ -127,6 +141,7 @@ export class GuildService {
     if (!Number.isInteger(input.count) || input.count < 1 || input.count > MAX_LINKS_PER_ADD) return { ok: false, reason: 'bad_count' };
     const { type } = resolved;
     const notes = input.notes?.trim() || undefined;
+    if (notes && notes.length > NOTES_MAX) return { ok: false, reason: 'long_notes', length: notes.length };
     const added = await this.s.inventory.add(
       { link_type: type.name, quality: input.quality, category: type.category, bonus: type.bonus[input.quality], count: input.count, added_by: input.by, notes },
       { key: input.key },
@@ -140,7 +155,8 @@ export class GuildService {
    */
   async markDelivered(input: { distributionId: string; by: string; isOfficer: () => Promise<boolean>; origin: string }): Promise<MarkDeliveredResult> {
     const record = await this.s.distributions.get(input.distributionId, true);
-    if (!record || !record.member_id) return { ok: false, reason: 'not_found' };
+    if (!record) return { ok: false, reason: 'not_found' };
+    if (!record.member_id) return { ok: false, reason: 'not_an_award', distribution: record };
     if (record.member_id !== input.by && !(await input.isOfficer())) return { ok: false, reason: 'not_allowed' };
     return this.s.awards.markDelivered(input.distributionId, input.by, input.origin);
   }

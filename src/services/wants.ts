@@ -58,9 +58,19 @@ export class WantsService {
 
   private async change(discordId: string, linkType: string, delta: 1 | -1): Promise<WantChange> {
     const now = this.clock.now().toISOString();
-    await this.index.ensureWants();
     const part = delta > 0 ? this.members.addWantItem(discordId, linkType, now) : this.members.removeWantItem(discordId, linkType, now);
-    const outcome = await runTransaction(this.db, [part, { item: this.index.wantsItem([[linkType, delta]]) }]);
+    const counted = { item: this.index.wantsItem([[linkType, delta]]) };
+    if (delta > 0) await this.index.ensureWants();
+    let outcome;
+    try {
+      outcome = await runTransaction(this.db, [part, counted]);
+    } catch (error) {
+      // No counts yet: nothing was ever wanted through the bot (a want being removed was counted
+      // when added). A want written elsewhere, as a restore of the members table alone leaves it,
+      // is removed alone: there are no counts to keep.
+      if (delta > 0 || (error as { name?: string }).name !== 'ValidationException') throw error;
+      outcome = await runTransaction(this.db, [part]);
+    }
     if (outcome.ok) {
       const member = await this.members.get(discordId, true);
       return member ? { ok: true, member } : { ok: false, reason: 'not_found' };

@@ -1,3 +1,4 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
 
 let storage: TestStorage;
@@ -79,5 +80,24 @@ describe('members service', () => {
     expect(new Set(seen)).toEqual(new Set(all.map((m) => m.discord_id)));
     expect(seen).toHaveLength(all.length);
     expect(all.length).toBeGreaterThanOrEqual(17);
+  });
+});
+
+describe('wants before any was counted', () => {
+  let fresh: TestStorage;
+  beforeAll(async () => (fresh = await createTestStorage()));
+  afterAll(() => fresh.close());
+
+  it('refuses a remove without writing anything, and removes a want written elsewhere', async () => {
+    const { members, wants } = fresh.services;
+    await members.add(newMember('100000000000000101'));
+    const marker = () => fresh.db.send(new GetCommand({ TableName: fresh.tables.distributions, Key: { distribution_id: '#wants' }, ConsistentRead: true }));
+    expect(await wants.remove('100000000000000101', 'Melee Damage')).toEqual({ ok: false, reason: 'not_wanted' });
+    expect(await wants.remove('100000000000000404', 'Melee Damage')).toEqual({ ok: false, reason: 'not_found' });
+    expect((await marker()).Item).toBeUndefined();
+    // As a restore of the members table alone leaves it: a want with no counts beside it.
+    await fresh.db.send(new UpdateCommand({ TableName: fresh.tables.members, Key: { discord_id: '100000000000000101' }, UpdateExpression: 'ADD wants :t', ExpressionAttributeValues: { ':t': new Set(['Melee Damage']) } }));
+    expect(await wants.remove('100000000000000101', 'Melee Damage')).toMatchObject({ ok: true, member: { wants: [] } });
+    expect((await marker()).Item).toBeUndefined();
   });
 });

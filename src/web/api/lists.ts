@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ListMemberResult } from '../../services/guild';
+import { LIST_NAME_MAX, type ListMemberResult } from '../../services/guild';
 import type { WebContext } from '../context';
 import { badRequest, conflict, notFound } from '../errors';
 import { officerOnly, requireViewer } from '../viewer';
@@ -12,7 +12,7 @@ import { b, parseBody, recordIdParam, userIdParam } from './body';
 import { listView } from './views';
 
 const createBody = z.object({
-  name: b.text(60).min(1, 'must not be empty'),
+  name: b.text(LIST_NAME_MAX).min(1, 'must not be empty'),
   quality: b.quality,
   fill: z.enum(['eligible', 'empty'], { message: 'must be eligible or empty' }).optional(),
 });
@@ -30,7 +30,8 @@ export function listsRoutes(app: FastifyInstance, ctx: WebContext): void {
     const input = parseBody(createBody, request.body);
     const result = await ctx.services.guild.createList({ name: input.name, quality: input.quality, fill: input.fill ?? 'eligible', by: requireViewer(request).id });
     if (!result.ok) {
-      if (result.reason === 'empty_name') throw badRequest('name must not be empty', { reason: result.reason });
+      if (result.reason === 'empty_name') throw badRequest('name must show letters, digits or symbols', { reason: result.reason });
+      if (result.reason === 'long_name') throw badRequest(`name is longer than ${LIST_NAME_MAX} characters`, { reason: result.reason });
       const existing = result.existing ? ` (“${result.existing.list_name}”)` : '';
       throw conflict(`There is already an active ${input.quality} list${existing}. Close it before starting another. Nothing was changed.`, {
         reason: result.reason,

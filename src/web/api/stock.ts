@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { findLinkType, LINK_TYPES, suggestLinkTypes } from '../../domain/catalog';
 import type { Quality } from '../../domain/ranks';
 import { isDynamoUnavailable } from '../../services/errors';
+import { NOTES_MAX } from '../../services/guild';
 import { MAX_LINKS_PER_ADD, UnknownOutcomeError } from '../../services/inventory';
 import type { WebContext } from '../context';
 import { badRequest, unavailable } from '../errors';
@@ -18,7 +19,7 @@ import { parseQuery, q } from './query';
 
 const query = z.object({ quality: q.quality, link_type: q.text(100) });
 const ORDER: Quality[] = ['gold', 'silver', 'bronze'];
-const addBody = z.object({ link_type: b.linkType, quality: b.quality, count: b.count.optional(), notes: b.text(200).optional() });
+const addBody = z.object({ link_type: b.linkType, quality: b.quality, count: b.count.optional(), notes: b.text(NOTES_MAX).optional() });
 
 export function stockRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get('/api/v1/stock', async (request) => {
@@ -74,6 +75,7 @@ export function stockRoutes(app: FastifyInstance, ctx: WebContext): void {
     }
     if (!added.ok) {
       if (added.reason === 'bad_count') throw badRequest(`count must be a whole number from 1 to ${MAX_LINKS_PER_ADD}`, { reason: added.reason });
+      if (added.reason === 'long_notes') throw badRequest(`notes are at most ${NOTES_MAX} characters`, { reason: added.reason });
       const close = added.suggestions;
       throw badRequest(`link_type "${input.link_type}" is not in the catalog${close.length ? `; did you mean ${close.join(', ')}?` : ''}`, { reason: added.reason, suggestions: close });
     }

@@ -33,8 +33,8 @@ export class Guild {
     return [...this.users.values()].filter((u) => u.inGuild !== false).map((u) => u.id);
   }
 
-  apiUser(user: Pick<EmulatedUser, 'id' | 'username'>) {
-    return { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null, public_flags: 0 };
+  apiUser(user: Pick<EmulatedUser, 'id' | 'username' | 'bot'>) {
+    return { id: user.id, username: user.username, discriminator: '0', global_name: user.username, avatar: null, public_flags: 0, ...(user.bot ? { bot: true } : {}) };
   }
 
   apiMember(user: EmulatedUser) {

@@ -28,6 +28,8 @@ export interface EmulatedUser {
   joinedAt?: string;
   /** False for a user who is not (or no longer) a member of the guild; default true. */
   inGuild?: boolean;
+  /** True for a bot account (sent as `bot: true` on the user object, as Discord does). */
+  bot?: boolean;
 }
 
 export interface EmulatedChannel {

@@ -1,0 +1,327 @@
+/**
+ * Seeds a guild of a given size in bulk (BatchWriteItem), in exactly the forms the services write:
+ * members with their counters and award logs, confirmed award records, their handed-out links,
+ * available stock, an active list with its guard, and the history markers (`#history`,
+ * `#history#YYYY-MM`, `#wants`). Going through the draw flow would take hours for 50,000 awards;
+ * `verifySample` then reads a sample back through the services to show the two agree.
+ */
+import { randomUUID } from 'node:crypto';
+import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TableKind } from '../src/db/schema';
+import { LINK_TYPES } from '../src/domain/catalog';
+import { addDays, utcDay } from '../src/domain/dates';
+import { DRAW_TTL_MS } from '../src/domain/draw';
+import { newLinkId } from '../src/domain/link-ids';
+import type { Quality } from '../src/domain/ranks';
+import { monthMarker, RECENT_AWARDS, TOP_MARKER, WANTS_MARKER } from '../src/services/history-index';
+import type { Services } from '../src/services';
+
+export interface GuildSize {
+  label: string;
+  members: number;
+  awards: number;
+}
+
+export interface SeededMember {
+  id: string;
+  username: string;
+  joinDate: string;
+  officer: boolean;
+  awards: { at: string; id: string; quality: Quality }[];
+  wants: string[];
+}
+
+export interface SeededAward {
+  id: string;
+  memberId: string;
+  quality: Quality;
+  linkId: string;
+  at: string;
+  delivered: boolean;
+}
+
+export interface SeededGuild {
+  members: SeededMember[];
+  /** Members who may receive gold (Sages and officers): every award went to one of them. */
+  sages: SeededMember[];
+  /** Scholars and Sages not on the silver list (whom /list add can add). */
+  notListed: SeededMember[];
+  /** Oldest first. */
+  awards: SeededAward[];
+  stock: Record<Quality, string[]>;
+  silverListId: string;
+  officerId: string;
+}
+
+/** Awards stay undelivered only for the newest few, as in a guild that hands links over. */
+export const UNDELIVERED_AWARDS = 20;
+/** Available stock, the same at every size: the roster and the history grow, the stock does not. */
+const STOCK: Record<Quality, number> = { gold: 300, silver: 150, bronze: 150 };
+const HISTORY_DAYS = 720;
+const BATCH = 25;
+const PARALLEL_BATCHES = 8;
+
+/** A small deterministic generator, so two runs seed the same guild. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(rng: () => number, items: readonly T[]): T => items[Math.floor(rng() * items.length)];
+const memberId = (i: number) => String(300000000000000000n + BigInt(i));
+
+export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<TableKind, string>, size: GuildSize, now: Date, officerId: string): Promise<SeededGuild> {
+  const rng = random(size.members * 7 + size.awards);
+  const today = utcDay(now);
+
+  // Members: a tenth too new for anything, a fifth Scholars, the rest Sages; one in fifty an officer.
+  // Sages joined before the oldest award, so every award went to someone eligible then.
+  const members: SeededMember[] = Array.from({ length: size.members }, (_, i) => {
+    const band = i % 10;
+    const days = band === 0 ? 10 : band <= 2 ? 30 + Math.floor(rng() * 60) : HISTORY_DAYS + 30 + Math.floor(rng() * 800);
+    const wants = rng() < 0.1 ? [...new Set(Array.from({ length: 1 + Math.floor(rng() * 3) }, () => pick(rng, LINK_TYPES).name))] : [];
+    return { id: memberId(i), username: `member${i}`, joinDate: addDays(today, -days), officer: i % 50 === 1, awards: [], wants };
+  });
+  const sages = members.filter((m, i) => i % 10 >= 3 || m.officer);
+
+  // Awards, evenly over the last two years, oldest first; each with the link it handed out.
+  const start = now.getTime() - HISTORY_DAYS * 86_400_000;
+  const step = (HISTORY_DAYS * 86_400_000) / size.awards;
+  const awards: SeededAward[] = [];
+  const records: Record<string, unknown>[] = [];
+  const links: Record<string, unknown>[] = [];
+  for (let k = 0; k < size.awards; k++) {
+    const at = new Date(start + k * step + rng() * step * 0.9);
+    const roll = rng();
+    const quality: Quality = roll < 0.5 ? 'bronze' : roll < 0.85 ? 'silver' : 'gold';
+    const winner = pick(rng, sages);
+    const type = pick(rng, LINK_TYPES);
+    const id = `dist_${randomUUID()}`;
+    const linkId = newLinkId(quality, type.name, at.getTime() - 86_400_000);
+    const delivered = k < size.awards - UNDELIVERED_AWARDS;
+    const drawnAt = new Date(at.getTime() - 30_000);
+    const pool = [winner.id, ...Array.from({ length: 9 }, () => pick(rng, sages).id)].filter((v, i, all) => all.indexOf(v) === i);
+    winner.awards.push({ at: at.toISOString(), id, quality });
+    awards.push({ id, memberId: winner.id, quality, linkId, at: at.toISOString(), delivered });
+    // What a draw writes when started (DrawsService.newRecord), then what Confirm sets.
+    records.push({
+      distribution_id: id,
+      status: 'confirmed',
+      version: 2,
+      method: 'discord',
+      link_id: linkId,
+      link_type: type.name,
+      quality,
+      bonus: type.bonus[quality],
+      pool,
+      pool_size: pool.length,
+      left_out: { away: 0, too_new: Math.floor(size.members / 10), unreadable: 0 },
+      policy: 'uniform',
+      wanting: [],
+      winner_id: winner.id,
+      winner_username: winner.username,
+      named: false,
+      drawn_before: [],
+      rerolled_by: [],
+      drawn_by: officerId,
+      drawn_at: drawnAt.toISOString(),
+      expires_at: new Date(drawnAt.getTime() + DRAW_TTL_MS).toISOString(),
+      member_id: winner.id,
+      member_username: winner.username,
+      distributed_by: officerId,
+      distributed_at: at.toISOString(),
+      distribution_date: utcDay(at),
+      ...(delivered ? { delivered_at: new Date(at.getTime() + 3_600_000).toISOString(), delivered_by: officerId } : {}),
+    });
+    links.push({
+      link_id: linkId,
+      link_type: type.name,
+      quality,
+      category: type.category,
+      bonus: type.bonus[quality],
+      is_available: 'false',
+      added_by: officerId,
+      added_date: new Date(at.getTime() - 86_400_000).toISOString(),
+      distribution_id: id,
+    });
+  }
+
+  const stock: Record<Quality, string[]> = { gold: [], silver: [], bronze: [] };
+  for (const quality of ['gold', 'silver', 'bronze'] as Quality[]) {
+    for (let i = 0; i < STOCK[quality]; i++) {
+      const type = pick(rng, LINK_TYPES);
+      const added = new Date(now.getTime() - (60 - (i * 60) / STOCK[quality]) * 86_400_000);
+      const linkId = newLinkId(quality, type.name, added.getTime());
+      stock[quality].push(linkId);
+      links.push({ link_id: linkId, link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], is_available: 'true', added_by: officerId, added_date: added.toISOString() });
+    }
+  }
+
+  // Members as MembersService.add writes them, with the counters and logs awards add.
+  const memberItems = members.map((m) => {
+    const last = m.awards.length ? m.awards[m.awards.length - 1].at : undefined;
+    const logs = Object.fromEntries(
+      (['bronze', 'silver', 'gold'] as Quality[]).flatMap((q) => {
+        const entries = m.awards.filter((a) => a.quality === q).map((a) => `${a.at}|${a.id}`);
+        return entries.length ? [[`awards_${q}`, new Set(entries)]] : [];
+      }),
+    );
+    return {
+      discord_id: m.id,
+      username: m.username,
+      join_date: m.joinDate,
+      is_officer: m.officer,
+      added_by: officerId,
+      added_date: new Date(`${m.joinDate}T12:00:00.000Z`).toISOString(),
+      updated_at: last ?? now.toISOString(),
+      links_received: m.awards.length,
+      ...(last ? { last_link_at: last } : {}),
+      ...(m.wants.length ? { wants: new Set(m.wants) } : {}),
+      ...logs,
+    };
+  });
+
+  // A silver list with a few waiting, and the guard that makes it the one active silver list.
+  const silverListId = `list_silver_${randomUUID()}`;
+  const eligibleForSilver = members.filter((_, i) => i % 10 !== 0);
+  const waiting = eligibleForSilver.slice(0, 20).map((m) => m.id);
+  const lists = [
+    { list_id: `active-guard#silver`, holder: silverListId },
+    { list_id: silverListId, list_name: 'Silver queue', quality: 'silver', eligible_members: new Set(waiting), created_by: officerId, created_at: now.toISOString(), is_active: 'true' },
+  ];
+
+  // The history markers: the top one, one per month, and the wants counts.
+  const byMonth = new Map<string, Set<string>>();
+  for (const a of awards) {
+    const day = a.at.slice(0, 10);
+    const set = byMonth.get(day.slice(0, 7)) ?? new Set<string>();
+    set.add(day).add(`${day}#${a.quality}`);
+    byMonth.set(day.slice(0, 7), set);
+  }
+  const recent = Object.fromEntries(
+    awards.slice(-RECENT_AWARDS).map((a) => {
+      const m = members.find((x) => x.id === a.memberId)!;
+      const record = records[awards.indexOf(a)];
+      return [a.id, { member_id: a.memberId, member_username: m.username, link_type: record.link_type, quality: a.quality, distributed_at: a.at }];
+    }),
+  );
+  const undelivered = awards.filter((a) => !a.delivered).map((a) => a.id);
+  const wantCounts: Record<string, number> = {};
+  for (const m of members) for (const w of m.wants) wantCounts[w] = (wantCounts[w] ?? 0) + 1;
+  const markers = [
+    { distribution_id: TOP_MARKER, months: new Set(byMonth.keys()), recent, ...(undelivered.length ? { undelivered: new Set(undelivered) } : {}) },
+    ...[...byMonth].map(([month, days]) => ({ distribution_id: monthMarker(month), days })),
+    { distribution_id: WANTS_MARKER, counts: wantCounts },
+  ];
+
+  await putAll(db, tables.members, memberItems);
+  await putAll(db, tables.inventory, links);
+  await putAll(db, tables.distributions, [...records, ...markers]);
+  await putAll(db, tables.lists, lists);
+
+  return {
+    members,
+    sages,
+    notListed: eligibleForSilver.filter((m) => !waiting.includes(m.id)),
+    awards,
+    stock,
+    silverListId,
+    officerId,
+  };
+}
+
+/** Open draws as DrawsService.start writes them (record + its place among the open draws). */
+export async function seedOpenDraws(
+  db: DynamoDBDocumentClient,
+  tables: Record<TableKind, string>,
+  draws: { winner: SeededMember; pool: SeededMember[]; linkId: string; linkType: string; quality: Quality; bonus: string }[],
+  officerId: string,
+  now: Date,
+): Promise<string[]> {
+  const items = draws.map((d) => ({
+    distribution_id: `dist_${randomUUID()}`,
+    status: 'drawn',
+    version: 1,
+    method: 'discord',
+    link_id: d.linkId,
+    link_type: d.linkType,
+    quality: d.quality,
+    bonus: d.bonus,
+    pool: d.pool.map((m) => m.id),
+    pool_size: d.pool.length,
+    left_out: { away: 0, too_new: 0, unreadable: 0 },
+    policy: 'uniform',
+    wanting: [],
+    winner_id: d.winner.id,
+    winner_username: d.winner.username,
+    named: false,
+    drawn_before: [],
+    rerolled_by: [],
+    drawn_by: officerId,
+    drawn_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + DRAW_TTL_MS).toISOString(),
+  }));
+  await putAll(db, tables.distributions, items);
+  const ids = items.map((i) => i.distribution_id);
+  await db.send(
+    new UpdateCommand({ TableName: tables.distributions, Key: { distribution_id: TOP_MARKER }, UpdateExpression: 'ADD open_draws :ids', ExpressionAttributeValues: { ':ids': new Set(ids) } }),
+  );
+  return ids;
+}
+
+/** BatchWriteItem in 25s, a few batches at a time; unprocessed items are sent again (bounded). */
+async function putAll(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
+  let next = 0;
+  const worker = async () => {
+    for (let b = next++; b < batches.length; b = next++) {
+      let requests = batches[b].map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length; attempt++) {
+        if (attempt === 10) throw new Error(`seeding ${table}: items still unprocessed after 10 attempts`);
+        if (attempt) await new Promise((r) => setTimeout(r, 50 * attempt));
+        const out = await db.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+        requests = (out.UnprocessedItems?.[table] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
+}
+
+/**
+ * Reads a sample back through the services and throws at the first disagreement: each sampled
+ * member's counters and history, the newest award first in guild-wide history and in /revert's
+ * suggestions, and the undelivered awards.
+ */
+export async function verifySample(services: Services, guild: SeededGuild): Promise<string[]> {
+  const checked: string[] = [];
+  const fail = (what: string): never => {
+    throw new Error(`the seeded guild does not read back as seeded: ${what}`);
+  };
+  const busiest = [...guild.sages].sort((a, b) => b.awards.length - a.awards.length)[0];
+  for (const m of [busiest, guild.sages[0], guild.sages[Math.floor(guild.sages.length / 2)]]) {
+    const counted = await services.roster.get(m.id);
+    if (!counted || counted.counters.links_received !== m.awards.length) return fail(`${m.username} has ${counted?.counters.links_received} links, seeded ${m.awards.length}`);
+    if (counted.counters.last_link_at !== m.awards.at(-1)?.at) fail(`${m.username}'s last link is ${counted.counters.last_link_at}`);
+    const history = await services.distributions.memberRecords(m.id);
+    if (history.length !== m.awards.length) fail(`${m.username} has ${history.length} records in member-date-index`);
+    const page = await services.distributions.forMember(m.id, { limit: 5 });
+    if (page.items[0]?.distribution_id !== m.awards.at(-1)?.id) fail(`${m.username}'s newest record is ${page.items[0]?.distribution_id}`);
+    checked.push(`${m.username}: ${m.awards.length} links`);
+  }
+  const newest = guild.awards.at(-1)!;
+  const guildWide = await services.distributions.guildWide({ limit: 10 });
+  if (guildWide.items[0]?.distribution_id !== newest.id) fail(`guild-wide history starts with ${guildWide.items[0]?.distribution_id}`);
+  const top = await services.distributions.index.top();
+  if (top.recent[0]?.id !== newest.id) fail('the newest award is not first among /revert suggestions');
+  const undelivered = await services.awards.undelivered();
+  if (undelivered.length !== guild.awards.filter((a) => !a.delivered).length) fail(`${undelivered.length} awards read as undelivered`);
+  checked.push(`guild-wide history and /revert suggestions start with the newest award; ${undelivered.length} undelivered`);
+  return checked;
+}
