@@ -11,7 +11,8 @@ import type { Job } from '../ops/schedule';
 import { todayBy, type Clock } from '../domain/clock';
 import type { BotContext, Command } from './command';
 import { Pager } from './pager';
-import { Router, type InteractionReport } from './router';
+import type { InteractionReport } from '../ops/metrics';
+import { Router } from './router';
 
 export interface BotOptions {
   config: Config;

@@ -11,9 +11,8 @@ import type { Access, BotContext, Call, Choice, Command } from './command';
 import { splitCustomId } from './custom-ids';
 import { DATABASE_DOWN_MESSAGE, DATABASE_UNSURE_MESSAGE, EXPIRED_MESSAGE, RESTARTING_MESSAGE, UNEXPECTED_MESSAGE, UNKNOWN_COMMAND_MESSAGE, UserError } from './errors';
 import { isOfficer } from './permissions';
+import type { InteractionReport, Outcome } from '../ops/metrics';
 import { Responder, type AnswerableInteraction } from './responder';
-
-export type Outcome = 'ok' | 'user_error' | 'refused' | 'db_unavailable' | 'error';
 
 interface Target {
   name: string;
@@ -21,14 +20,6 @@ interface Target {
   ephemeral: boolean;
   access?: Access;
   run?: (call: Call<any>) => Promise<unknown>;
-}
-
-export interface InteractionReport {
-  command: string;
-  kind: 'command' | 'button' | 'select' | 'autocomplete';
-  outcome: Outcome;
-  userId: string;
-  ms: number;
 }
 
 /** Discord allows 3 s for the first response; defer well before that. */

@@ -1,6 +1,16 @@
 /** Prometheus metrics (prom-client): interactions, latency, DynamoDB errors and conflicts, gateway. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { InteractionReport } from '../bot/router';
+
+/** How an interaction ended, as the router reports it. */
+export type Outcome = 'ok' | 'user_error' | 'refused' | 'db_unavailable' | 'error';
+
+export interface InteractionReport {
+  command: string;
+  kind: 'command' | 'button' | 'select' | 'autocomplete';
+  outcome: Outcome;
+  userId: string;
+  ms: number;
+}
 
 export interface Metrics {
   registry: Registry;

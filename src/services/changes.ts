@@ -2,8 +2,10 @@
  * Changes to distribution records, announced to whoever shows them: the Discord view edits a
  * draw's message from them, whatever view made the change (Discord, the web, the sweep).
  */
-import type { DrawChange } from './draws';
 import type { Distribution } from './distributions';
+
+/** What happened to a draw (DrawsService). */
+export type DrawChange = 'started' | 'rerolled' | 'cancelled' | 'expired' | 'confirmed' | 'released';
 
 export type RecordChange = DrawChange | 'delivered' | 'reverted';
 

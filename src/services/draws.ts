@@ -30,7 +30,7 @@ import type { InventoryService, Link } from './inventory';
 import type { DistributionList, ListsService } from './lists';
 import type { CountedMember, Member, MembersService } from './members';
 import type { RosterService } from './roster';
-import type { ChangeListener, RecordChanges } from './changes';
+import type { ChangeListener, DrawChange, RecordChanges } from './changes';
 import { runTransaction, transactionToken, type TransactionPart } from './transactions';
 import { UpdateBuilder } from './update-builder';
 
@@ -64,7 +64,6 @@ export type StartRefusal =
 /** Why an award was not made although the draw was open. Nothing was written. */
 export type AwardFailure = 'link_gone' | 'winner_served' | 'list_closed' | 'member_removed' | 'member_away' | 'member_not_eligible' | 'busy';
 
-export type DrawChange = 'started' | 'rerolled' | 'cancelled' | 'expired' | 'confirmed' | 'released';
 
 export type ChangeResult = { ok: true; draw: Distribution } | ({ ok: false; draw: Distribution | undefined } & (Refusal | { reason: 'not_found' }));
 

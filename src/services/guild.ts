@@ -7,12 +7,12 @@ import type { Clock } from '../domain/clock';
 import { findLinkType, suggestLinkTypes, type LinkType } from '../domain/catalog';
 import { parseDay, utcDay } from '../domain/dates';
 import { isEligible, standingOf, type Quality, type RankThresholds, type Standing } from '../domain/ranks';
-import type { DeliveryResult } from './awards';
-import type { Services } from './index';
-import { countersFromHistory } from './distributions';
-import { MAX_LINKS_PER_ADD, type Link } from './inventory';
-import type { DistributionList, ListChange } from './lists';
-import type { CountedMember, Member } from './members';
+import type { AwardsService, DeliveryResult } from './awards';
+import { countersFromHistory, type DistributionsService } from './distributions';
+import { MAX_LINKS_PER_ADD, type InventoryService, type Link } from './inventory';
+import type { DistributionList, ListChange, ListsService } from './lists';
+import type { CountedMember, Member, MembersService } from './members';
+import type { RosterService } from './roster';
 
 type Refusal<R extends string, X = object> = { ok: false; reason: R } & X;
 
@@ -49,9 +49,19 @@ export type AddStockResult =
 
 export type MarkDeliveredResult = DeliveryResult | Refusal<'not_allowed'>;
 
+/** The services whose writes the guild's rules make. */
+export interface GuildServices {
+  members: MembersService;
+  roster: RosterService;
+  inventory: InventoryService;
+  distributions: DistributionsService;
+  lists: ListsService;
+  awards: AwardsService;
+}
+
 export class GuildService {
   constructor(
-    private readonly s: Omit<Services, 'guild'>,
+    private readonly s: GuildServices,
     private readonly ranks: RankThresholds,
     private readonly clock: Clock,
   ) {}
