@@ -12,6 +12,7 @@ import { DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '.
 import { isQuality, QUALITIES, type Quality } from '../domain/ranks';
 import { HistoryIndex, isMarkerId } from './history-index';
 import { emptyCounters, type Counters } from './members';
+import { ReadCoalescer } from './coalesce';
 import { decodeCursor, encodeCursor, InvalidCursorError, isPossibleKey, type Page, type ReadOptions } from './pagination';
 
 export type DistributionStatus = DrawStatus;
@@ -98,6 +99,8 @@ interface GuildCursor {
 
 export class DistributionsService {
   readonly index: HistoryIndex;
+
+  private readonly guildPages = new ReadCoalescer<Page<Distribution>>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -187,9 +190,16 @@ export class DistributionsService {
    * Guild-wide history, newest first: every status but open draws. The history markers say which
    * days hold records (and of which quality), so a page reads the top marker, the month markers
    * it needs (one batch), and at most MAX_DAY_QUERIES days: at most 32 requests, whatever the
-   * gaps, and it goes on as long as older records exist.
+   * gaps, and it goes on as long as older records exist. Callers asking for the same page at the
+   * same time share one read (ReadCoalescer), unless they may give up on it (`signal`).
    */
   async guildWide(options: { limit?: number; cursor?: string } & HistoryFilter & ReadOptions = {}): Promise<Page<Distribution>> {
+    if (options.signal) return this.readGuildWide(options);
+    const page = await this.guildPages.read(JSON.stringify([options.limit, options.cursor, options.quality]), () => this.readGuildWide(options));
+    return { items: [...page.items], cursor: page.cursor };
+  }
+
+  private async readGuildWide(options: { limit?: number; cursor?: string } & HistoryFilter & ReadOptions): Promise<Page<Distribution>> {
     const limit = options.limit ?? 10;
     const cursor = decodeCursor<GuildCursor>(options.cursor);
     if (cursor && !isGuildCursor(cursor)) throw new InvalidCursorError('this page is no longer valid; start again from the first page');

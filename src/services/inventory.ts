@@ -6,6 +6,7 @@ import type { Quality } from '../domain/ranks';
 import type { TransactWriteItem } from './transactions';
 import { failedConditionItem, isConditionalCheckFailed, isDynamoUnavailable } from './errors';
 import { runTransaction, transactionToken } from './transactions';
+import { ReadCoalescer } from './coalesce';
 import { isPossibleKey, type ReadOptions } from './pagination';
 
 export interface Link {
@@ -50,6 +51,8 @@ export class UnknownOutcomeError extends Error {
 const AVAILABILITY_INDEX = 'availability-quality-index';
 
 export class InventoryService {
+  private readonly stockReads = new ReadCoalescer<Link[]>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
@@ -105,7 +108,14 @@ export class InventoryService {
   }
 
   /** Available links, oldest first, from the availability index (optionally of one quality and type). */
-  async listAvailable(filter: { quality?: Quality; linkType?: string } = {}, { signal, maxPages = 50 }: ReadOptions & { maxPages?: number } = {}): Promise<Link[]> {
+  async listAvailable(filter: { quality?: Quality; linkType?: string } = {}, options: ReadOptions & { maxPages?: number } = {}): Promise<Link[]> {
+    return (await this.queryAvailable(filter, options)).sort(byAge);
+  }
+
+  private async queryAvailable(
+    filter: { quality?: Quality; linkType?: string },
+    { signal, maxPages = 50, fields }: ReadOptions & { maxPages?: number; fields?: readonly string[] },
+  ): Promise<Link[]> {
     const links: Link[] = [];
     let startKey: Record<string, unknown> | undefined;
     for (let page = 0; page < maxPages; page++) {
@@ -113,8 +123,15 @@ export class InventoryService {
         new QueryCommand({
           TableName: this.tableName,
           IndexName: AVAILABILITY_INDEX,
-          KeyConditionExpression: filter.quality ? 'is_available = :yes AND quality = :q' : 'is_available = :yes',
-          FilterExpression: filter.linkType ? 'link_type = :t' : undefined,
+          KeyConditionExpression: filter.quality ? '#a = :yes AND #q = :q' : '#a = :yes',
+          FilterExpression: filter.linkType ? '#t = :t' : undefined,
+          ProjectionExpression: fields?.map((_, i) => `#f${i}`).join(', '),
+          ExpressionAttributeNames: {
+            '#a': 'is_available',
+            ...(filter.quality ? { '#q': 'quality' } : {}),
+            ...(filter.linkType ? { '#t': 'link_type' } : {}),
+            ...Object.fromEntries((fields ?? []).map((f, i) => [`#f${i}`, f])),
+          },
           ExpressionAttributeValues: {
             ':yes': 'true',
             ...(filter.quality ? { ':q': filter.quality } : {}),
@@ -128,7 +145,7 @@ export class InventoryService {
       startKey = result.LastEvaluatedKey;
       if (!startKey) break;
     }
-    return links.sort(byAge);
+    return links;
   }
 
   /** The link `/distribute` hands out: the oldest available one of that quality (and type). */
@@ -136,10 +153,16 @@ export class InventoryService {
     return (await this.listAvailable({ quality, linkType }))[0];
   }
 
-  /** Available stock grouped by quality and type, with counts. */
+  /**
+   * Available stock grouped by quality and type, with counts. Reads only what a line shows, and
+   * callers asking the same at the same time share one read (ReadCoalescer); an autocomplete,
+   * which may give up (`signal`), reads alone.
+   */
   async stock(filter: { quality?: Quality; linkType?: string } = {}, options: ReadOptions & { maxPages?: number } = {}): Promise<StockLine[]> {
+    const read = () => this.queryAvailable(filter, { ...options, fields: STOCK_FIELDS });
+    const links = options.signal ? await read() : await this.stockReads.read(JSON.stringify([filter.quality, filter.linkType, options.maxPages]), read);
     const lines = new Map<string, StockLine>();
-    for (const link of await this.listAvailable(filter, options)) {
+    for (const link of links) {
       const key = `${link.quality}\u0000${link.link_type}`;
       const line = lines.get(key);
       if (line) line.count++;
@@ -203,6 +226,9 @@ export class InventoryService {
     };
   }
 }
+
+/** What a stock line shows: the rest of each link is not read. */
+const STOCK_FIELDS = ['quality', 'link_type', 'category', 'bonus'] as const;
 
 function byAge(a: Link, b: Link): number {
   return a.added_date.localeCompare(b.added_date) || a.link_id.localeCompare(b.link_id);
