@@ -33,6 +33,10 @@ export function transactionToken(parts: TransactionPart<string>[]): string {
   return createHash('sha256').update(canonical).digest('hex').slice(0, 36);
 }
 
+/** Cancellation reasons a transaction outcome accounts for: a failed condition, or a race to retry. */
+const RETRIED_CODES = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+const SETTLED_CODES = new Set(['None', 'ConditionalCheckFailed', ...RETRIED_CODES]);
+
 /**
  * Runs one TransactWriteItems. Conflicts with another transaction in flight on the same items are
  * retried (bounded, with jitter); failed conditions come back as the reasons their parts carry,
@@ -54,7 +58,10 @@ export async function runTransaction<R extends string>(
       const name = (error as { name?: string }).name;
       if (name === 'TransactionInProgressException') return { ok: false, inProgress: true };
       const codes = cancellationCodes(error);
-      const conflictOnly = isTransactionCanceled(error) && !codes.includes('ConditionalCheckFailed') && codes.includes('TransactionConflict');
+      // A part DynamoDB refused for another reason (an invalid path, a size limit) is a bug, to be
+      // logged as one rather than reported as a race that trying again would get past.
+      if (codes.some((c) => !SETTLED_CODES.has(c))) throw error;
+      const conflictOnly = isTransactionCanceled(error) && !codes.includes('ConditionalCheckFailed') && codes.some((c) => RETRIED_CODES.has(c));
       if (conflictOnly || name === 'TransactionConflictException') {
         if (attempt === attempts) return { ok: false, busy: true };
         await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));

@@ -1,4 +1,5 @@
 import { createTestStorage, type TestStorage } from '../support/dynamo';
+import { DynamoProxy } from '../support/dynamo-proxy';
 import { seedAward, seedLink, seedMember, snowflake } from '../support/fixtures';
 
 let storage: TestStorage;
@@ -94,5 +95,31 @@ describe('delivery', () => {
     const other = await seedAward(storage, { memberId: member.discord_id });
     await services.awards.revertDistribution(other.distribution_id, 'o', 'test');
     expect(await services.awards.markDelivered(other.distribution_id, 'o', 'test')).toMatchObject({ ok: false, reason: 'not_an_award' });
+  });
+});
+
+describe('a transaction DynamoDB cancels for another reason than a condition', () => {
+  it('is tried again when a part was throttled, and is an error (logged as a bug, never "busy, try again") when a part was invalid', async () => {
+    const proxy = await DynamoProxy.start(storage.endpoint);
+    const proxied = await createTestStorage(proxy.endpoint);
+    try {
+      const { services } = proxied;
+      const member = await seedMember(services);
+      await seedLink(services, 'gold', 'Damage on Ships', 2);
+      const [first, second] = [await seedAward(proxied, { memberId: member.discord_id, at: day(1) }), await seedAward(proxied, { memberId: member.discord_id, at: day(2) })];
+      const cancelled = (codes: string[]) => ({ kind: 'fail' as const, status: 400, errorType: 'TransactionCanceledException', cancellationReasons: codes });
+
+      proxy.inject('TransactWriteItems', cancelled(['None', 'ThrottlingError', 'None', 'None']), 1);
+      expect(await services.awards.revertDistribution(first.distribution_id, 'o', 'test', day(3))).toMatchObject({ ok: true });
+      expect(proxy.count('TransactWriteItems', 'fail')).toBe(1);
+
+      proxy.inject('TransactWriteItems', cancelled(['None', 'None', 'None', 'ValidationError']), 1);
+      await expect(services.awards.revertDistribution(second.distribution_id, 'o', 'test', day(3))).rejects.toMatchObject({ name: 'TransactionCanceledException' });
+      expect(proxy.count('TransactWriteItems', 'fail')).toBe(2);
+      expect((await services.distributions.get(second.distribution_id, true))?.status).toBe('confirmed');
+    } finally {
+      proxied.close();
+      await proxy.stop();
+    }
   });
 });

@@ -12,8 +12,11 @@ export type Fault =
   | { kind: 'hold'; ms: number }
   /** Forward, then close the connection without answering: written, but the answer is lost. */
   | { kind: 'drop' }
-  /** Answer with an error without forwarding: nothing is written. */
-  | { kind: 'fail'; status: number; errorType: string; message?: string };
+  /**
+   * Answer with an error without forwarding: nothing is written. A TransactionCanceledException
+   * carries one reason per part, as DynamoDB gives them (`cancellationReasons`: their codes).
+   */
+  | { kind: 'fail'; status: number; errorType: string; message?: string; cancellationReasons?: string[] };
 
 interface Rule {
   operation: string;
@@ -77,7 +80,8 @@ export class DynamoProxy {
 
     if (fault?.kind === 'fail') {
       res.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.errorType}`, message: fault.message ?? 'injected by the test proxy' }));
+      const reasons = fault.cancellationReasons?.map((code) => (code === 'None' ? { Code: code } : { Code: code, Message: `${code} injected by the test proxy` }));
+      res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.errorType}`, message: fault.message ?? 'injected by the test proxy', ...(reasons ? { CancellationReasons: reasons } : {}) }));
       return;
     }
     let answer: { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
