@@ -81,6 +81,11 @@ async function execute({ interaction, ctx, respond, isOfficer }: Call<ChatInputC
   const target = interaction.options.getUser('member');
   const qualityText = interaction.options.getString('quality');
   const quality = qualityText ? requireQuality(qualityText) : undefined;
+  const exporting = interaction.options.getBoolean('export') ?? false;
+  // Most callers are members reading their own page: read it while the officer check runs, and
+  // drop it for an officer, who sees the whole guild instead.
+  const ownFirstPage = !exporting && (!target || target.id === interaction.user.id) ? readPage(ctx, { memberId: interaction.user.id, quality, officer: false }, undefined) : undefined;
+  ownFirstPage?.catch(() => undefined);
   const officer = await isOfficer();
   if (target && target.id !== interaction.user.id && !officer) {
     throw new UserError('You can see only your own history. Leave `member` empty, or ask an officer.');
@@ -88,7 +93,7 @@ async function execute({ interaction, ctx, respond, isOfficer }: Call<ChatInputC
   // Officers without a member see the whole guild; everyone else sees themselves.
   const filter: HistoryFilter = { memberId: target?.id ?? (officer ? undefined : interaction.user.id), quality, officer };
 
-  if (interaction.options.getBoolean('export')) {
+  if (exporting) {
     await respond.defer();
     const scope = filter.memberId ?? 'guild';
     const built = await buildExport(ctx, filter, `flavaflav-history-${scope}-${ctx.today()}`, interaction.attachmentSizeLimit);
@@ -100,7 +105,7 @@ async function execute({ interaction, ctx, respond, isOfficer }: Call<ChatInputC
   }
 
   const session = ctx.pages.open<HistoryFilter>(interaction.user.id, filter);
-  const result = await readPage(ctx, filter, undefined);
+  const result = await (ownFirstPage && filter.memberId === interaction.user.id ? ownFirstPage : readPage(ctx, filter, undefined));
   session.cursors[1] = result.cursor;
   await respond.send(render(session.key, filter, 0, result));
 }
