@@ -15,6 +15,8 @@ import { newLinkId } from '../src/domain/link-ids';
 import type { Quality } from '../src/domain/ranks';
 import { monthMarker, RECENT_AWARDS, TOP_MARKER, WANTS_MARKER } from '../src/services/history-index';
 import type { Services } from '../src/services';
+import { recentFromHistory } from '../src/services/distributions';
+import { RECENT_LINKS, recentMap } from '../src/services/members';
 
 export interface GuildSize {
   label: string;
@@ -27,7 +29,7 @@ export interface SeededMember {
   username: string;
   joinDate: string;
   officer: boolean;
-  awards: { at: string; id: string; quality: Quality }[];
+  awards: { at: string; id: string; quality: Quality; linkType: string }[];
   wants: string[];
 }
 
@@ -107,7 +109,7 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     const delivered = k < size.awards - UNDELIVERED_AWARDS;
     const drawnAt = new Date(at.getTime() - 30_000);
     const pool = [winner.id, ...Array.from({ length: 9 }, () => pick(rng, sages).id)].filter((v, i, all) => all.indexOf(v) === i);
-    winner.awards.push({ at: at.toISOString(), id, quality });
+    winner.awards.push({ at: at.toISOString(), id, quality, linkType: type.name });
     awards.push({ id, memberId: winner.id, quality, linkId, at: at.toISOString(), delivered });
     // What a draw writes when started (DrawsService.newRecord), then what Confirm sets.
     records.push({
@@ -163,7 +165,7 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     }
   }
 
-  // Members as MembersService.add writes them, with the counters and logs awards add.
+  // Members as MembersService.add writes them, with the counters, logs and newest links awards add.
   const memberItems = members.map((m) => {
     const last = m.awards.length ? m.awards[m.awards.length - 1].at : undefined;
     const logs = Object.fromEntries(
@@ -181,6 +183,7 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
       added_date: new Date(`${m.joinDate}T12:00:00.000Z`).toISOString(),
       updated_at: last ?? now.toISOString(),
       links_received: m.awards.length,
+      recent_links: recentMap(m.awards.slice(-RECENT_LINKS).reverse().map((a) => ({ id: a.id, at: a.at, quality: a.quality, link_type: a.linkType }))),
       ...(last ? { last_link_at: last } : {}),
       ...(m.wants.length ? { wants: new Set(m.wants) } : {}),
       ...logs,
@@ -313,6 +316,7 @@ export async function verifySample(services: Services, guild: SeededGuild): Prom
     if (history.length !== m.awards.length) fail(`${m.username} has ${history.length} records in member-date-index`);
     const page = await services.distributions.forMember(m.id, { limit: 5 });
     if (page.items[0]?.distribution_id !== m.awards.at(-1)?.id) fail(`${m.username}'s newest record is ${page.items[0]?.distribution_id}`);
+    if (JSON.stringify(counted.recent) !== JSON.stringify(recentFromHistory(history))) fail(`${m.username}'s newest links on the item are not those of their history`);
     checked.push(`${m.username}: ${m.awards.length} links`);
   }
   const newest = guild.awards.at(-1)!;

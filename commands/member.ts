@@ -18,6 +18,8 @@ import { actionId, arg } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_LABEL, plural, safeText, shortDate, userMention } from '../src/bot/format';
 import { RANKS, type Rank } from '../src/domain/ranks';
+import { recentFromHistory } from '../src/services/distributions';
+import { RECENT_LINKS } from '../src/services/members';
 import { memberFields, pageButtons, requireCountedMember, requireMember, standing } from './shared';
 
 const PAGE_SIZE = 15;
@@ -165,10 +167,13 @@ async function remove({ interaction, ctx, respond }: Call<ChatInputCommandIntera
 
 async function info({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const user = interaction.options.getUser('user') ?? interaction.user;
-  const [member, recent] = await Promise.all([requireCountedMember(ctx, user.id), ctx.services.distributions.forMember(user.id, { limit: 5 })]);
-  const history = recent.items.length
-    ? recent.items
-        .map((d) => `${shortDate(d.distributed_at)} · ${QUALITY_LABEL[d.quality]} ${safeText(d.link_type)}${d.status === 'reverted' ? ' (reverted)' : ''}`)
+  const member = await requireCountedMember(ctx, user.id);
+  // Kept on the member item by the award and revert transactions; else their history says.
+  const recent = member.recent ?? recentFromHistory((await ctx.services.distributions.forMember(user.id, { limit: RECENT_LINKS })).items);
+  const history = recent.length
+    ? recent
+        .slice(0, RECENT_LINKS)
+        .map((r) => `${shortDate(r.at)} · ${QUALITY_LABEL[r.quality]} ${safeText(r.link_type)}${r.reverted ? ' (reverted)' : ''}`)
         .join('\n')
     : 'No links yet.';
   await respond.send({

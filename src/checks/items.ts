@@ -180,6 +180,9 @@ export function missingCountersFinding(derived: Counters): string {
   return `no links_received / last_link_at (derived from history until fixed: ${derived.links_received} standing award${derived.links_received === 1 ? '' : 's'}${last})`;
 }
 
+/** A member keeping counters but not their newest links (counted before FlavaFlav kept them). */
+export const MISSING_RECENT_FINDING = 'no recent_links (/member info reads their history instead, one query more, until fixed)';
+
 /** What adding counters writes, in words. */
 export function countersAddition(derived: Counters): string {
   return `links_received ${derived.links_received}${derived.last_link_at ? `, last_link_at ${derived.last_link_at}` : ''}`;

@@ -7,7 +7,8 @@
  * 1. distributions: `status: confirmed` and `distribution_date` on the previous system's awards;
  * 2. markers: the history markers' days for every record in the date-index, and the newest
  *    awards into `#history`'s `recent` (never `undelivered`: delivery was not tracked before);
- * 3. members: counters derived from each member's history (needs 1: the history it counts);
+ * 3. members: counters and newest links derived from each member's history (needs 1: the
+ *    history it counts); newest links alone for members counted before they were kept;
  * 4. inventory, 5. lists: reported only.
  *
  * After every page the caller gets the progress to save, so an interrupted run (Ctrl-C,
@@ -15,7 +16,7 @@
  */
 import { paginateScan, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableKind } from '../db/schema';
-import { countersFromHistory, DistributionsService } from '../services/distributions';
+import { countersFromHistory, DistributionsService, recentFromHistory } from '../services/distributions';
 import { isConditionalCheckFailed } from '../services/errors';
 import { HistoryIndex, isMarkerId, RECENT_AWARDS, type RecentAward } from '../services/history-index';
 import { MembersService, type Member } from '../services/members';
@@ -28,6 +29,7 @@ import {
   countersAddition,
   dateIndexEntry,
   isListGuardId,
+  MISSING_RECENT_FINDING,
   missingCountersFinding,
   recentAward,
   type DistributionReport,
@@ -180,18 +182,26 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     report({ table, ...checked });
   }
 
-  /** Adds the counters a member lacks (from their history), or says the kept ones disagree with it. */
+  /**
+   * Adds the counters or newest links a member lacks (from their history), or says the kept
+   * counters disagree with it.
+   */
   async function checkCounters(member: Member, findings: string[]): Promise<string | undefined> {
-    const derived = countersFromHistory(await distributions.memberRecords(member.discord_id));
+    const records = await distributions.memberRecords(member.discord_id);
+    const derived = countersFromHistory(records);
     if (member.counters) {
       const drift = counterDrift(member.counters, derived);
       if (drift) findings.push(drift);
-      return undefined;
+      if (member.recent) return undefined;
+      findings.push(MISSING_RECENT_FINDING);
+      if (!fix) return '--fix would add recent_links (their 5 newest links)';
+      // False when an award or a revert started them meanwhile: they stand.
+      return (await members.addMissingRecent(member, recentFromHistory(records))) ? 'added recent_links' : undefined;
     }
     findings.push(missingCountersFinding(derived));
     if (!fix) return `--fix would add ${countersAddition(derived)}`;
     // False when the bot (an award or a revert) wrote counters meanwhile: they stand.
-    return (await members.addMissingCounters(member, derived, false)) ? `added ${countersAddition(derived)}` : undefined;
+    return (await members.addMissingCounters(member, { counters: derived, recent: recentFromHistory(records) }, false)) ? `added ${countersAddition(derived)}` : undefined;
   }
 
   /** The markers phase, a page at a time: the days its records are listed under, where absent. */

@@ -4,7 +4,7 @@
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
-import { countersFromHistory, isStanding, type Distribution, type DistributionsService } from './distributions';
+import { countersFromHistory, isStanding, recentFromHistory, type Distribution, type DistributionsService } from './distributions';
 import { RecordChanges } from './changes';
 import { HistoryIndex, TOP_MARKER } from './history-index';
 import { isConditionalCheckFailed } from './errors';
@@ -73,7 +73,7 @@ export class AwardsService {
         // The index may lag behind the item: a member keeping counters is counted from them, and
         // their last link is the newest standing award either source knows.
         const after = member.counters ? withoutAward(member.counters, distributionId, fromHistory.last_link_at) : fromHistory;
-        parts.push({ item: members.revertItem(member, after, revertedAt), reason: 'member_changed' });
+        parts.push({ item: members.revertItem(member, after, revertedAt, distributionId, recentFromHistory(history)), reason: 'member_changed' });
       }
       const keepsListPlace = history.some((d) => d.distribution_id !== distributionId && isStanding(d) && d.list_id === record.list_id);
       const listPlaceRestored = Boolean(record.list_id && !keepsListPlace);

@@ -11,7 +11,7 @@ import { storedDay, storedInstant } from '../domain/dates';
 import { DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '../domain/draw';
 import { isQuality, QUALITIES, type Quality } from '../domain/ranks';
 import { HistoryIndex, isMarkerId } from './history-index';
-import { emptyCounters, type Counters } from './members';
+import { emptyCounters, RECENT_LINKS, type Counters, type RecentLink } from './members';
 import { ReadCoalescer } from './coalesce';
 import { decodeCursor, encodeCursor, InvalidCursorError, isPossibleKey, type Page, type ReadOptions } from './pagination';
 
@@ -306,8 +306,12 @@ function isGuildCursor(cursor: GuildCursor): boolean {
   return Object.keys(key).length === 3 && typeof key.distribution_id === 'string' && key.distribution_date === cursor.day && typeof key.distributed_at === 'string';
 }
 
-/** Newest first by when the record was awarded or ended (or drawn, for an open draw). */
-export const newestFirst = (a: Distribution, b: Distribution) => (b.distributed_at ?? b.drawn_at ?? '').localeCompare(a.distributed_at ?? a.drawn_at ?? '');
+/**
+ * Newest first by when the record was awarded or ended (or drawn, for an open draw); records of
+ * the same instant by id, as a member item orders its newest links.
+ */
+export const newestFirst = (a: Distribution, b: Distribution) =>
+  (b.distributed_at ?? b.drawn_at ?? '').localeCompare(a.distributed_at ?? a.drawn_at ?? '') || b.distribution_id.localeCompare(a.distribution_id);
 
 /** Standing awards: confirmed, or written before statuses existed. */
 export const isStanding = (d: Pick<Distribution, 'status'>) => d.status === 'confirmed';
@@ -326,6 +330,15 @@ export function countersFromHistory(records: Distribution[], without?: string): 
   }
   for (const q of QUALITIES) counters.awards[q].sort((a, b) => a.at.localeCompare(b.at));
   return counters;
+}
+
+/** A member's newest links as their history says (awards, reverted ones marked), newest first. */
+export function recentFromHistory(records: Distribution[]): RecentLink[] {
+  return records
+    .filter((d) => (isStanding(d) || d.status === 'reverted') && d.distributed_at)
+    .sort(newestFirst)
+    .slice(0, RECENT_LINKS)
+    .map((d) => ({ id: d.distribution_id, at: d.distributed_at!, quality: d.quality, link_type: d.link_type, ...(d.status === 'reverted' ? { reverted: true } : {}) }));
 }
 
 /** A record as SPEC describes it, read from whatever the item holds. */

@@ -28,7 +28,7 @@ import { isDynamoUnavailable, isConditionalCheckFailed } from './errors';
 import { HistoryIndex } from './history-index';
 import type { InventoryService, Link } from './inventory';
 import type { DistributionList, ListsService } from './lists';
-import type { CountedMember, Member, MembersService } from './members';
+import type { CountedMember, Counters, Member, MembersService, RecentLink } from './members';
 import type { RosterService } from './roster';
 import type { ChangeListener, DrawChange, RecordChanges } from './changes';
 import { runTransaction, transactionToken, type TransactionPart } from './transactions';
@@ -396,41 +396,43 @@ export class DrawsService {
     }
 
     const claim = draw.confirm!;
-    const derived = winner.counters ? undefined : (await this.s.roster.counted(winner)).counters;
-    const parts = await this.awardParts(draw, claim, winner, derived, HistoryIndex.overflow(top));
-    let outcome;
-    try {
-      outcome = await runTransaction(this.db, parts, { token: transactionToken(parts) });
-    } catch (error) {
-      if (!isDynamoUnavailable(error)) throw error;
-      return this.readBack(id, origin);
+    const day = claim.at.slice(0, 10);
+    let member: Member = winner;
+    // The winner's item may change between the read and the award (their first counters or newest
+    // links written by another award at the same moment): read it again, a bounded number of times.
+    for (let attempt = 1; ; attempt++) {
+      const derived = member.counters && member.recent ? undefined : await this.s.roster.history(member.discord_id);
+      const parts = await this.awardParts(draw, claim, member, derived, HistoryIndex.overflow(top));
+      let outcome;
+      try {
+        outcome = await runTransaction(this.db, parts, { token: transactionToken(parts) });
+      } catch (error) {
+        if (!isDynamoUnavailable(error)) throw error;
+        return this.readBack(id, origin);
+      }
+      if (outcome.ok) {
+        const awarded = await this.get(id).catch(() => undefined);
+        if (!awarded) return { outcome: 'unknown', draw };
+        this.emit(awarded, 'confirmed', origin);
+        return { outcome: 'awarded', draw: awarded, repeated: false };
+      }
+      if ('inProgress' in outcome) return { outcome: 'unknown', draw };
+      if ('busy' in outcome) return this.notAwarded(draw, 'busy', origin);
+      const reasons = outcome.failed.map((f) => f.reason);
+      if (reasons.includes('changed')) return this.readBack(id, origin);
+      const list = outcome.failed.find((f) => f.reason === 'winner_served');
+      if (reasons.includes('link_gone')) return this.notAwarded(draw, 'link_gone', origin);
+      if (list) return this.notAwarded(draw, list.item && list.item.is_active !== 'true' ? 'list_closed' : 'winner_served', origin);
+      if (!reasons.includes('member_changed')) return this.notAwarded(draw, 'busy', origin);
+      const fresh = await this.s.members.get(draw.winner_id!, true);
+      if (!fresh) return this.notAwarded(draw, 'member_removed', origin);
+      if (!draw.named && isAway(fresh, day)) return this.notAwarded(draw, 'member_away', origin);
+      if (attempt === 3) return this.notAwarded(draw, 'busy', origin);
+      member = fresh;
     }
-    if (outcome.ok) {
-      const awarded = await this.get(id).catch(() => undefined);
-      if (!awarded) return { outcome: 'unknown', draw };
-      this.emit(awarded, 'confirmed', origin);
-      return { outcome: 'awarded', draw: awarded, repeated: false };
-    }
-    if ('inProgress' in outcome) return { outcome: 'unknown', draw };
-    if ('busy' in outcome) return this.notAwarded(draw, 'busy', origin);
-    const reasons = outcome.failed.map((f) => f.reason);
-    if (reasons.includes('changed')) return this.readBack(id, origin);
-    const list = outcome.failed.find((f) => f.reason === 'winner_served');
-    const reason: AwardFailure = reasons.includes('link_gone')
-      ? 'link_gone'
-      : list
-        ? list.item && list.item.is_active !== 'true'
-          ? 'list_closed'
-          : 'winner_served'
-        : reasons.includes('member_changed')
-          ? (await this.s.members.get(draw.winner_id!, true))
-            ? 'member_away'
-            : 'member_removed'
-          : 'busy';
-    return this.notAwarded(draw, reason, origin);
   }
 
-  private async awardParts(draw: Distribution, claim: NonNullable<Distribution['confirm']>, winner: Member, derived: CountedMember['counters'] | undefined, overflow: string[]): Promise<TransactionPart<string>[]> {
+  private async awardParts(draw: Distribution, claim: NonNullable<Distribution['confirm']>, winner: Member, derived: { counters: Counters; recent: RecentLink[] } | undefined, overflow: string[]): Promise<TransactionPart<string>[]> {
     const day = claim.at.slice(0, 10);
     const record = new UpdateBuilder()
       .set(['status'], 'confirmed')
@@ -448,7 +450,7 @@ export class DrawsService {
     const parts: TransactionPart<string>[] = [
       { item: { Update: record.build(this.s.distributions.tableName, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
       { item: this.s.inventory.awardItem(draw.link_id, draw.distribution_id), reason: 'link_gone' },
-      { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, today: day, skipIfAway: !draw.named }, derived), reason: 'member_changed' },
+      { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, linkType: draw.link_type, today: day, skipIfAway: !draw.named }, derived), reason: 'member_changed' },
       { item: this.index.dayItem(day, draw.quality) },
       {
         item: this.index.topItem({

@@ -8,7 +8,7 @@ import { findLinkType, suggestLinkTypes, type LinkType } from '../domain/catalog
 import { parseDay, utcDay } from '../domain/dates';
 import { isEligible, standingOf, type Quality, type RankThresholds, type Standing } from '../domain/ranks';
 import type { AwardsService, DeliveryResult } from './awards';
-import { countersFromHistory, type DistributionsService } from './distributions';
+import type { DistributionsService } from './distributions';
 import { MAX_LINKS_PER_ADD, type InventoryService, type Link } from './inventory';
 import type { DistributionList, ListChange, ListsService } from './lists';
 import type { CountedMember, Member, MembersService } from './members';
@@ -91,15 +91,15 @@ export class GuildService {
     const joinDate = given ?? (joined && !Number.isNaN(joined.getTime()) ? utcDay(joined) : this.today());
     if (joinDate > this.today()) return { ok: false, reason: 'future_date' };
 
-    const existing = await this.s.members.get(input.discordId, true);
+    // Their history (someone added back keeps what they received) is read with the roster's item:
+    // for nothing only when they are on the roster already, which is refused.
+    const [existing, history] = await Promise.all([this.s.members.get(input.discordId, true), this.s.roster.history(input.discordId)]);
     if (existing && !existing.join_date && given) {
       const fixed = await this.s.members.setJoinDate(input.discordId, joinDate, existing.storedJoinDate);
       return fixed ? { ok: true, member: await this.s.roster.counted(fixed), joinDateSet: true } : { ok: false, reason: 'changed' };
     }
     if (existing) return { ok: false, reason: 'exists', member: existing };
-    // Someone added back (or whose awards came from elsewhere) keeps the counts their history gives.
-    const counters = countersFromHistory(await this.s.distributions.memberRecords(input.discordId));
-    const added = await this.s.members.add({ discord_id: input.discordId, username: input.username, join_date: joinDate, is_officer: input.officer, added_by: input.by }, counters);
+    const added = await this.s.members.add({ discord_id: input.discordId, username: input.username, join_date: joinDate, is_officer: input.officer, added_by: input.by }, history);
     if (!added.ok) return { ok: false, reason: 'exists', member: (await this.s.members.get(input.discordId, true))! };
     return { ok: true, member: added.member, joinDateSet: false };
   }

@@ -20,6 +20,22 @@ export interface AwardEntry {
 
 export type AwardLog = Record<Quality, AwardEntry[]>;
 
+/**
+ * One of a member's newest links, kept on their item (`recent_links`, by record id) so that
+ * `/member info` reads one item: awarded (or reverted since) by FlavaFlav's award and revert
+ * transactions. An item without it is read from the member's history instead.
+ */
+export interface RecentLink {
+  id: string;
+  at: string;
+  quality: Quality;
+  link_type: string;
+  reverted?: boolean;
+}
+
+/** How many of the newest links a member item keeps. */
+export const RECENT_LINKS = 5;
+
 /** What a member has received: kept on the item by FlavaFlav, derived from history otherwise. */
 export interface Counters {
   links_received: number;
@@ -43,6 +59,8 @@ export interface Member {
   wants: string[];
   /** Undefined when the item carries no counters (the previous system wrote none). */
   counters?: Counters;
+  /** Their newest links, newest first; undefined when the item keeps none (read their history). */
+  recent?: RecentLink[];
   /** What the item stores as its join date, exactly (for conditions on what was read). */
   storedJoinDate?: unknown;
   /** What the item stores as updated_at, exactly (for conditions on what was read). */
@@ -78,15 +96,17 @@ export class MembersService {
   }
 
   /**
-   * Puts a member on the roster, with the counters their history gives (someone added back keeps
-   * what they received), or none.
+   * Puts a member on the roster, with the counters and newest links their history gives (someone
+   * added back keeps what they received), or none: without `history`, they have received nothing.
    */
-  async add(input: NewMember, counters: Counters = emptyCounters(), now = this.clock.now()): Promise<{ ok: true; member: CountedMember } | { ok: false; reason: 'exists' }> {
+  async add(input: NewMember, history: { counters: Counters; recent: RecentLink[] } = { counters: emptyCounters(), recent: [] }, now = this.clock.now()): Promise<{ ok: true; member: CountedMember } | { ok: false; reason: 'exists' }> {
     const at = now.toISOString();
+    const { counters } = history;
     const item = {
       ...input,
       added_date: at,
       updated_at: at,
+      recent_links: recentMap(history.recent.slice(0, RECENT_LINKS)),
       links_received: counters.links_received,
       ...(counters.last_link_at ? { last_link_at: counters.last_link_at } : {}),
       ...Object.fromEntries(QUALITIES.filter((q) => counters.awards[q].length).map((q) => [AWARDS_ATTRIBUTE[q], new Set(counters.awards[q].map(encodeEntry))])),
@@ -229,35 +249,45 @@ export class MembersService {
    * Transaction part of an award. A member whose item keeps counters gets them incremented. One
    * the previous system wrote (no counters) gets them written whole, from `derived` (their
    * history) plus this award, only while the item still has none, so a concurrent first award
-   * cannot count twice. Either way the member must still be on the roster and not away.
+   * cannot count twice. Either way the member must still be on the roster and not away. The award
+   * joins the newest links the item keeps (recentUpdate), started from `derived` history where the
+   * item keeps none.
    */
-  awardItem(member: Member, award: { id: string; at: string; quality: Quality; today: string; skipIfAway: boolean }, derived?: Counters): TransactWriteItem {
+  awardItem(
+    member: Member,
+    award: { id: string; at: string; quality: Quality; linkType: string; today: string; skipIfAway: boolean },
+    derived?: { counters: Counters; recent: RecentLink[] },
+  ): TransactWriteItem {
     const entry = encodeEntry({ at: award.at, id: award.id });
+    const link: RecentLink = { id: award.id, at: award.at, quality: award.quality, link_type: award.linkType };
     // Away members are skipped by random picks only; an officer may still name one.
     const notAway = award.skipIfAway ? '(attribute_not_exists(away_until) OR away_until < :today)' : 'attribute_exists(discord_id)';
     if (member.counters) {
+      const recent = this.recentUpdate(member, link, derived?.recent);
       return {
         Update: {
           TableName: this.tableName,
           Key: { discord_id: member.discord_id },
-          UpdateExpression: `SET last_link_at = :at, updated_at = :at ADD links_received :one, ${AWARDS_ATTRIBUTE[award.quality]} :entry`,
-          ConditionExpression: `attribute_exists(links_received) AND ${notAway}`,
-          ExpressionAttributeValues: { ':at': award.at, ':one': 1, ':entry': new Set([entry]), ...(award.skipIfAway ? { ':today': award.today } : {}) },
+          UpdateExpression: `SET last_link_at = :at, updated_at = :at${recent.set} ADD links_received :one, ${AWARDS_ATTRIBUTE[award.quality]} :entry${recent.remove}`,
+          ConditionExpression: `attribute_exists(links_received) AND ${notAway}${recent.condition}`,
+          ...(Object.keys(recent.names).length ? { ExpressionAttributeNames: recent.names } : {}),
+          ExpressionAttributeValues: { ':at': award.at, ':one': 1, ':entry': new Set([entry]), ...recent.values, ...(award.skipIfAway ? { ':today': award.today } : {}) },
         },
       };
     }
-    const counters = derived ?? emptyCounters();
+    const counters = derived?.counters ?? emptyCounters();
     const awards = { ...counters.awards, [award.quality]: [...counters.awards[award.quality], { at: award.at, id: award.id }] };
     const sets = QUALITIES.filter((q) => awards[q].length > 0);
     return {
       Update: {
         TableName: this.tableName,
         Key: { discord_id: member.discord_id },
-        UpdateExpression: `SET links_received = :n, last_link_at = :at, updated_at = :at ADD ${sets.map((q) => `${AWARDS_ATTRIBUTE[q]} :${q}`).join(', ')}`,
+        UpdateExpression: `SET links_received = :n, last_link_at = :at, updated_at = :at, recent_links = :recent ADD ${sets.map((q) => `${AWARDS_ATTRIBUTE[q]} :${q}`).join(', ')}`,
         ConditionExpression: `attribute_exists(discord_id) AND attribute_not_exists(links_received) AND ${notAway}`,
         ExpressionAttributeValues: {
           ':n': counters.links_received + 1,
           ':at': award.at,
+          ':recent': recentMap(newestLinks([link, ...(derived?.recent ?? []).filter((l) => l.id !== link.id)])),
           ...(award.skipIfAway ? { ':today': award.today } : {}),
           ...Object.fromEntries(sets.map((q) => [`:${q}`, new Set(awards[q].map(encodeEntry))])),
         },
@@ -266,14 +296,61 @@ export class MembersService {
   }
 
   /**
+   * How an award changes the newest links an item keeps. Kept ones: the award joins them if it is
+   * among the RECENT_LINKS newest (a retried award may be older than all), and those it pushes out
+   * leave; the map must still be there. None kept: the map is started whole from the member's
+   * history (`fromHistory`), only while there is still none, so two first awards cannot overwrite
+   * each other (the loser is retried on a fresh read). None kept and no history: it stays so.
+   */
+  private recentUpdate(member: Member, link: RecentLink, fromHistory: RecentLink[] | undefined) {
+    const none = { set: '', remove: '', condition: '', names: {} as Record<string, string>, values: {} as Record<string, unknown> };
+    if (member.recent) {
+      const keep = new Set(newestLinks([link, ...member.recent]).map((l) => l.id));
+      const leaving = member.recent.filter((l) => !keep.has(l.id));
+      const names: Record<string, string> = { '#recent': 'recent_links', ...Object.fromEntries(leaving.map((l, i) => [`#old${i}`, l.id])) };
+      if (keep.has(link.id)) names['#new'] = link.id;
+      return {
+        set: keep.has(link.id) ? ', #recent.#new = :link' : '',
+        remove: leaving.length ? ` REMOVE ${leaving.map((_, i) => `#recent.#old${i}`).join(', ')}` : '',
+        condition: ' AND attribute_exists(#recent)',
+        names,
+        values: keep.has(link.id) ? { ':link': recentValue(link) } : {},
+      };
+    }
+    if (!fromHistory) return none;
+    return {
+      ...none,
+      set: ', #recent = :recent',
+      condition: ' AND attribute_not_exists(#recent)',
+      names: { '#recent': 'recent_links' },
+      values: { ':recent': recentMap(newestLinks([link, ...fromHistory.filter((l) => l.id !== link.id)])) },
+    };
+  }
+
+  /**
    * Transaction part of a revert: the counters rewritten from the member's history without the
    * reverted award (so a count the previous system never kept, or one that drifted, comes out
-   * right), only if the count is still what was read.
+   * right), only if the count is still what was read. The newest links the item keeps show the
+   * award reverted if they hold it; an item that keeps none gets them from `recentHistory` (their
+   * history's newest, the reverted one marked), only while it still has none.
    */
-  revertItem(member: Member, after: Counters, now: string): TransactWriteItem {
+  revertItem(member: Member, after: Counters, now: string, reverted: string, recentHistory: RecentLink[]): TransactWriteItem {
     const set = ['links_received = :n', 'updated_at = :now'];
     const remove: string[] = [];
     const values: Record<string, unknown> = { ':n': after.links_received, ':now': now };
+    const names: Record<string, string> = {};
+    const conditions = ['attribute_exists(discord_id)'];
+    if (member.recent?.some((r) => r.id === reverted)) {
+      set.push('#recent.#reverted.reverted = :true');
+      conditions.push('attribute_exists(#recent.#reverted)');
+      Object.assign(names, { '#recent': 'recent_links', '#reverted': reverted });
+      values[':true'] = true;
+    } else if (!member.recent) {
+      set.push('#recent = :recent');
+      conditions.push('attribute_not_exists(#recent)');
+      names['#recent'] = 'recent_links';
+      values[':recent'] = recentMap(newestLinks(recentHistory).map((l) => (l.id === reverted ? { ...l, reverted: true } : l)));
+    }
     if (after.last_link_at) {
       set.push('last_link_at = :last');
       values[':last'] = after.last_link_at;
@@ -284,29 +361,31 @@ export class MembersService {
         values[`:${q}`] = new Set(after.awards[q].map(encodeEntry));
       } else remove.push(AWARDS_ATTRIBUTE[q]);
     }
-    let condition = 'attribute_not_exists(links_received)';
     if (member.counters) {
-      condition = 'links_received = :seen';
+      conditions.push('links_received = :seen');
       values[':seen'] = member.counters.links_received;
-    }
+    } else conditions.push('attribute_not_exists(links_received)');
     return {
       Update: {
         TableName: this.tableName,
         Key: { discord_id: member.discord_id },
         UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ConditionExpression: `attribute_exists(discord_id) AND ${condition}`,
+        ConditionExpression: conditions.join(' AND '),
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
       },
     };
   }
 
   /**
-   * Adds the counters an item lacks (the previous system kept none), leaving every attribute it
-   * has untouched: for `check:data --fix`, while the previous system may still read the table.
+   * Adds the counters an item lacks (the previous system kept none), and its newest links, leaving
+   * every attribute it has untouched: for `check:data --fix`, while the previous system may still
+   * read the table.
    */
-  async addMissingCounters(member: Member, derived: Counters, dryRun: boolean): Promise<boolean> {
+  async addMissingCounters(member: Member, history: { counters: Counters; recent: RecentLink[] }, dryRun: boolean): Promise<boolean> {
     if (member.counters) return false;
     if (dryRun) return true;
+    const derived = history.counters;
     const sets = QUALITIES.filter((q) => derived.awards[q].length > 0);
     try {
       await this.db.send(
@@ -314,15 +393,35 @@ export class MembersService {
           TableName: this.tableName,
           Key: { discord_id: member.discord_id },
           UpdateExpression: [
-            `SET links_received = :n${derived.last_link_at ? ', last_link_at = if_not_exists(last_link_at, :last)' : ''}`,
+            `SET links_received = :n, recent_links = if_not_exists(recent_links, :recent)${derived.last_link_at ? ', last_link_at = if_not_exists(last_link_at, :last)' : ''}`,
             sets.length ? `ADD ${sets.map((q) => `${AWARDS_ATTRIBUTE[q]} :${q}`).join(', ')}` : '',
           ].join(' '),
           ConditionExpression: 'attribute_exists(discord_id) AND attribute_not_exists(links_received)',
           ExpressionAttributeValues: {
             ':n': derived.links_received,
+            ':recent': recentMap(newestLinks(history.recent)),
             ...(derived.last_link_at ? { ':last': derived.last_link_at } : {}),
             ...Object.fromEntries(sets.map((q) => [`:${q}`, new Set(derived.awards[q].map(encodeEntry))])),
           },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Adds the newest links an item lacks, from its history, unless something wrote them first (`check:data --fix`). */
+  async addMissingRecent(member: Member, recent: RecentLink[]): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { discord_id: member.discord_id },
+          UpdateExpression: 'SET recent_links = :recent',
+          ConditionExpression: 'attribute_exists(discord_id) AND attribute_not_exists(recent_links)',
+          ExpressionAttributeValues: { ':recent': recentMap(newestLinks(recent)) },
         }),
       );
       return true;
@@ -384,6 +483,7 @@ export function readMember(item: Record<string, unknown>): Member {
     updated_at: storedInstant(item.updated_at) ?? undefined,
     away_until: storedDay(item.away_until) ?? undefined,
     wants: readWants(item.wants),
+    recent: readRecent(item.recent_links),
   };
   if (item.links_received !== undefined && item.links_received !== null) {
     const awards = emptyCounters().awards;
@@ -395,6 +495,35 @@ export function readMember(item: Record<string, unknown>): Member {
     };
   }
   return member;
+}
+
+/** The RECENT_LINKS newest of some links, newest first (the same instant: by id). */
+export function newestLinks(links: RecentLink[]): RecentLink[] {
+  return [...links].sort(byNewest).slice(0, RECENT_LINKS);
+}
+
+const byNewest = (a: RecentLink, b: RecentLink) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id);
+
+function readRecent(value: unknown): RecentLink[] | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || value instanceof Set) return undefined;
+  const links: RecentLink[] = [];
+  for (const [id, v] of Object.entries(value as Record<string, unknown>)) {
+    const entry = (v ?? {}) as Record<string, unknown>;
+    const at = storedInstant(entry.at);
+    const quality = QUALITIES.find((q) => q === entry.quality);
+    if (!at || !quality || typeof entry.link_type !== 'string') continue;
+    links.push({ id, at, quality, link_type: entry.link_type, ...(entry.reverted === true ? { reverted: true } : {}) });
+  }
+  return links.sort(byNewest);
+}
+
+/** The stored form of newest links: a map by record id. */
+export function recentMap(links: RecentLink[]): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(links.map((l) => [l.id, recentValue(l)]));
+}
+
+function recentValue(link: RecentLink): Record<string, unknown> {
+  return { at: link.at, quality: link.quality, link_type: link.link_type, ...(link.reverted ? { reverted: true } : {}) };
 }
 
 function readWants(value: unknown): string[] {

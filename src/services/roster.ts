@@ -4,8 +4,8 @@
  * the member's history (one query on member-date-index per such member, bounded).
  */
 import type { DistributionsService } from './distributions';
-import { countersFromHistory } from './distributions';
-import type { CountedMember, Member, MembersService } from './members';
+import { countersFromHistory, recentFromHistory } from './distributions';
+import type { CountedMember, Counters, Member, MembersService, RecentLink } from './members';
 import type { ReadOptions } from './pagination';
 
 export class RosterService {
@@ -19,11 +19,17 @@ export class RosterService {
     return member ? this.counted(member, options) : undefined;
   }
 
-  /** The member with counters: as kept on the item, or derived from their history. */
+  /** The member with counters: as kept on the item, or derived from their history (newest links too). */
   async counted(member: Member, options: ReadOptions = {}): Promise<CountedMember> {
     if (member.counters) return member as CountedMember;
-    const records = await this.distributions.memberRecords(member.discord_id, options);
-    return { ...member, counters: countersFromHistory(records) };
+    const history = await this.history(member.discord_id, options);
+    return { ...member, counters: history.counters, recent: member.recent ?? history.recent };
+  }
+
+  /** What someone's history says they received: counters and newest links. */
+  async history(discordId: string, options: ReadOptions = {}): Promise<{ counters: Counters; recent: RecentLink[] }> {
+    const records = await this.distributions.memberRecords(discordId, options);
+    return { counters: countersFromHistory(records), recent: recentFromHistory(records) };
   }
 
   /** Several members with counters; those needing history are read a few at a time. */

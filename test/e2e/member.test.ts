@@ -1,3 +1,6 @@
+import type { Distribution } from '../../src/services/distributions';
+import { testEndpoint } from '../support/dynamo';
+import { DynamoMeter } from '../support/dynamo-meter';
 import { seedAward } from '../support/fixtures';
 import { opt, startHarness, type Harness } from '../support/harness';
 
@@ -127,6 +130,9 @@ describe('/member', () => {
     const member = await h.storage.services.members.get(h.bob.id, true);
     expect(member?.counters?.links_received).toBe(2);
     expect(member?.counters?.awards.gold.map((a) => a.id)).toContain(first.distribution_id);
+    // Their newest links come back with them.
+    expect(member?.recent?.map((r) => r.id)).toHaveLength(2);
+    expect((await h.run(h.bob, 'member', 'info', [])).text).toContain(`Recent links: ${h.clock.today()} · Gold Damage on Ships\n${first.distributed_at!.slice(0, 10)} · Gold Damage on Ships`);
   });
 
   it('remove: asks for confirmation; Cancel keeps, Remove removes and keeps history', async () => {
@@ -144,5 +150,31 @@ describe('/member', () => {
     expect(removed.text).toContain('Their history is kept');
     expect(removed.data.components).toEqual([]);
     expect(await h.storage.services.members.get(h.bob.id)).toBeUndefined();
+  });
+});
+
+describe('/member info reads one item', () => {
+  it('shows the newest five links kept on the member item, reverted ones marked, with one GetItem', async () => {
+    const meter = await DynamoMeter.start(testEndpoint());
+    const g = await startHarness({ dynamoEndpoint: meter.endpoint });
+    try {
+      await g.seedMember(g.bob, { days: 200 });
+      await g.seedLinks('gold', 'Damage on Ships', 6);
+      const awards: Distribution[] = [];
+      for (let i = 6; i >= 1; i--) awards.push(await seedAward(g.storage, { memberId: g.bob.id, at: new Date(g.clock.nowMs() - i * 86_400_000) }));
+      await g.storage.services.awards.revertDistribution(awards[4].distribution_id, g.officer.id, 'test');
+      const mark = meter.mark;
+      const info = await g.run(g.bob, 'member', 'info', []);
+      expect(meter.since(mark).map((r) => r.operation)).toEqual(['GetItem']);
+      const lines = awards
+        .slice(1)
+        .reverse()
+        .map((a) => `${a.distributed_at!.slice(0, 10)} · Gold Damage on Ships${a === awards[4] ? ' (reverted)' : ''}`);
+      expect(info.text).toContain(`Recent links: ${lines.join('\n')}`);
+      expect(info.text).toMatch(/Links received: 5/);
+    } finally {
+      await g.stop();
+      await meter.stop();
+    }
   });
 });

@@ -1,6 +1,9 @@
+import type { Distribution } from '../../src/services/distributions';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
 import { DynamoProxy } from '../support/dynamo-proxy';
 import { seedAward, seedLink, seedMember, snowflake } from '../support/fixtures';
+import { headTables, putRaw } from '../support/legacy-fixtures';
 
 let storage: TestStorage;
 beforeEach(async () => (storage = await createTestStorage()));
@@ -95,6 +98,106 @@ describe('delivery', () => {
     const other = await seedAward(storage, { memberId: member.discord_id });
     await services.awards.revertDistribution(other.distribution_id, 'o', 'test');
     expect(await services.awards.markDelivered(other.distribution_id, 'o', 'test')).toMatchObject({ ok: false, reason: 'not_an_award' });
+  });
+});
+
+describe('the newest links kept on the member item', () => {
+  it('follow awards and reverts, five at most, as the member history says', async () => {
+    const { services } = storage;
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 7);
+    const awards: Distribution[] = [];
+    for (let d = 1; d <= 7; d++) awards.push(await seedAward(storage, { memberId: member.discord_id, at: day(d) }));
+    await services.awards.revertDistribution(awards[5].distribution_id, 'o', 'test', day(8));
+    const kept = (await services.members.get(member.discord_id, true))!.recent!;
+    expect(kept.map((r) => r.id)).toEqual([...awards].reverse().slice(0, 5).map((a) => a.distribution_id));
+    expect(kept.filter((r) => r.reverted).map((r) => r.id)).toEqual([awards[5].distribution_id]);
+    expect(kept[0]).toEqual({ id: awards[6].distribution_id, at: day(7).toISOString(), quality: 'gold', link_type: 'Damage on Ships' });
+    // The same as the history says.
+    const history = await services.roster.history(member.discord_id);
+    expect(history.recent).toEqual(kept);
+  });
+
+  it('are started on a first award of a member the previous system wrote, from their history', async () => {
+    const { services, db, tables } = storage;
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 3);
+    const first = await seedAward(storage, { memberId: member.discord_id, at: day(1) });
+    // As the previous system leaves a member: no counters, no newest links.
+    await db.send(new UpdateCommand({ TableName: tables.members, Key: { discord_id: member.discord_id }, UpdateExpression: 'REMOVE links_received, last_link_at, awards_gold, recent_links' }));
+    expect((await services.members.get(member.discord_id, true))?.recent).toBeUndefined();
+    const second = await seedAward(storage, { memberId: member.discord_id, at: day(2) });
+    expect((await services.members.get(member.discord_id, true))?.recent?.map((r) => r.id)).toEqual([second.distribution_id, first.distribution_id]);
+  });
+
+  it('are started from history on the first award of a member whose counters were kept before them', async () => {
+    const { services, db, tables } = storage;
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 2);
+    const first = await seedAward(storage, { memberId: member.discord_id, at: day(1) });
+    await db.send(new UpdateCommand({ TableName: tables.members, Key: { discord_id: member.discord_id }, UpdateExpression: 'REMOVE recent_links' }));
+    const second = await seedAward(storage, { memberId: member.discord_id, at: day(2) });
+    const after = (await services.members.get(member.discord_id, true))!;
+    expect(after.recent?.map((r) => r.id)).toEqual([second.distribution_id, first.distribution_id]);
+    expect(after.counters?.links_received).toBe(2);
+  });
+
+  it('an award older than the five kept (a confirm retried long after) pushes none of them out', async () => {
+    const { services, db } = storage;
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 5);
+    for (let d = 2; d <= 6; d++) await seedAward(storage, { memberId: member.discord_id, at: day(d) });
+    const before = (await services.members.get(member.discord_id, true))!;
+    const old = { id: 'retried-award', at: day(1).toISOString(), quality: 'gold' as const, linkType: 'Damage on Ships', today: '2026-11-01', skipIfAway: false };
+    await db.send(new TransactWriteCommand({ TransactItems: [services.members.awardItem(before, old)] }));
+    const after = (await services.members.get(member.discord_id, true))!;
+    expect(after.recent).toEqual(before.recent);
+    expect(after.counters?.links_received).toBe(6);
+  });
+
+  it('two first awards at once to a member the previous system wrote: both awarded, both counted and kept', async () => {
+    const { services, db, tables } = storage;
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 1);
+    const first = await seedAward(storage, { memberId: member.discord_id, at: day(1) });
+    await db.send(new UpdateCommand({ TableName: tables.members, Key: { discord_id: member.discord_id }, UpdateExpression: 'REMOVE links_received, last_link_at, awards_gold, recent_links' }));
+    // Two links of two types: each draw hands out its own.
+    const types = ['Ship Cannon Damage', 'Damage on Ships'];
+    for (const type of types) await seedLink(services, 'gold', type, 1);
+    const draws = await Promise.all(types.map((linkType) => services.draws.start({ quality: 'gold', linkType, memberId: member.discord_id, by: 'o', method: 'discord' })));
+    const started = draws.map((d) => {
+      if (!d.ok) throw new Error(`not started: ${d.reason}`);
+      return d.draw;
+    });
+    const results = await Promise.all(started.map((d) => services.draws.confirm(d.distribution_id, 'o', d.version, 'test')));
+    expect(results.map((r) => (r.outcome === 'not_awarded' ? r.reason : r.outcome))).toEqual(['awarded', 'awarded']);
+    const after = (await services.members.get(member.discord_id, true))!;
+    expect(after.counters?.links_received).toBe(3);
+    expect(new Set(after.recent?.map((r) => r.id))).toEqual(new Set([first.distribution_id, ...started.map((d) => d.distribution_id)]));
+  });
+
+  it("follow reverts of the previous system's awards, whose ids end in any character (U+0000 too)", async () => {
+    const { services, client, tables } = storage;
+    const people = { anna: snowflake(), ben: snowflake(), cara: snowflake(), dan: snowflake(), eve: snowflake() };
+    const head = headTables(people, day(25));
+    await putRaw(client, tables.members, head.members);
+    await putRaw(client, tables.inventory, head.inventory);
+    await putRaw(client, tables.distributions, head.distributions);
+    const anna = head.awards.filter((a) => a.member === 'anna');
+    expect(anna[0].id.endsWith('\u0000')).toBe(true);
+    // No counters, no newest links: the revert writes them from history, this award marked.
+    expect(await services.awards.revertDistribution(anna[1].id, 'o', 'test', day(26))).toMatchObject({ ok: true });
+    let kept = (await services.members.get(people.anna, true))!.recent!;
+    expect(kept.map((r) => [r.id, r.reverted ?? false])).toEqual([
+      [anna[2].id, false],
+      [anna[1].id, true],
+      [anna[0].id, false],
+    ]);
+    // Kept now: a second revert marks its award where it is kept (its id ends in U+0000).
+    expect(await services.awards.revertDistribution(anna[0].id, 'o', 'test', day(26))).toMatchObject({ ok: true });
+    kept = (await services.members.get(people.anna, true))!.recent!;
+    expect(kept.filter((r) => r.reverted).map((r) => r.id).sort()).toEqual([anna[0].id, anna[1].id].sort());
+    expect((await services.members.get(people.anna, true))!.counters?.links_received).toBe(1);
   });
 });
 

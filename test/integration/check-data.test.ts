@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableKind } from '../../src/db/schema';
 import { displayId } from '../../src/domain/ids';
 import { MembersService } from '../../src/services/members';
@@ -32,7 +33,7 @@ const UNFLAGGED_LINK = 'gold_Damage_on_Ships_1700000000000000000';
 /** What --fix may add, by table; nothing else may change. */
 const MAY_ADD: Record<TableKind, string[]> = {
   distributions: ['status', 'distribution_date'],
-  members: ['links_received', 'last_link_at', 'awards_bronze', 'awards_silver', 'awards_gold'],
+  members: ['links_received', 'last_link_at', 'awards_bronze', 'awards_silver', 'awards_gold', 'recent_links'],
   inventory: [],
   lists: [],
 };
@@ -41,6 +42,9 @@ const KEYS: Record<TableKind, string> = { members: 'discord_id', inventory: 'lin
 let storage: TestStorage;
 let dataDir: string;
 let zoe: string;
+/** Counted by FlavaFlav before it kept newest links on the item. */
+let kim: string;
+let kimAward: string;
 
 const env = (endpoint = storage.endpoint) => ({ DYNAMODB_ENDPOINT: endpoint, FLAVAFLAV_ENV: storage.env, DATA_DIR: dataDir });
 const check = (...args: string[]) => runCommand(process.execPath, [SCRIPT, ...args], { cwd: dataDir, env: env(), timeoutMs: 90_000 });
@@ -78,6 +82,10 @@ beforeAll(async () => {
   await seedLink(storage.services, 'gold', 'Ship Cannon Damage');
   await seedAward(storage, { memberId: zoe, linkType: 'Ship Cannon Damage', at: new Date(clock.nowMs() - 3_600_000) });
   await storage.services.lists.create({ list_name: 'Silver queue', quality: 'silver', eligible_members: [zoe], created_by: zoe });
+  kim = (await seedMember(storage.services, { username: 'kim', join_date: clock.daysAgo(300) })).discord_id;
+  await seedLink(storage.services, 'gold', 'Ship Cannon Damage');
+  kimAward = (await seedAward(storage, { memberId: kim, linkType: 'Ship Cannon Damage', at: new Date(clock.nowMs() - 1_800_000) })).distribution_id;
+  await storage.db.send(new UpdateCommand({ TableName: storage.tables.members, Key: { discord_id: kim }, UpdateExpression: 'REMOVE recent_links' }));
   await putRaw(storage.client, storage.tables.members, [
     { discord_id: { S: LOST }, username: { S: 'lost' }, join_date: { S: 'last spring' }, is_officer: { BOOL: false }, links_received: { N: '0' } },
   ]);
@@ -116,6 +124,8 @@ describe('npm run check:data', () => {
         `member ${people.anna} (anna): stale rank, silver_eligible, gold_eligible and days_in_guild are ignored (always derived from the join date); left as is`,
         `member ${people.anna} (anna): no links_received / last_link_at (derived from history until fixed: 3 standing awards, last ${anna[2].at.slice(0, 10)})`,
         `member ${people.anna} (anna): --fix would add links_received 3, last_link_at ${anna[2].at}`,
+        `member ${kim} (kim): no recent_links (/member info reads their history instead, one query more, until fixed)`,
+        `member ${kim} (kim): --fix would add recent_links (their 5 newest links)`,
         `member ${people.cara} (cara): join_date is an RFC 3339 timestamp (read as ${clock.daysAgo(45)}); left as is`,
         `member ${people.eve} (eve): join_date '0001-01-01T00:00:00Z' is Go's zero time (never set): the member is left out of draws; set it with /member add user join_date`,
         `member ${LOST} (lost): join_date 'last spring' is unreadable: the member is left out of draws; set it with /member add user join_date`,
@@ -135,13 +145,13 @@ describe('npm run check:data', () => {
     // FlavaFlav's own items fit; its marker items and list guard are not items to check.
     expect(report.stdout).not.toMatch(new RegExp(`member ${zoe}|#history|active-guard`));
     expect(totals(report)).toEqual([
-      `distributions (${storage.tables.distributions}): 6 scanned, 1 fine, 5 reported, 5 would fix`,
+      `distributions (${storage.tables.distributions}): 7 scanned, 2 fine, 5 reported, 5 would fix`,
       `history markers: --fix would add ${days.size} day entries in ${months.size} new months and 5 recent awards`,
-      `members (${storage.tables.members}): 7 scanned, 1 fine, 6 reported, 5 would fix`,
-      `inventory (${storage.tables.inventory}): 11 scanned, 5 fine, 6 reported, 0 would fix`,
+      `members (${storage.tables.members}): 8 scanned, 1 fine, 7 reported, 7 would fix`,
+      `inventory (${storage.tables.inventory}): 12 scanned, 6 fine, 6 reported, 0 would fix`,
       `lists (${storage.tables.lists}): 2 scanned, 1 fine, 1 reported, 0 would fix`,
     ]);
-    expect(finalLine(report)).toBe(`Finished: nothing was written; --fix would change ${5 + days.size + months.size + 5 + 5}`);
+    expect(finalLine(report)).toBe(`Finished: nothing was written; --fix would change ${5 + days.size + months.size + 5 + 7}`);
     expect(await rawTables()).toEqual(original);
     expect(checkpoints()).toEqual([]);
   });
@@ -189,7 +199,7 @@ describe('npm run check:data', () => {
     expect(rest.code).toBe(0);
     expect(rest.stdout).toContain('resuming after 2 pages');
     expect(totals(rest)).toEqual(totals(report).map((l) => l.replace('would fix', 'fixed').replace(/--fix would add (.*)/, '$1 added')));
-    expect(finalLine(rest)).toBe(`Finished: ${5 + days.size + months.size + 5 + 5} changed`);
+    expect(finalLine(rest)).toBe(`Finished: ${5 + days.size + months.size + 5 + 7} changed`);
     expect(checkpoints()).toEqual([]);
   });
 
@@ -214,13 +224,17 @@ describe('npm run check:data', () => {
       expect(after.distributions.get(award.id)).toMatchObject({ status: { S: 'confirmed' }, distribution_date: { S: award.distributionDate ?? award.at.slice(0, 10) } });
     }
     expect((await members.get(people.anna))?.counters).toMatchObject({ links_received: 3, last_link_at: anna[2].at, awards: { gold: [{ id: anna[0].id }, { id: anna[2].id }], silver: [{ id: anna[1].id }] } });
+    expect((await members.get(people.anna))?.recent?.map((r) => r.id)).toEqual([anna[2].id, anna[1].id, anna[0].id]);
     expect((await members.get(people.dan))?.counters).toMatchObject({ links_received: 0 });
     expect((await members.get(people.dan))?.counters?.last_link_at).toBeUndefined();
+    expect((await members.get(people.dan))?.recent).toEqual([]);
+    expect((await members.get(kim))?.recent?.map((r) => r.id)).toEqual([kimAward]);
+    expect((await members.get(LOST))?.recent).toEqual([]);
 
     // Guild-wide history now lists the old awards; /revert suggests them; delivery was not tracked, so none is undelivered.
     const history = await distributions.guildWide({ limit: 10 });
     expect(history.items.map((d) => d.distribution_id)).toEqual(expect.arrayContaining(head.awards.map((a) => a.id)));
-    expect(history.items).toHaveLength(6);
+    expect(history.items).toHaveLength(7);
     const top = await distributions.index.top({ consistent: true });
     expect(top.recent.map((r) => r.id)).toEqual(expect.arrayContaining(head.awards.map((a) => a.id)));
     expect(top.undelivered.filter((id) => head.awards.some((a) => a.id === id))).toEqual([]);
@@ -233,7 +247,7 @@ describe('npm run check:data', () => {
     expect(finalLine(again)).toBe('Finished: 0 changed');
     expect(totals(again)[1]).toBe('history markers: 0 day entries in 0 new months and 0 recent awards added');
     // Still reported (what cannot be added stays as it is), but nothing fixed.
-    expect(totals(again)[0]).toBe(`distributions (${storage.tables.distributions}): 6 scanned, 1 fine, 5 reported, 0 fixed`);
+    expect(totals(again)[0]).toBe(`distributions (${storage.tables.distributions}): 7 scanned, 2 fine, 5 reported, 0 fixed`);
     expect(again.stdout).not.toContain(': added ');
     expect(await rawTables()).toEqual(before);
   });
@@ -288,8 +302,8 @@ describe('npm run check:data with members in the old single table (DYNAMODB_TABL
     for (const item of before) {
       const now = after.get(item.discord_id.S!)!;
       expect(JSON.stringify(Object.fromEntries(Object.keys(item).map((n) => [n, now[n]])))).toBe(JSON.stringify(item));
-      // Members gain counters; the link-history items are left exactly as they are.
-      expect(Object.keys(now).filter((n) => !(n in item))).toEqual('guild_join_date' in item ? ['links_received'] : []);
+      // Members gain counters (and their newest links: none); the link-history items are left exactly as they are.
+      expect(Object.keys(now).filter((n) => !(n in item)).sort()).toEqual('guild_join_date' in item ? ['links_received', 'recent_links'] : []);
     }
     expect(await new MembersService(legacyStorage.db, legacy).get(fiona)).toMatchObject({ username: 'fiona', is_officer: true, counters: { links_received: 0 } });
   });
