@@ -106,7 +106,7 @@ export class MembersService {
       ...input,
       added_date: at,
       updated_at: at,
-      recent_links: recentMap(history.recent.slice(0, RECENT_LINKS)),
+      recent_links: recentMap(newestLinks(history.recent)),
       links_received: counters.links_received,
       ...(counters.last_link_at ? { last_link_at: counters.last_link_at } : {}),
       ...Object.fromEntries(QUALITIES.filter((q) => counters.awards[q].length).map((q) => [AWARDS_ATTRIBUTE[q], new Set(counters.awards[q].map(encodeEntry))])),
@@ -305,7 +305,7 @@ export class MembersService {
   private recentUpdate(member: Member, link: RecentLink, fromHistory: RecentLink[] | undefined) {
     const none = { set: '', remove: '', condition: '', names: {} as Record<string, string>, values: {} as Record<string, unknown> };
     if (member.recent) {
-      const keep = new Set(newestLinks([link, ...member.recent]).map((l) => l.id));
+      const keep = new Set(newestLinks([link, ...member.recent.filter((l) => l.id !== link.id)]).map((l) => l.id));
       const leaving = member.recent.filter((l) => !keep.has(l.id));
       const names: Record<string, string> = { '#recent': 'recent_links', ...Object.fromEntries(leaving.map((l, i) => [`#old${i}`, l.id])) };
       if (keep.has(link.id)) names['#new'] = link.id;
