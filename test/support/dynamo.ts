@@ -14,6 +14,8 @@ export interface TestStorage {
   client: DynamoDBClient;
   db: DynamoDBDocumentClient;
   services: Services;
+  /** The clock the services read, when the test gave one (else the real one). */
+  clock?: Clock;
   close(): void;
 }
 
@@ -38,7 +40,7 @@ export async function createTestStorage(endpoint = testEndpoint(), clock?: Clock
   const tables = tableNamesFor(env);
   const { client, db } = createDynamoClients({ endpoint, region: 'us-east-1' });
   await createMissingTables(client, tables);
-  return { endpoint, env, tables, client, db, services: createServices(db, tables, clock), close: () => client.destroy() };
+  return { endpoint, env, tables, client, db, services: createServices(db, tables, clock), clock, close: () => client.destroy() };
 }
 
 /**

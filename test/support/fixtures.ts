@@ -37,14 +37,15 @@ export interface SeedAward {
   quality?: Quality;
   linkType?: string;
   listId?: string;
-  /** When the award is made (default: now). */
+  /** When the award is made (default: now, by the storage's clock when it has one). */
   at?: Date;
   by?: string;
 }
 
 /** An award made as the bot makes it: a draw naming the winner, confirmed. Throws if refused. */
-export async function seedAward(storage: Pick<TestStorage, 'db' | 'tables'>, award: SeedAward): Promise<Distribution> {
-  const at = award.at ?? new Date();
+export async function seedAward(storage: Pick<TestStorage, 'db' | 'tables' | 'clock'>, award: SeedAward): Promise<Distribution> {
+  // Now by the storage's clock, so an award seeded without a time is dated on the test's day.
+  const at = award.at ?? storage.clock?.now() ?? new Date();
   const services = createServices(storage.db, storage.tables, { now: () => at });
   const by = award.by ?? 'seed-officer';
   const started = await services.draws.start({ quality: award.quality ?? 'gold', linkType: award.linkType, memberId: award.memberId, listId: award.listId, by, method: 'discord' });
