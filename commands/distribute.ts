@@ -7,12 +7,13 @@
 import { InteractionContextType, Routes, SlashCommandBuilder, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { button, defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
 import { UserError } from '../src/bot/errors';
-import { plural, QUALITY_LABEL, safeText, userMention } from '../src/bot/format';
-import { DRAW_POLICIES, isDrawPolicy, type Refusal } from '../src/domain/draw';
+import { QUALITY_LABEL, safeText, userMention } from '../src/bot/format';
+import { DRAW_POLICIES, isDrawPolicy } from '../src/domain/draw';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
 import type { Distribution } from '../src/services/distributions';
 import type { RecordChange } from '../src/services/changes';
-import type { AwardFailure, ChangeResult, StartRefusal } from '../src/services/draws';
+import type { ChangeResult, StartRefusal } from '../src/services/draws';
+import { drawRefusalText, notAwardedText, type DrawWording } from '../src/services/draw-texts';
 import { notStanding } from './deliveries';
 import { drawIds, drawMessage, pingingWinner } from './draw-view';
 import { requireLinkType } from './inventory';
@@ -40,6 +41,9 @@ const data = new SlashCommandBuilder()
       .addChoices({ name: 'uniform: everyone equally', value: 'uniform' }, { name: 'fewest: fewest links first', value: 'fewest' }, { name: 'longest: longest wait first', value: 'longest' }),
   );
 
+
+/** How this view's draw refusals say where to start again (src/services/draw-texts.ts). */
+const WORDING: DrawWording = { startAgain: 'run /distribute again', shownOn: 'message', notFound: 'This draw no longer exists. Run /distribute again.' };
 
 function startRefusal(refusal: StartRefusal, quality: Quality, linkType: string | undefined): string {
   switch (refusal.reason) {
@@ -86,50 +90,13 @@ async function execute({ interaction, ctx, respond }: Call<ChatInputCommandInter
   if (sent) await ctx.services.draws.setMessage(result.draw.distribution_id, sent.channelId, sent.messageId).catch((error) => ctx.logger.warn({ err: error }, 'could not record where a draw message is'));
 }
 
-const ENDED_TEXT: Record<Distribution['status'], string> = {
-  drawn: 'This draw is still open.',
-  confirmed: 'This draw was already confirmed.',
-  cancelled: 'This draw was cancelled; nobody was awarded. Run /distribute again.',
-  expired: 'This draw expired (draws last 15 minutes); nobody was awarded. Run /distribute again.',
-  reverted: 'This award was reverted.',
-};
-
-function refusalText(refusal: Refusal | { reason: 'not_found' }, draw: Distribution | undefined): string {
-  switch (refusal.reason) {
-    case 'not_found':
-      return 'This draw no longer exists. Run /distribute again.';
-    case 'ended':
-      return ENDED_TEXT[refusal.status];
-    case 'expired':
-      return ENDED_TEXT.expired;
-    case 'confirming':
-      return 'An officer is confirming this draw. If it seems stuck, press Confirm to finish it; it will not award twice.';
-    case 'changed':
-      return 'The draw changed since you looked (someone rerolled). The message now shows the current winner; press again if you still want to.';
-    case 'exhausted':
-      return `Everyone in the pool (${plural(draw?.pool_size ?? draw?.pool.length ?? 0, 'member')}) has been drawn. Confirm the current winner or Cancel.`;
-    case 'named':
-      return 'This winner was named by an officer, so nobody else can be drawn. Cancel and run /distribute again to draw.';
-  }
-}
-
-const NOT_AWARDED: Record<AwardFailure, string> = {
-  link_gone: 'Not awarded: the link was handed out or removed meanwhile. Nothing was written; Cancel this draw and run /distribute again.',
-  winner_served: 'Not awarded: the winner has already been served from this list. Nothing was written; Reroll or Cancel.',
-  list_closed: 'Not awarded: the list was closed meanwhile. Nothing was written; Cancel and run /distribute again.',
-  member_removed: 'Not awarded: the winner has left the roster. Nothing was written; Reroll or Cancel.',
-  member_away: 'Not awarded: the winner is marked away. Nothing was written; Reroll, or clear their away date first.',
-  member_not_eligible: 'Not awarded: the winner cannot receive this quality any more. Nothing was written; Reroll or Cancel.',
-  busy: 'Not awarded: the database is busy. Nothing was written; press Confirm again.',
-};
-
 /**
  * Says, ephemerally, why the press changed nothing. The message itself already shows the draw as
  * it is (every change edits it), except when this press found it overdue: then the draws service
  * marks it expired and the follower edits the message.
  */
 function refuse(result: Extract<ChangeResult, { ok: false }>): never {
-  throw new UserError(refusalText(result, result.draw));
+  throw new UserError(drawRefusalText(result, result.draw, WORDING));
 }
 
 async function confirm(call: Call<ButtonInteraction>, { draw: id, version }: { draw: string; version: number }) {
@@ -141,7 +108,7 @@ async function confirm(call: Call<ButtonInteraction>, { draw: id, version }: { d
     case 'refused':
       return refuse({ ok: false, ...result });
     case 'not_awarded':
-      throw new UserError(NOT_AWARDED[result.reason]);
+      throw new UserError(notAwardedText(result.reason, WORDING));
     case 'unknown':
       if (result.draw) await respond.send(await drawMessage(ctx, result.draw));
       throw new UserError('The database did not answer in time, so it is not known yet whether the link was awarded. Press Confirm again in a moment: it finishes this award and never awards twice.');

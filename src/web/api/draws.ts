@@ -12,9 +12,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Refusal } from '../../domain/draw';
 import type { Distribution } from '../../services/distributions';
-import type { AwardFailure, StartRefusal } from '../../services/draws';
+import type { StartRefusal } from '../../services/draws';
+import { drawRefusalText, notAwardedText, type DrawWording } from '../../services/draw-texts';
 import type { WebContext } from '../context';
 import { badRequest, conflict, HttpError, notFound, type HttpStatus } from '../errors';
 import { officerOnly, requireViewer } from '../viewer';
@@ -35,13 +35,8 @@ const cancelBody = z.object({ version: b.version.optional() });
 /** Changes made here: not starting with `interaction:`, so the Discord view follows them. */
 const ORIGIN = 'web';
 
-const ENDED_TEXT: Record<Distribution['status'], string> = {
-  drawn: 'This draw is still open.',
-  confirmed: 'This draw was already confirmed.',
-  cancelled: 'This draw was cancelled; nobody was awarded. Start a new draw.',
-  expired: 'This draw expired (draws last 15 minutes); nobody was awarded. Start a new draw.',
-  reverted: 'This award was reverted.',
-};
+/** How the dashboard's draw refusals say where to start again (src/services/draw-texts.ts). */
+const WORDING: DrawWording = { startAgain: 'start a new draw', shownOn: 'page', notFound: 'There is no such draw.' };
 
 function startRefusal(refusal: StartRefusal, quality: string, linkType: string | undefined): HttpError {
   const reason = { reason: refusal.reason };
@@ -69,35 +64,6 @@ function startRefusal(refusal: StartRefusal, quality: string, linkType: string |
       );
   }
 }
-
-function refusalText(refusal: Refusal | { reason: 'not_found' }, draw: Distribution | undefined): string {
-  switch (refusal.reason) {
-    case 'not_found':
-      return 'There is no such draw.';
-    case 'ended':
-      return ENDED_TEXT[refusal.status];
-    case 'expired':
-      return ENDED_TEXT.expired;
-    case 'confirming':
-      return 'An officer is confirming this draw. If it seems stuck, press Confirm to finish it; it will not award twice.';
-    case 'changed':
-      return 'The draw changed since you looked (someone rerolled). The page now shows the current winner; press again if you still want to.';
-    case 'exhausted':
-      return `Everyone in the pool (${draw?.pool_size ?? draw?.pool.length ?? 0}) has been drawn. Confirm the current winner or Cancel.`;
-    case 'named':
-      return 'This winner was named by an officer, so nobody else can be drawn. Cancel and start a new draw to draw.';
-  }
-}
-
-const NOT_AWARDED: Record<AwardFailure, string> = {
-  link_gone: 'Not awarded: the link was handed out or removed meanwhile. Nothing was written; Cancel this draw and start a new one.',
-  winner_served: 'Not awarded: the winner has already been served from this list. Nothing was written; Reroll or Cancel.',
-  list_closed: 'Not awarded: the list was closed meanwhile. Nothing was written; Cancel and start a new draw.',
-  member_removed: 'Not awarded: the winner has left the roster. Nothing was written; Reroll or Cancel.',
-  member_away: 'Not awarded: the winner is marked away. Nothing was written; Reroll, or clear their away date first.',
-  member_not_eligible: 'Not awarded: the winner cannot receive this quality any more. Nothing was written; Reroll or Cancel.',
-  busy: 'Not awarded: the database is busy. Nothing was written; press Confirm again.',
-};
 
 export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
   const view = (draw: Distribution) => drawView(ctx, draw);
@@ -151,9 +117,9 @@ export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
       case 'awarded':
         return { outcome: 'awarded', repeated: result.repeated, draw: await view(result.draw) };
       case 'refused':
-        throw await refused(result.reason === 'not_found' ? 404 : 409, refusalText(result, result.draw), result.reason, result.draw);
+        throw await refused(result.reason === 'not_found' ? 404 : 409, drawRefusalText(result, result.draw, WORDING), result.reason, result.draw);
       case 'not_awarded':
-        throw await refused(result.reason === 'busy' ? 503 : 409, NOT_AWARDED[result.reason], result.reason, result.draw);
+        throw await refused(result.reason === 'busy' ? 503 : 409, notAwardedText(result.reason, WORDING), result.reason, result.draw);
       case 'unknown':
         throw await refused(503, 'The database did not answer in time, so it is not known yet whether the link was awarded. Press Confirm again in a moment: it finishes this award and never awards twice.', 'unknown', result.draw);
     }
@@ -163,7 +129,7 @@ export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
     const id = recordIdParam(request.params);
     const { version } = parseBody(pressBody, request.body);
     const result = await ctx.services.draws.reroll(id, requireViewer(request).id, version, ORIGIN);
-    if (!result.ok) throw await refused(result.reason === 'not_found' ? 404 : 409, refusalText(result, result.draw), result.reason, result.draw);
+    if (!result.ok) throw await refused(result.reason === 'not_found' ? 404 : 409, drawRefusalText(result, result.draw, WORDING), result.reason, result.draw);
     return { draw: await view(result.draw) };
   });
 
@@ -172,7 +138,7 @@ export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
     const id = recordIdParam(request.params);
     parseBody(cancelBody, request.body);
     const result = await ctx.services.draws.cancel(id, requireViewer(request).id, ORIGIN);
-    if (!result.ok) throw await refused(result.reason === 'not_found' ? 404 : 409, refusalText(result, result.draw), result.reason, result.draw);
+    if (!result.ok) throw await refused(result.reason === 'not_found' ? 404 : 409, drawRefusalText(result, result.draw, WORDING), result.reason, result.draw);
     return { draw: await view(result.draw) };
   });
 
