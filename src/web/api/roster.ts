@@ -10,6 +10,7 @@ import type { Member } from '../../services/members';
 import type { WebContext } from '../context';
 import { badRequest } from '../errors';
 import { parseQuery, q } from './query';
+import { memberView } from './views';
 
 const query = z.object({
   rank: z.preprocess(
@@ -53,17 +54,7 @@ export function rosterRoutes(app: FastifyInstance, ctx: WebContext): void {
     const counted = await ctx.services.roster.countedAll(page.map((r) => r.member));
     return {
       total: rows.length,
-      members: page.map(({ member, standing }, i) => ({
-        id: member.discord_id,
-        username: member.username,
-        rank: standing.rank,
-        days_in_guild: standing.daysInGuild === null ? null : Math.max(0, standing.daysInGuild),
-        join_date: member.join_date ?? null,
-        eligible_for: standing.eligibleFor,
-        links_received: counted[i].counters.links_received,
-        last_link_at: counted[i].counters.last_link_at ?? null,
-        away_until: member.away_until && member.away_until >= today ? member.away_until : null,
-      })),
+      members: counted.map((member) => memberView(ctx, member)),
       cursor: more ? ctx.cursors.seal(JSON.stringify(positionOf(page[page.length - 1].member)), 'roster') : null,
     };
   });
