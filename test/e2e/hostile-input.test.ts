@@ -10,7 +10,7 @@ import { nextSnowflake, OptionType, type CommandOption, type EmulatedUser, type 
 import { testEndpoint } from '../support/dynamo';
 import { DynamoMeter } from '../support/dynamo-meter';
 import { seedAward } from '../support/fixtures';
-import { answerText, opt, startHarness, type Answered, type Harness } from '../support/harness';
+import { opt, startHarness, type Answered, type Harness } from '../support/harness';
 
 let h: Harness;
 let meter: DynamoMeter;
@@ -52,19 +52,7 @@ async function snapshot(): Promise<string> {
 }
 
 /** The bot's answer to an interaction sent straight through the emulator. */
-async function answered(interaction: SentInteraction): Promise<Answered> {
-  const answer = await h.emulator.answerTo(interaction);
-  const message = h.emulator.originalMessage(interaction) ?? (interaction.messageId ? h.emulator.messages.get(interaction.messageId) : undefined);
-  return {
-    interaction,
-    type: answer.type,
-    data: answer.data,
-    files: answer.files,
-    messageId: message?.id,
-    ephemeral: Boolean((answer.data?.flags ?? message?.flags ?? 0) & 64),
-    text: answerText(answer.data),
-  };
-}
+const answered = (interaction: SentInteraction) => h.answered(interaction);
 
 const select = (user: () => EmulatedUser, messageId: () => string, customId: string, values: string[]) => () =>
   answered(h.emulator.forgeComponent(user(), messageId(), customId, { componentType: 3, values }));

@@ -51,6 +51,8 @@ export interface Harness {
   press(user: EmulatedUser, messageId: string, customId: string): Promise<Answered>;
   /** A press Discord's client would never send (tampered or stale): the bot must refuse it itself. */
   forge(user: EmulatedUser, messageId: string, customId: string): Promise<Answered>;
+  /** The answer to an interaction sent some other way (another guild, a DM, a select). */
+  answered(interaction: SentInteraction): Promise<Answered>;
   stop(): Promise<void>;
 }
 
@@ -199,6 +201,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       answered(sub ? emulator.sendSubcommand(user, command, sub, options) : emulator.sendCommand(user, command, options)),
     press: (user, messageId, customId) => answered(emulator.pressButton(user, messageId, customId)),
     forge: (user, messageId, customId) => answered(emulator.forgeComponent(user, messageId, customId)),
+    answered,
     async stop() {
       await app.shutdown({ drainMs: 5_000 });
       await emulator.stop();
