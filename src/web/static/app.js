@@ -1,15 +1,25 @@
+// @ts-check
 // FlavaFlav dashboard: one page, hash routes, plain DOM. Every value from the API is placed with
 // textContent (through el() in dom.js), never parsed as HTML. This module routes; the pages live
 // in pages.js (everyone), officer.js and draw.js (officers).
 
-import { api, ApiError, el, notice, send, session } from './dom.js';
+import { api, ApiError, el, errorMessage, notice, send, session } from './dom.js';
 import { renderDraw } from './draw.js';
 import { renderAddMember, renderAddStock, renderDeliveries } from './officer.js';
 import { renderHistory, renderLists, renderMe, renderRoster, renderStock } from './pages.js';
 
-const view = document.getElementById('view');
-const nav = document.getElementById('nav');
+/** An element index.html always has. @param {string} id @returns {HTMLElement} */
+function part(id) {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`The page has no #${id}.`);
+  return node;
+}
 
+const view = part('view');
+const nav = part('nav');
+
+/** @typedef {{ hash: string, label: string, render: import('./dom.js').Page, officerOnly?: boolean }} PageEntry */
+/** @type {PageEntry[]} */
 const PAGES = [
   { hash: '#/me', label: 'Me', render: renderMe },
   { hash: '#/stock', label: 'Stock', render: renderStock },
@@ -22,6 +32,7 @@ const PAGES = [
   { hash: '#/add-member', label: 'Add member', render: renderAddMember, officerOnly: true },
 ];
 
+/** @param {PageEntry} current */
 function drawNav(current) {
   // Officer-only pages are left out for members (the API refuses them anyway).
   nav.replaceChildren(
@@ -29,12 +40,16 @@ function drawNav(current) {
   );
 }
 
-/** What an action says after it, shown once on the page drawn next. */
+/**
+ * What an action says after it, shown once on the page drawn next.
+ * @type {{ message: string, kind: string } | null}
+ */
 let flash = null;
 
 /**
  * Handed to every page: `refresh` draws the page again from the API (after a write) with a
  * message; `takeNotice` places that message where the page wants it (else it goes on top).
+ * @type {import('./dom.js').PageContext}
  */
 const ctx = {
   async refresh(message, kind = 'ok') {
@@ -60,12 +75,12 @@ async function route() {
   const ticket = ++rendering;
   view.setAttribute('aria-busy', 'true');
   try {
-    const nodes = (await page.render(new URLSearchParams(query), ctx)).filter(Boolean);
+    const nodes = /** @type {Node[]} */ ((await page.render(new URLSearchParams(query), ctx)).filter(Boolean));
     const left = ctx.takeNotice();
     if (ticket === rendering) view.replaceChildren(...(left ? [left] : []), ...nodes);
   } catch (error) {
     flash = null;
-    if (ticket === rendering) view.replaceChildren(el('p', { class: 'card error', role: 'alert' }, error.message));
+    if (ticket === rendering) view.replaceChildren(el('p', { class: 'card error', role: 'alert' }, errorMessage(error)));
   } finally {
     if (ticket === rendering) view.setAttribute('aria-busy', 'false');
   }
@@ -73,8 +88,8 @@ async function route() {
 
 async function start() {
   session.me = await api('/api/v1/me');
-  document.getElementById('who').textContent = session.me.officer ? `${session.me.username} (officer)` : session.me.username;
-  document.getElementById('logout').addEventListener('click', async () => {
+  part('who').textContent = session.me.officer ? `${session.me.username} (officer)` : session.me.username;
+  part('logout').addEventListener('click', async () => {
     await send('POST', '/logout').catch(() => undefined);
     location.assign('/signin');
   });
@@ -83,5 +98,5 @@ async function start() {
 }
 
 start().catch((error) => {
-  if (!(error instanceof ApiError && error.status === 401)) view.replaceChildren(el('p', { class: 'card error', role: 'alert' }, error.message));
+  if (!(error instanceof ApiError && error.status === 401)) view.replaceChildren(el('p', { class: 'card error', role: 'alert' }, errorMessage(error)));
 });

@@ -1,13 +1,19 @@
+// @ts-check
 // The Draw page (officers): start a draw, find the open ones (started here or in Discord), and a
 // draw's view with Confirm, Reroll and Cancel. Each button sends the version this view shows, as
 // Discord's buttons do, so Confirm awards the winner shown or nothing; after each press the page
 // reads the record again and says what happened, or why nothing was changed.
 
-import { actionForm, allMembers, api, day, el, go, plural, QUALITY, QUALITY_OPTIONS, select, send, session, stat, time } from './dom.js';
+import { actionForm, allMembers, api, day, el, errorMessage, go, plural, QUALITY, QUALITY_OPTIONS, select, send, session, stat, time } from './dom.js';
 import { markDelivered } from './pages.js';
 
+/** @typedef {import('./dom.js').Draw} Draw */
+/** @typedef {import('./dom.js').PageContext} PageContext */
+
+/** @type {Record<string, string | undefined>} */
 const POLICY_TEXT = { uniform: 'everyone equally', fewest: 'fewest links first', longest: 'longest wait first' };
 
+/** @param {Draw} draw */
 function title(draw) {
   const q = QUALITY[draw.quality] || draw.quality;
   switch (draw.status) {
@@ -24,15 +30,19 @@ function title(draw) {
   }
 }
 
+/** @param {Pick<Draw, 'winner'>} draw */
 const nameOf = (draw) => (draw.winner ? draw.winner.username || draw.winner.id : 'nobody');
+/** @param {string | null} id */
 const by = (id) => (!id ? 'someone' : id === session.me.id ? 'you' : `officer ${id}`);
 
+/** @param {Draw} draw */
 function source(draw) {
   if (draw.source === 'named') return 'named by an officer';
   if (draw.source === 'list') return `list “${draw.list?.name || draw.list?.id}”`;
   return `every member eligible for ${draw.quality}`;
 }
 
+/** @param {Draw} draw */
 function poolLine(draw) {
   const out = draw.left_out;
   const parts = out ? [out.away ? `${out.away} away` : '', out.too_new ? `${out.too_new} too new` : '', out.unreadable ? `${out.unreadable} with an unreadable join date` : ''].filter(Boolean) : [];
@@ -40,6 +50,7 @@ function poolLine(draw) {
 }
 
 /** The policy, the wants and the winner's figures next to the pool's, so the pick can be checked. */
+/** @param {Draw} draw */
 function fairness(draw) {
   if (!draw.policy) return null;
   const lines = [el('li', { data: { field: 'policy' } }, `Policy: ${draw.policy} (${POLICY_TEXT[draw.policy]})`)];
@@ -57,6 +68,7 @@ function fairness(draw) {
   return el('ul', { class: 'plain', id: 'fairness' }, lines);
 }
 
+/** @param {Draw} draw */
 function winnerStats(draw) {
   const w = draw.winner;
   if (!w) return [];
@@ -65,6 +77,7 @@ function winnerStats(draw) {
   return [stat('Rank', `${w.rank} · ${days}`, 'rank'), stat('Links received', String(w.links_received), 'links'), stat('Last link', day(w.last_link_at), 'last-link')];
 }
 
+/** @param {Draw} draw */
 function lead(draw) {
   const name = nameOf(draw);
   switch (draw.status) {
@@ -79,18 +92,27 @@ function lead(draw) {
   }
 }
 
+/** @param {Draw} draw @param {PageContext} ctx */
 function drawCard(draw, ctx) {
+  /** @type {HTMLElement | null} */
   let card = null;
+  /**
+   * @param {string} action
+   * @param {{ version: number } | undefined} body
+   * @param {(answer: { repeated?: boolean, draw: Draw }) => string} done
+   */
   const press = (action, body, done) => async () => {
+    if (!card) return;
     for (const button of card.querySelectorAll('button')) button.disabled = true;
     try {
       const answer = await send('POST', `/api/v1/draws/${encodeURIComponent(draw.id)}/${action}`, body);
       ctx.refresh(done(answer));
     } catch (error) {
-      ctx.refresh(error.message, 'error');
+      ctx.refresh(errorMessage(error), 'error');
     }
   };
 
+  /** @type {string[]} */
   const facts = [];
   if (draw.status === 'drawn') facts.push(`Expires at ${time(draw.expires_at)} (draws last 15 minutes).`);
   if (draw.status === 'confirmed' || draw.status === 'reverted') {
@@ -101,6 +123,7 @@ function drawCard(draw, ctx) {
   if (draw.status === 'cancelled') facts.push(`Cancelled by ${by(draw.ended_by)}.`);
   facts.push(`Started ${draw.method === 'web' ? 'on the dashboard' : 'in Discord'} by ${by(draw.drawn_by)}.`);
 
+  /** @type {HTMLElement[]} */
   const actions = [];
   if (draw.status === 'drawn') {
     const version = { version: draw.version };
@@ -111,7 +134,7 @@ function drawCard(draw, ctx) {
     );
   } else if (draw.status === 'confirmed' && !draw.delivered_at) {
     const award = { id: draw.id, quality: draw.quality, link_type: draw.link_type, member_username: nameOf(draw), member_id: draw.member_id };
-    actions.push(el('button', { type: 'button', class: 'quiet', data: { action: 'delivered' }, on: { click: (e) => ((e.target.disabled = true), markDelivered(award, ctx)) } }, 'Delivered'));
+    actions.push(el('button', { type: 'button', class: 'quiet', data: { action: 'delivered' }, on: { click: (/** @type {Event} */ e) => ((/** @type {HTMLButtonElement} */ (e.target).disabled = true), markDelivered(award, ctx)) } }, 'Delivered'));
   }
   // Changes made in Discord meanwhile (or the message the bot has just posted) show on a refresh.
   actions.push(el('button', { type: 'button', class: 'quiet', id: 'refresh', on: { click: () => ctx.refresh() } }, 'Refresh'));
@@ -138,12 +161,16 @@ function drawCard(draw, ctx) {
   return card;
 }
 
+/** @param {string} id @param {PageContext} ctx */
 async function drawPage(id, ctx) {
+  /** @type {{ draw: Draw }} */
   const { draw } = await api(`/api/v1/draws/${encodeURIComponent(id)}`);
   return [el('h1', {}, title(draw)), ctx.takeNotice(), drawCard(draw, ctx), el('p', {}, el('a', { href: '#/draw', id: 'new-draw' }, 'Start another draw'))];
 }
 
+/** @param {PageContext} ctx */
 async function startPage(ctx) {
+  /** @type {[import('./dom.js').Stock, { lists: import('./dom.js').List[] }, import('./dom.js').Member[], { draws: Draw[] }]} */
   const [stock, { lists }, members, { draws }] = await Promise.all([api('/api/v1/stock'), api('/api/v1/lists'), allMembers(), api('/api/v1/draws')]);
   const typeSelect = el('select', { name: 'link_type' });
   const listSelect = el('select', { name: 'list' });
@@ -154,20 +181,23 @@ async function startPage(ctx) {
       select('quality', 'Quality', QUALITY_OPTIONS, 'gold'),
       el('label', {}, 'Link', typeSelect),
       el('label', {}, 'Pool', listSelect),
-      select('member', 'Winner', [['', 'Draw at random'], ...eligible.map((m) => [m.id, `${m.username} (named) · ${m.rank}`])], ''),
-      select('policy', 'Policy', [['', 'The guild’s default'], ...Object.entries(POLICY_TEXT).map(([p, text]) => [p, `${p}: ${text}`])], ''),
+      select('member', 'Winner', [['', 'Draw at random'], ...eligible.map((m) => /** @type {[string, string]} */ ([m.id, `${m.username} (named) · ${m.rank}`]))], ''),
+      select('policy', 'Policy', [['', 'The guild’s default'], ...Object.entries(POLICY_TEXT).map(([p, text]) => /** @type {[string, string]} */ ([p, `${p}: ${text}`]))], ''),
     ],
     'Draw',
     async (data) => {
+      /** @type {Record<string, FormDataEntryValue | null>} */
       const body = { quality: data.get('quality') };
       for (const key of ['link_type', 'list', 'member', 'policy']) if (data.get(key)) body[key] = data.get(key);
+      /** @type {{ draw: Draw }} */
       const { draw } = await send('POST', '/api/v1/draws', body);
       go('#/draw', { id: draw.id });
     },
   );
   // The link and pool choices follow the quality chosen.
+  const qualitySelect = /** @type {HTMLSelectElement} */ (form.querySelector('select[name="quality"]'));
   const update = () => {
-    const q = form.querySelector('select[name="quality"]').value;
+    const q = qualitySelect.value;
     const group = stock.qualities.find((g) => g.quality === q);
     typeSelect.replaceChildren(
       el('option', { value: '' }, group ? `The oldest ${q} link (${group.total} in stock)` : `No ${q} links in stock`),
@@ -176,7 +206,7 @@ async function startPage(ctx) {
     const active = lists.filter((l) => l.quality === q);
     listSelect.replaceChildren(el('option', { value: '' }, active.length ? `The active ${q} list (${active[0].name})` : `Everyone eligible for ${q}`), ...active.map((l) => el('option', { value: l.id }, `List: ${l.name}`)));
   };
-  form.querySelector('select[name="quality"]').addEventListener('change', update);
+  qualitySelect.addEventListener('change', update);
   update();
 
   const open = el(
@@ -201,6 +231,7 @@ async function startPage(ctx) {
   return [el('h1', {}, 'Draw'), ctx.takeNotice(), el('section', { class: 'card' }, el('h2', {}, 'Start a draw'), form), open];
 }
 
+/** @param {URLSearchParams} params @param {PageContext} ctx */
 export function renderDraw(params, ctx) {
   const id = params.get('id');
   return id ? drawPage(id, ctx) : startPage(ctx);

@@ -1,9 +1,14 @@
+// @ts-check
 // Officer pages: add a member, add stock, and the awards still to hand over in game. Members
 // never see them in the navigation, and the API refuses them anyway.
 
 import { actionForm, api, catalogList, catalogTypes, day, el, field, plural, QUALITY, QUALITY_OPTIONS, requestKey, select, send } from './dom.js';
 import { markDelivered } from './pages.js';
 
+/**
+ * @param {URLSearchParams} _params
+ * @param {import('./dom.js').PageContext} ctx
+ */
 export async function renderAddMember(_params, ctx) {
   const form = actionForm(
     { id: 'add-member' },
@@ -14,8 +19,11 @@ export async function renderAddMember(_params, ctx) {
     ],
     'Add to the roster',
     async (data) => {
+      /** @type {{ user_id: string, officer: boolean, join_date?: FormDataEntryValue }} */
       const body = { user_id: String(data.get('user_id')).trim(), officer: data.get('officer') === 'on' };
-      if (data.get('join_date')) body.join_date = data.get('join_date');
+      const joinDate = data.get('join_date');
+      if (joinDate) body.join_date = joinDate;
+      /** @type {{ member: import('./dom.js').Member, join_date_set: boolean }} */
       const { member, join_date_set } = await send('POST', '/api/v1/members', body);
       ctx.refresh(`${join_date_set ? 'Join date set' : 'Added to the roster'}: ${member.username}, ${member.rank}, ${plural(member.days_in_guild ?? 0, 'day')} (since ${member.join_date}).`);
     },
@@ -26,13 +34,17 @@ export async function renderAddMember(_params, ctx) {
 // One key per form shown: pressing Add twice, or again after a lost answer, adds the links once.
 let stockKey = requestKey();
 
+/**
+ * @param {URLSearchParams} _params
+ * @param {import('./dom.js').PageContext} ctx
+ */
 export async function renderAddStock(_params, ctx) {
   const types = await catalogTypes();
   const typeInput = el('input', { name: 'link_type', list: 'link-types', required: true, maxlength: 100, autocomplete: 'off', placeholder: 'e.g. Damage on Ships' });
   const bonus = el('p', { class: 'muted', id: 'bonus' });
   const describe = () => {
     const type = types.find((t) => t.name.toLowerCase() === typeInput.value.trim().toLowerCase());
-    const q = form.querySelector('select[name="quality"]').value;
+    const q = /** @type {import('./dom.js').Quality} */ (/** @type {HTMLSelectElement} */ (form.querySelector('select[name="quality"]')).value);
     bonus.textContent = type ? `${type.category} · ${QUALITY[q]} bonus +${type.bonus[q]}` : '';
   };
   const form = actionForm(
@@ -47,6 +59,7 @@ export async function renderAddStock(_params, ctx) {
     ],
     'Add to stock',
     async (data) => {
+      /** @type {{ link_type: string, quality: string, bonus: number, added: number, repeated: boolean, in_stock: number | null, wanted_by: number | null }} */
       const added = await send(
         'POST',
         '/api/v1/stock',
@@ -63,7 +76,12 @@ export async function renderAddStock(_params, ctx) {
   return [el('h1', {}, 'Add stock'), ctx.takeNotice(), el('section', { class: 'card' }, form)];
 }
 
+/**
+ * @param {URLSearchParams} _params
+ * @param {import('./dom.js').PageContext} ctx
+ */
 export async function renderDeliveries(_params, ctx) {
+  /** @type {{ items: import('./dom.js').Award[] }} */
   const { items } = await api('/api/v1/deliveries');
   const rows = items.length
     ? el(
@@ -75,7 +93,7 @@ export async function renderDeliveries(_params, ctx) {
             { data: { id: d.id } },
             el('span', { class: 'main' }, d.member_username || d.member_id),
             el('span', { class: 'side' }, `${QUALITY[d.quality]} ${d.link_type} · awarded ${day(d.distributed_at)}`),
-            el('span', { class: 'row-actions' }, el('button', { type: 'button', data: { action: 'delivered' }, on: { click: (e) => ((e.target.disabled = true), markDelivered(d, ctx)) } }, 'Delivered')),
+            el('span', { class: 'row-actions' }, el('button', { type: 'button', data: { action: 'delivered' }, on: { click: (/** @type {Event} */ e) => ((/** @type {HTMLButtonElement} */ (e.target).disabled = true), markDelivered(d, ctx)) } }, 'Delivered')),
           ),
         ),
       )

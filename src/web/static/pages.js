@@ -1,26 +1,37 @@
+// @ts-check
 // The pages every member sees: their own standing and wants, the stock, the lists, history and
 // the roster. Officers see a few more controls on them (list changes, revert); the API decides.
 
-import { actionForm, allMembers, api, askFirst, catalogList, catalogTypes, day, el, field, go, plural, quality, QUALITY, QUALITY_OPTIONS, select, send, session, stat } from './dom.js';
+import { actionForm, allMembers, api, askFirst, catalogList, catalogTypes, day, el, errorMessage, field, go, plural, quality, QUALITY, QUALITY_OPTIONS, select, send, session, stat } from './dom.js';
+
+/** @typedef {import('./dom.js').Award} Award */
+/** @typedef {import('./dom.js').Member} Member */
+/** @typedef {import('./dom.js').PageContext} PageContext */
 
 const RANKS = ['Book Worm', 'Scholar', 'Sage', 'Maester'];
 
-/** Marks an award delivered (the winner, or an officer) and shows the page again with the answer. */
+/**
+ * Marks an award delivered (the winner, or an officer) and shows the page again with the answer.
+ * @param {import('./dom.js').AwardRef} d
+ * @param {PageContext} ctx
+ */
 export async function markDelivered(d, ctx) {
   try {
     await send('POST', `/api/v1/distributions/${encodeURIComponent(d.id)}/delivered`);
     ctx.refresh(`Marked delivered: ${QUALITY[d.quality] || d.quality} ${d.link_type} to ${d.member_username || d.member_id}.`);
   } catch (error) {
-    ctx.refresh(error.message, 'error');
+    ctx.refresh(errorMessage(error), 'error');
   }
 }
 
+/** @param {Award} d @param {PageContext} ctx */
 function rowActions(d, ctx) {
   const me = session.me;
   const standing = d.status === 'confirmed';
+  /** @type {HTMLElement[]} */
   const actions = [];
   if (standing && !d.delivered_at && (me.officer || d.member_id === me.id)) {
-    actions.push(el('button', { type: 'button', class: 'quiet', data: { action: 'delivered' }, on: { click: (e) => ((e.target.disabled = true), markDelivered(d, ctx)) } }, 'Delivered'));
+    actions.push(el('button', { type: 'button', class: 'quiet', data: { action: 'delivered' }, on: { click: (/** @type {Event} */ e) => ((/** @type {HTMLButtonElement} */ (e.target).disabled = true), markDelivered(d, ctx)) } }, 'Delivered'));
   }
   if (standing && me.officer) {
     const who = d.member_username || d.member_id;
@@ -33,7 +44,7 @@ function rowActions(d, ctx) {
             const res = await send('POST', `/api/v1/distributions/${encodeURIComponent(d.id)}/revert`);
             ctx.refresh(`Reverted: ${d.link_type} to ${who}. ${res.link_restored ? 'The link is available again.' : 'Its link is no longer in the inventory.'}${res.list_place_restored ? ' They are waiting on the list again.' : ''}`);
           } catch (error) {
-            ctx.refresh(error.message, 'error');
+            ctx.refresh(errorMessage(error), 'error');
           }
         },
         { data: { action: 'revert' } },
@@ -43,8 +54,13 @@ function rowActions(d, ctx) {
   return actions.length ? el('span', { class: 'row-actions' }, actions) : null;
 }
 
+/** @type {Record<string, string | undefined>} */
 const STATUS_NOTE = { reverted: ' · reverted', cancelled: ' · cancelled', expired: ' · expired' };
 
+/**
+ * @param {Award[]} items
+ * @param {{ showMember: boolean, ctx: PageContext }} options
+ */
 export function historyRows(items, { showMember, ctx }) {
   if (!items.length) return el('p', { class: 'muted' }, 'No links yet.');
   return el(
@@ -65,14 +81,16 @@ export function historyRows(items, { showMember, ctx }) {
 
 // ---- Me -------------------------------------------------------------------------------------
 
+/** @param {import('./dom.js').Me} me @param {PageContext} ctx */
 async function wantsCard(me, ctx) {
-  const remove = (want) => async (e) => {
-    e.target.disabled = true;
+  /** @param {string} want */
+  const remove = (want) => async (/** @type {Event} */ e) => {
+    /** @type {HTMLButtonElement} */ (e.target).disabled = true;
     try {
       await send('DELETE', `/api/v1/me/wants/${encodeURIComponent(want)}`);
       ctx.refresh(`Removed: ${want}.`);
     } catch (error) {
-      ctx.refresh(error.message, 'error');
+      ctx.refresh(errorMessage(error), 'error');
     }
   };
   const rows = me.wants.length
@@ -83,6 +101,7 @@ async function wantsCard(me, ctx) {
     const types = await catalogTypes();
     const input = el('input', { name: 'link_type', list: 'catalog-names', required: true, maxlength: 100, autocomplete: 'off', placeholder: 'e.g. Damage on Ships' });
     form = actionForm({ id: 'want-form' }, [field('Link type', input), catalogList('catalog-names', types)], 'Add', async (data) => {
+      /** @type {{ wants: string[] }} */
       const res = await send('POST', '/api/v1/me/wants', { link_type: data.get('link_type') });
       const added = res.wants.find((w) => w.toLowerCase() === String(data.get('link_type')).trim().toLowerCase()) || data.get('link_type');
       ctx.refresh(`Added: ${added}.`);
@@ -93,6 +112,10 @@ async function wantsCard(me, ctx) {
   return el('section', { class: 'card', id: 'wants' }, el('h2', {}, `Wanted link types · ${me.wants.length} of ${me.wants_max}`), ctx.takeNotice(), rows, form);
 }
 
+/**
+ * @param {URLSearchParams} _params
+ * @param {PageContext} ctx
+ */
 export async function renderMe(_params, ctx) {
   const me = session.me;
   const standing = el('section', { class: 'card', id: 'standing' }, el('h1', {}, me.username));
@@ -119,9 +142,11 @@ export async function renderMe(_params, ctx) {
 
 // ---- Stock ----------------------------------------------------------------------------------
 
+/** @param {URLSearchParams} params */
 export async function renderStock(params) {
   const q = params.get('quality') || '';
   const query = new URLSearchParams(q ? { quality: q } : {});
+  /** @type {import('./dom.js').Stock} */
   const stock = await api(`/api/v1/stock?${query}`);
   const filters = el('div', { class: 'filters' }, select('quality', 'Quality', [['', 'All'], ['gold', 'Gold'], ['silver', 'Silver'], ['bronze', 'Bronze']], q, (v) => go('#/stock', { quality: v })));
   const groups = stock.qualities.length
@@ -139,6 +164,7 @@ export async function renderStock(params) {
 
 // ---- Lists ----------------------------------------------------------------------------------
 
+/** @param {PageContext} ctx */
 function newListCard(ctx) {
   const form = actionForm(
     { id: 'new-list' },
@@ -149,6 +175,7 @@ function newListCard(ctx) {
     ],
     'Create list',
     async (data) => {
+      /** @type {{ list: import('./dom.js').List }} */
       const { list } = await send('POST', '/api/v1/lists', { name: data.get('name'), quality: data.get('quality'), fill: data.get('fill') });
       ctx.refresh(`Created ${list.name}: ${plural(list.waiting.length, 'member')} waiting.`);
     },
@@ -156,17 +183,20 @@ function newListCard(ctx) {
   return el('details', { class: 'card', id: 'new-list-card' }, el('summary', {}, 'New list'), form);
 }
 
+/** @param {import('./dom.js').List} list @param {Member[]} members @param {PageContext} ctx */
 function listCard(list, members, ctx) {
   const officer = session.me.officer;
   const path = `/api/v1/lists/${encodeURIComponent(list.id)}`;
+  /** @param {() => Promise<unknown>} request @param {string} done */
   const act = (request, done) => async () => {
     try {
       await request();
       ctx.refresh(done);
     } catch (error) {
-      ctx.refresh(error.message, 'error');
+      ctx.refresh(errorMessage(error), 'error');
     }
   };
+  /** @param {import('./dom.js').Person} p */
   const who = (p) =>
     el(
       'li',
@@ -174,6 +204,7 @@ function listCard(list, members, ctx) {
       el('span', { class: 'main' }, p.username || p.id),
       officer ? el('button', { type: 'button', class: 'quiet', data: { action: 'remove' }, on: { click: act(() => send('DELETE', `${path}/members/${p.id}`), `${p.username || p.id} is no longer waiting on ${list.name}.`) } }, 'Remove') : null,
     );
+  /** @param {import('./dom.js').Person} p */
   const served = (p) => el('li', {}, el('span', { class: 'main' }, p.username || p.id));
   const card = el(
     'section',
@@ -190,7 +221,7 @@ function listCard(list, members, ctx) {
     const candidates = members.filter((m) => !waiting.has(m.id));
     if (candidates.length) {
       card.append(
-        actionForm({ class: 'inline', data: { form: 'add-to-list' } }, [select('user_id', 'Add a member', candidates.map((m) => [m.id, `${m.username} · ${m.rank}`]), candidates[0].id)], 'Add', async (data) => {
+        actionForm({ class: 'inline', data: { form: 'add-to-list' } }, [select('user_id', 'Add a member', candidates.map((m) => /** @type {[string, string]} */ ([m.id, `${m.username} · ${m.rank}`])), candidates[0].id)], 'Add', async (data) => {
           const name = candidates.find((m) => m.id === data.get('user_id'))?.username;
           await send('POST', `${path}/members`, { user_id: data.get('user_id') });
           ctx.refresh(`${name} is now waiting on ${list.name}.`);
@@ -202,8 +233,13 @@ function listCard(list, members, ctx) {
   return card;
 }
 
+/**
+ * @param {URLSearchParams} _params
+ * @param {PageContext} ctx
+ */
 export async function renderLists(_params, ctx) {
   const officer = session.me.officer;
+  /** @type {[{ lists: import('./dom.js').List[] }, Member[]]} */
   const [{ lists }, members] = await Promise.all([api('/api/v1/lists'), officer ? allMembers() : Promise.resolve([])]);
   const nodes = [el('h1', {}, 'Lists'), ctx.takeNotice()];
   if (officer) nodes.push(newListCard(ctx));
@@ -214,11 +250,17 @@ export async function renderLists(_params, ctx) {
 
 // ---- History and roster -----------------------------------------------------------------------
 
-/** Previous / Next over opaque cursors: the trail of cursors that led to this page. */
+/**
+ * Previous / Next over opaque cursors: the trail of cursors that led to this page.
+ * @param {string} hash
+ * @param {URLSearchParams} params
+ * @param {string | null} nextCursor
+ */
 function pager(hash, params, nextCursor) {
   const trail = (params.get('trail') || '').split(' ').filter(Boolean);
   const previous = () => {
     const back = trail.slice(0, -1);
+    /** @type {Record<string, string>} */
     const p = Object.fromEntries(params);
     delete p.cursor;
     delete p.trail;
@@ -235,6 +277,7 @@ function pager(hash, params, nextCursor) {
   );
 }
 
+/** @param {URLSearchParams} params @param {PageContext} ctx */
 export async function renderHistory(params, ctx) {
   const me = session.me;
   const q = params.get('quality') || '';
@@ -242,6 +285,7 @@ export async function renderHistory(params, ctx) {
   const member = me.officer ? params.get('member') || '' : me.id;
   const query = new URLSearchParams({ ...(member ? { member } : {}), ...(q ? { quality: q } : {}) });
   const cursor = params.get('cursor');
+  /** @type {{ items: Award[], cursor: string | null }} */
   const page = await api(`/api/v1/history?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
   const filters = el(
     'div',
@@ -249,8 +293,10 @@ export async function renderHistory(params, ctx) {
     select('quality', 'Quality', [['', 'All'], ['gold', 'Gold'], ['silver', 'Silver'], ['bronze', 'Bronze']], q, (v) => go('#/history', { ...(member && me.officer ? { member } : {}), quality: v })),
   );
   if (me.officer) {
+    /** @type {{ members: Member[] }} */
     const roster = await api('/api/v1/roster?limit=100');
-    const options = [['', 'Whole guild'], ...roster.members.map((m) => [m.id, m.username])];
+    /** @type {[string, string][]} */
+    const options = [['', 'Whole guild'], ...roster.members.map((m) => /** @type {[string, string]} */ ([m.id, m.username]))];
     filters.append(select('member', 'Member', options, member, (v) => go('#/history', { member: v, ...(q ? { quality: q } : {}) })));
   }
   filters.append(el('a', { class: 'button quiet', id: 'csv', href: `/api/v1/history?${query}&format=csv`, download: '' }, 'Download CSV'));
@@ -258,12 +304,14 @@ export async function renderHistory(params, ctx) {
   return [el('h1', {}, title), ctx.takeNotice(), filters, el('section', { class: 'card' }, historyRows(page.items, { showMember: !member || member !== me.id, ctx }), pager('#/history', params, page.cursor))];
 }
 
+/** @param {URLSearchParams} params */
 export async function renderRoster(params) {
   const rank = params.get('rank') || '';
   const cursor = params.get('cursor');
   const query = new URLSearchParams({ ...(rank ? { rank } : {}), ...(cursor ? { cursor } : {}) });
+  /** @type {{ total: number, members: Member[], cursor: string | null }} */
   const page = await api(`/api/v1/roster?${query}`);
-  const filters = el('div', { class: 'filters' }, select('rank', 'Rank', [['', 'Everyone'], ...RANKS.map((r) => [r, r])], rank, (v) => go('#/roster', v ? { rank: v } : {})));
+  const filters = el('div', { class: 'filters' }, select('rank', 'Rank', [['', 'Everyone'], ...RANKS.map((r) => /** @type {[string, string]} */ ([r, r]))], rank, (v) => go('#/roster', v ? { rank: v } : {})));
   const rows = page.members.length
     ? el(
         'ul',
