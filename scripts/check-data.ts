@@ -2,7 +2,7 @@
  * npm run check:data [-- --fix] [--restart] [--max-pages N] [--page-size N] [--checkpoint FILE]
  *
  * Lists every item of the configured tables (the four, or the legacy single table in place of the
- * members table when DYNAMODB_TABLE holds the members) that does not fit SPEC §1, with why and
+ * members table when DYNAMODB_TABLE holds the members) that does not fit the tables' specification (docs/architecture.md), with why and
  * how FlavaFlav reads it. Without --fix it writes nothing and says what --fix would add. With
  * --fix it adds missing attributes only (src/checks/run.ts), never rewriting one, in phases:
  * distributions, history markers, members; then inventory and lists are reported. Progress is

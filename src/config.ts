@@ -33,7 +33,7 @@ export interface Config {
   };
   ranks: { silverMinDays: number; goldMinDays: number };
   draws: {
-    /** How a draw picks when the officer names no policy (SPEC §3). */
+    /** How a draw picks when the officer names no policy (docs/configuration.md, DRAW_POLICY). */
     defaultPolicy: DrawPolicy;
     /** Days of history the fairness policies count. */
     fairnessWindowDays: number;
@@ -41,7 +41,7 @@ export interface Config {
     deliveryReminderHours: number;
   };
   healthPort: number;
-  /** The web dashboard (SPEC §7): on only with a port and all three of its variables set. */
+  /** The web dashboard (docs/web-api.md): on only with a port and all three of its variables set. */
   web: WebConfig;
   logLevel: string;
   /** Human-readable logs (NODE_ENV=development); JSON otherwise. */

@@ -1,7 +1,7 @@
 /**
  * What `check:data` finds in one item, and what `--fix` would add to it. Pure: it reads an item
  * as the document client returns it and says, in words an operator can act on, where the item
- * departs from SPEC §1, how FlavaFlav reads it all the same, and whether anything is added.
+ * departs from the tables' specification (docs/architecture.md, "The four tables"), how FlavaFlav reads it all the same, and whether anything is added.
  * `--fix` only ever adds attributes an item lacks; every finding not fixed says "left as is".
  */
 import { findLinkType } from '../domain/catalog';
@@ -19,7 +19,7 @@ type Item = Record<string, unknown>;
 export interface ItemReport {
   /** The item, as the report names it: its kind and readable id. */
   label: string;
-  /** Each way it departs from SPEC §1: what it means, and what is done about it. */
+  /** Each way it departs from the tables' specification: what it means, and what is done about it. */
   findings: string[];
 }
 
@@ -35,7 +35,7 @@ const STALE_MEMBER_ATTRIBUTES = ['rank', 'silver_eligible', 'gold_eligible', 'da
 
 const quoted = (value: unknown) => (typeof value === 'string' ? `'${displayId(value)}'` : JSON.stringify(value instanceof Set ? [...value] : value));
 const listOf = (names: string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
-/** A timestamp the previous system wrote: readable, but not in SPEC's form (UTC, milliseconds). */
+/** A timestamp the previous system wrote: readable, but not in FlavaFlav's form (UTC, milliseconds). */
 const isOtherForm = (value: unknown) => typeof value === 'string' && storedInstant(value) !== null && storedInstant(value) !== value;
 /** Go's `time.Time{}`, which the previous system wrote for a time never set. */
 const isGoZeroTime = (value: unknown) => typeof value === 'string' && /^0001-01-01T00:00:00(\.0+)?(Z|[+-]00:00)$/.test(value.trim());

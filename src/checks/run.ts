@@ -1,5 +1,5 @@
 /**
- * `check:data`: scans the tables page by page and reports every item that does not fit SPEC §1
+ * `check:data`: scans the tables page by page and reports every item that does not fit the tables' specification (docs/architecture.md, "The four tables")
  * (src/checks/items.ts says what and why). With `fix` it adds what items lack, each write a
  * conditional update that only adds an absent attribute, so the previous system can go on
  * reading every item during a cut-over and nothing anyone wrote is ever rewritten:
@@ -43,7 +43,7 @@ export const CHECKED_TABLES: readonly CheckedTable[] = ['distributions', 'member
 
 export interface TableCounts {
   scanned: number;
-  /** Fit SPEC §1 as they are. */
+  /** Fit the tables' specification as they are. */
   fine: number;
   /** Do not fit (each listed with why). */
   reported: number;

@@ -31,7 +31,7 @@ export function addDays(day: string, days: number): string {
 }
 
 /**
- * RFC 3339 as the tables hold it: SPEC's ISO timestamps, and the previous system's Go
+ * RFC 3339 as the tables hold it: FlavaFlav's ISO timestamps, and the previous system's Go
  * `time.Time` (fractions up to nanoseconds, `Z` or a zone offset). A bare YYYY-MM-DD is midnight
  * UTC. Strict: impossible dates and times are refused, not rolled over as Date.parse would.
  */
@@ -79,7 +79,7 @@ export function storedDay(value: unknown): string | null {
   return utcDay(date);
 }
 
-/** A stored timestamp in SPEC's form (ISO-8601 UTC, milliseconds); null when it is none. */
+/** A stored timestamp in FlavaFlav's form (ISO-8601 UTC, milliseconds); null when it is none. */
 export function storedInstant(value: unknown): string | null {
   const date = parseTimestamp(value);
   if (!date || date.getTime() === GO_ZERO_TIME) return null;

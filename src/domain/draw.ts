@@ -1,5 +1,5 @@
 /**
- * The draw's life, as pure rules: who may be picked (SPEC §3 step 3), and which change a draw in
+ * The draw's life, as pure rules: who may be picked (docs/architecture.md, "A draw's life"), and which change a draw in
  * a given state accepts (steps 4–5). The draws service turns each accepted change into one
  * conditional write whose condition is this module's precondition, so what this says is what
  * DynamoDB enforces, across presses, officers and processes.
@@ -13,7 +13,7 @@ import { randomInt } from 'node:crypto';
 export const DRAW_STATUSES = ['drawn', 'confirmed', 'cancelled', 'expired', 'reverted'] as const;
 export type DrawStatus = (typeof DRAW_STATUSES)[number];
 
-/** A draw can be acted on for 15 minutes after it was drawn (SPEC §3). */
+/** A draw can be acted on for 15 minutes after it was drawn. */
 export const DRAW_TTL_MS = 15 * 60_000;
 /**
  * A confirm claimed longer ago than this cannot still be in flight: the SDK gives up on a

@@ -99,7 +99,7 @@ export function migrateItem(item: Item, now = new Date()): Migrated {
 const STALE_MEMBER_ATTRIBUTES = ['rank', 'silver_eligible', 'gold_eligible', 'days_in_guild'];
 
 /**
- * A member, in any shape the legacy table held: SPEC's, or the older one of 9abbdbc
+ * A member, in any shape the legacy table held: FlavaFlav's, or the older one of 9abbdbc
  * (`discord_username`, `guild_join_date`, `role`), whose other attributes (characters,
  * attendance) are kept as they are. Counters are copied only when the item kept them: otherwise
  * they are derived from the member's history, and `check:data --fix` adds them.

@@ -1,5 +1,5 @@
 /**
- * What happens to an award after it is made: reverting it (SPEC §3 step 7) and recording its
+ * What happens to an award after it is made: reverting it (docs/architecture.md, "A draw's life") and recording its
  * delivery in game (step 8). Each is one transaction composed from the services it touches.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

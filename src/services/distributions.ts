@@ -1,5 +1,5 @@
 /**
- * The distributions table: every draw and award, never deleted (SPEC §1). A record lives through
+ * The distributions table: every draw and award, never deleted (docs/architecture.md, "The four tables"). A record lives through
  * `status`: `drawn` (in no index) → `confirmed` (member_id + distributed_at: in both indexes) |
  * `cancelled` | `expired` (distribution_date + distributed_at of when they ended: in the
  * date-index only), and `confirmed` → `reverted`. Records the previous system wrote (no status,
@@ -341,7 +341,7 @@ export function recentFromHistory(records: Distribution[]): RecentLink[] {
     .map((d) => ({ id: d.distribution_id, at: d.distributed_at!, quality: d.quality, link_type: d.link_type, ...(d.status === 'reverted' ? { reverted: true } : {}) }));
 }
 
-/** A record as SPEC describes it, read from whatever the item holds. */
+/** A record in FlavaFlav's form, read from whatever the item holds. */
 export function readDistribution(item: Record<string, unknown>): Distribution {
   const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const ids = (v: unknown) => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).filter((x): x is string => typeof x === 'string');

@@ -1,5 +1,5 @@
 /**
- * The draw as a stored record (SPEC §3): drawn, rerolled, cancelled, expired and confirmed by
+ * The draw as a stored record (docs/architecture.md, "A draw's life"): drawn, rerolled, cancelled, expired and confirmed by
  * conditional writes on its record, so what every view shows is what the record holds, across
  * presses, officers, processes and restarts. Discord and the web call the same methods; each
  * change is announced to listeners (the Discord view edits the draw's message from it).
@@ -239,7 +239,7 @@ export class DrawsService {
     };
   }
 
-  /** Each candidate's links of this quality in the fairness window, and the last one (SPEC §3). */
+  /** Each candidate's links of this quality in the fairness window, and the last one (the fewest and longest policies). */
   private async figuresFor(candidates: Member[], quality: Quality, now: Date): Promise<Map<string, CandidateStats>> {
     const since = new Date(now.getTime() - this.settings.fairnessWindowDays * 86_400_000).toISOString();
     const counted: CountedMember[] = await this.s.roster.countedAll(candidates);

@@ -1,8 +1,8 @@
 /**
  * The members table: the guild roster, keyed by Discord user id. It reads members as whoever
- * wrote them left them: SPEC's form, the previous system's (RFC 3339 join dates, stale rank and
+ * wrote them left them: FlavaFlav's form, the previous system's (RFC 3339 join dates, stale rank and
  * eligibility, no counters) and the old single table's (`discord_username`, `guild_join_date`,
- * `role`). It writes SPEC's form and only adds what an item lacks.
+ * `role`). It writes FlavaFlav's form and only adds what an item lacks.
  */
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
@@ -465,7 +465,7 @@ export function isMemberItem(item: Record<string, unknown>): boolean {
   return 'join_date' in item || 'guild_join_date' in item;
 }
 
-/** A member as SPEC describes it, read from any form the tables hold. Stale rank, eligibility and day counts are ignored. */
+/** A member in FlavaFlav's form, read from any form the tables hold. Stale rank, eligibility and day counts are ignored. */
 export function readMember(item: Record<string, unknown>): Member {
   const id = String(item.discord_id ?? '');
   const storedJoinDate = item.join_date ?? item.guild_join_date;
@@ -476,7 +476,7 @@ export function readMember(item: Record<string, unknown>): Member {
     join_date: storedDay(storedJoinDate) ?? undefined,
     storedJoinDate,
     storedUpdatedAt: item.updated_at,
-    // The old single table said who was an officer with a role; SPEC's flag, once written, decides.
+    // The old single table said who was an officer with a role; FlavaFlav's is_officer flag, once written, decides.
     is_officer: item.is_officer !== undefined ? item.is_officer === true || item.is_officer === 'true' : item.role === 'admin' || item.role === 'officer',
     added_by: text(item.added_by),
     added_date: storedInstant(item.added_date ?? item.created_at) ?? undefined,

@@ -1,5 +1,5 @@
 /**
- * What members want (SPEC §1 `wants`, §3 `/want`): kept on each member, and counted per link type
+ * What members want (`wants` on the member item, `/want`; docs/architecture.md): kept on each member, and counted per link type
  * on a marker item in the same transaction, so `/inventory add` can say how many want what was
  * added with one read instead of a scan of the roster.
  */

@@ -1,5 +1,5 @@
 /**
- * The web dashboard's server (SPEC §7), in the bot's own process: fastify with signed cookies,
+ * The web dashboard's server (docs/web-api.md), in the bot's own process: fastify with signed cookies,
  * rate limits and static files, built from what the app hands it (no globals), so tests start
  * the same server the process runs.
  */

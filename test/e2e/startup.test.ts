@@ -5,7 +5,7 @@ beforeAll(async () => (h = await startHarness()));
 afterAll(() => h?.stop());
 
 describe('start-up against a Discord-compatible endpoint', () => {
-  it('connects through the gateway and registers every command of SPEC §3 with its options in one request', async () => {
+  it('connects through the gateway and registers every slash command with its options in one request', async () => {
     expect(h.emulator.identifyCount).toBe(1);
     const puts = h.emulator.requests.filter((r) => r.method === 'PUT' && r.path.endsWith('/commands'));
     expect(puts).toHaveLength(1);

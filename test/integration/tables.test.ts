@@ -9,7 +9,7 @@ import { TABLES, TABLE_KINDS } from '../../src/db/schema';
 import { createMissingTables } from '../../src/db/tables';
 import { tableNamesFor, testEndpoint } from '../support/dynamo';
 
-/** SPEC §1, written out by hand so the schema module is checked against the contract, not itself. */
+/** The four tables (docs/architecture.md), written out by hand so the schema module is checked against the contract, not itself. */
 const CONTRACT = {
   members: { key: 'discord_id', indexes: {} },
   inventory: {
@@ -43,7 +43,7 @@ describe('tables:create', () => {
   const { client } = createDynamoClients({ endpoint: testEndpoint(), region: 'us-east-1' });
   afterAll(() => client.destroy());
 
-  it('creates the four tables exactly as SPEC §1 fixes them, then creates nothing on a second run', async () => {
+  it('creates the four tables exactly as the production deployment fixes them, then creates nothing on a second run', async () => {
     const names = tableNamesFor('tablestest');
     const first = await createMissingTables(client, names);
     expect(first.created.sort()).toEqual(Object.values(names).sort());

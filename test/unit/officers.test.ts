@@ -2,7 +2,7 @@ import { canManageGuildBy, isOfficerBy, isOfficerByDiscord } from '../../src/dom
 
 const officerRoleIds = ['900000000000000001'];
 
-describe('who is an officer (SPEC §2)', () => {
+describe('who is an officer', () => {
   it('is anyone with an officer role, Manage Server, or is_officer on the roster', () => {
     const plain = { roleIds: ['123'], officerRoleIds, canManageGuild: false, rosterSaysOfficer: false };
     expect(isOfficerBy(plain)).toBe(false);
