@@ -3,9 +3,11 @@
  * own DynamoDB Local and the Discord emulator, at two guild sizes, beside a bare discord.js client
  * that answers with one GetItem. For each: DynamoDB requests and consumed capacity per
  * interaction, latency alone (sequential) and in a burst of 100 at once. Prints Markdown to
- * stdout (progress goes to stderr) and checks the targets of issue 10 without asserting them.
+ * stdout (progress goes to stderr) and checks the targets of issue 10 without asserting them;
+ * `--write <file>` also writes it into that file (docs/benchmark.md: between its markers).
  */
 import os from 'node:os';
+import { parseArgs } from 'node:util';
 import { createDynamoClients } from '../src/db/client';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../src/db/embedded';
 import { DiscordEmulator, nextSnowflake } from '../test/support/discord-emulator';
@@ -13,6 +15,7 @@ import { DynamoMeter } from '../test/support/dynamo-meter';
 import { startBareClient } from './bare';
 import { startGuild, TOKEN, type BenchGuild } from './guild';
 import { alone, burst, describeRounds, now, percentile, quiet, type Answer, type Sample, type Target } from './measure';
+import { writeLatestRun } from './report-file';
 import { HEAVY_RUNS, scenarios, type Scenario } from './scenarios';
 import type { GuildSize } from './seed';
 
@@ -239,6 +242,8 @@ function report(rows: Row[]): string {
 }
 
 async function main(): Promise<void> {
+  // Read first, so that a mistyped option stops the run before ten minutes of measuring.
+  const { values } = parseArgs({ options: { write: { type: 'string' } }, strict: true });
   const started = Date.now();
   let dynamo: EmbeddedDynamo | undefined;
   let meter: DynamoMeter | undefined;
@@ -264,8 +269,14 @@ async function main(): Promise<void> {
     } finally {
       clients.client.destroy();
     }
-    process.stdout.write(`${report(rows)}\n`);
-    log(`done in ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+    const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+    const text = report(rows);
+    process.stdout.write(`${text}\n`);
+    if (values.write) {
+      const how = writeLatestRun(values.write, `Run of ${new Date().toISOString().slice(0, 10)}${QUICK ? ' (BENCH_QUICK: the small guild only, a few runs)' : ''}, ${minutes} minutes.\n\n${text}`);
+      log(`${how === 'replaced' ? 'replaced the latest run in' : 'wrote'} ${values.write}`);
+    }
+    log(`done in ${minutes} min`);
   } finally {
     await stop();
   }
