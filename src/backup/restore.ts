@@ -8,8 +8,8 @@
  * The race that remains: BatchWriteItem cannot be conditional, so an item written by someone
  * else between a batch's read and its write is overwritten. A conditional PutItem per item would
  * close that window at 25 times the requests; a restore does not need it, because nothing else
- * writes the target during one (the bot is stopped first, as the README says), and the window is
- * one batch's round trip.
+ * writes the target during one (the bot is stopped first, as docs/operations.md says), and the
+ * window is one batch's round trip.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { batchGetAll, batchPutAll, DEFAULT_RETRY, type RetryPolicy } from './batches';

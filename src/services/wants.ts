@@ -1,7 +1,7 @@
 /**
- * What members want (`wants` on the member item, `/want`; docs/architecture.md): kept on each member, and counted per link type
- * on a marker item in the same transaction, so `/inventory add` can say how many want what was
- * added with one read instead of a scan of the roster.
+ * What members want (`wants` on the member item, `/want`; docs/architecture.md): kept on each
+ * member, and counted per link type on a marker item in the same transaction, so `/inventory add`
+ * can say how many want what was added with one read instead of a scan of the roster.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { findLinkType } from '../domain/catalog';
