@@ -27,13 +27,22 @@ const log = (line: string) => process.stderr.write(`[screenshots] ${line}\n`);
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** A relative time as Discord's client shows `<t:…:R>`: "in 15 minutes", "3 days ago". */
+function relative(atMs: number, nowMs: number): string {
+  const ahead = atMs >= nowMs;
+  const minutes = Math.round(Math.abs(atMs - nowMs) / 60_000);
+  const [n, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 48 * 60 ? [Math.round(minutes / 60), 'hour'] : [Math.round(minutes / 1440), 'day'];
+  const amount = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return ahead ? `in ${amount}` : `${amount} ago`;
+}
+
 /** Discord's markdown, as far as the bot's messages use it: mentions, timestamps, bold, escapes. */
-function markdown(text: string, names: ReadonlyMap<string, string>): string {
+function markdown(text: string, names: ReadonlyMap<string, string>, nowMs: number): string {
   let html = escapeHtml(text);
   html = html.replace(/&#60;@!?(\d+)&#62;/g, (_, id: string) => `<span class="mention">@${escapeHtml(names.get(id) ?? 'unknown')}</span>`);
   html = html.replace(/&#60;t:(\d+)(?::([tTdDfFR]))?&#62;/g, (_, seconds: string, style: string | undefined) => {
-    const at = new Date(Number(seconds) * 1000);
-    const text = style === 'R' ? 'in 15 minutes' : style === 'd' || style === 'D' ? at.toISOString().slice(0, 10) : `${at.toISOString().slice(0, 10)} ${at.toISOString().slice(11, 16)}`;
+    const at = new Date(Number(seconds) * 1000).toISOString();
+    const text = style === 'R' ? relative(Number(seconds) * 1000, nowMs) : style === 'd' || style === 'D' ? at.slice(0, 10) : `${at.slice(0, 10)} ${at.slice(11, 16)}`;
     return `<span class="time">${text}</span>`;
   });
   html = html.replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>');
@@ -45,10 +54,11 @@ const BUTTON_CLASS: Record<number, string> = { 1: 'primary', 2: 'secondary', 3: 
 
 /** A small page that shows `message` the way Discord's dark theme does. */
 export function messagePage(message: StoredMessage, names: ReadonlyMap<string, string>, botName: string): string {
+  const md = (text: string) => markdown(text, names, message.createdAt);
   const embeds = message.embeds.map((e) => {
     const colour = typeof e.color === 'number' ? `#${e.color.toString(16).padStart(6, '0')}` : '#1e1f22';
-    const fields = (e.fields ?? []).map((f: { name: string; value: string; inline?: boolean }) => `<div class="field${f.inline ? ' inline' : ''}"><div class="fname">${markdown(f.name, names)}</div><div>${markdown(f.value, names)}</div></div>`);
-    return `<div class="embed" style="border-left-color:${colour}">${e.title ? `<div class="title">${markdown(e.title, names)}</div>` : ''}${e.description ? `<div class="desc">${markdown(e.description, names)}</div>` : ''}${fields.length ? `<div class="fields">${fields.join('')}</div>` : ''}${e.footer?.text ? `<div class="footer">${markdown(e.footer.text, names)}</div>` : ''}</div>`;
+    const fields = (e.fields ?? []).map((f: { name: string; value: string; inline?: boolean }) => `<div class="field${f.inline ? ' inline' : ''}"><div class="fname">${md(f.name)}</div><div>${md(f.value)}</div></div>`);
+    return `<div class="embed" style="border-left-color:${colour}">${e.title ? `<div class="title">${md(e.title)}</div>` : ''}${e.description ? `<div class="desc">${md(e.description)}</div>` : ''}${fields.length ? `<div class="fields">${fields.join('')}</div>` : ''}${e.footer?.text ? `<div class="footer">${md(e.footer.text)}</div>` : ''}</div>`;
   });
   const rows = message.components.map(
     (row: { components: { style: number; label?: string; disabled?: boolean }[] }) =>
@@ -72,7 +82,7 @@ export function messagePage(message: StoredMessage, names: ReadonlyMap<string, s
     .primary { background: #5865f2; } .secondary { background: #4e5058; } .success { background: #248046; } .danger { background: #da373c; } .disabled { opacity: .5; }
   </style></head><body><div class="message" id="message"><div class="avatar">F</div><div>
     <div><span class="name">${escapeHtml(botName)}</span><span class="tag">APP</span><span class="when">Today at 12:00</span></div>
-    ${message.content ? `<div>${markdown(message.content, names)}</div>` : ''}${embeds.join('')}${rows.join('')}
+    ${message.content ? `<div>${md(message.content)}</div>` : ''}${embeds.join('')}${rows.join('')}
   </div></div></body></html>`;
 }
 
@@ -121,13 +131,14 @@ async function main(): Promise<void> {
     for (const [i, member] of members.entries()) await h.seedMember(member, { days: [420, 365, 250, 180, 120, 95, 60, 12][i] });
     await h.run(members[0], 'want', 'add', [opt.str('link_type', 'Damage on Ships')]);
     await h.run(members[2], 'want', 'add', [opt.str('link_type', 'Damage on Ships')]);
-    await h.seedLinks('gold', 'Damage on Ships', 3);
+    await h.run(members[3], 'want', 'add', [opt.str('link_type', 'Damage on Ships')]);
+    await h.seedLinks('gold', 'Damage on Ships', 4);
     await h.seedLinks('gold', 'Spell Damage', 2);
     await h.seedLinks('silver', 'Follower Damage', 3);
     await h.seedLinks('bronze', 'Melee Damage', 4);
 
     // Some history first: awards confirmed through Discord, as officers would.
-    for (const [quality, member] of [['bronze', members[0]], ['silver', members[0]], ['silver', members[1]], ['bronze', members[3]], ['gold', members[1]]] as const) {
+    for (const [quality, member] of [['bronze', members[0]], ['silver', members[0]], ['silver', members[1]], ['bronze', members[3]], ['gold', members[1]], ['gold', members[2]]] as const) {
       await confirm(h, officer, await distribute(h, officer, [opt.str('quality', quality), opt.user('member', member.id)]));
       h.clock.advance(3 * 86_400_000);
     }

@@ -2,12 +2,13 @@
  * npm run check:data [-- --fix] [--restart] [--max-pages N] [--page-size N] [--checkpoint FILE]
  *
  * Lists every item of the configured tables (the four, or the legacy single table in place of the
- * members table when DYNAMODB_TABLE holds the members) that does not fit the tables' specification (docs/architecture.md), with why and
- * how FlavaFlav reads it. Without --fix it writes nothing and says what --fix would add. With
- * --fix it adds missing attributes only (src/checks/run.ts), never rewriting one, in phases:
- * distributions, history markers, members; then inventory and lists are reported. Progress is
- * saved after every page under DATA_DIR; an interrupted --fix (Ctrl-C, SIGTERM, --max-pages) goes
- * on from there when run again (--restart starts over). A second --fix changes nothing.
+ * members table when DYNAMODB_TABLE holds the members) that does not fit the tables' specification
+ * (docs/architecture.md), with why and how FlavaFlav reads it. Without --fix it writes nothing and
+ * says what --fix would add. With --fix it adds missing attributes only (src/checks/run.ts), never
+ * rewriting one, in phases: distributions, history markers, members; then inventory and lists
+ * are reported. Progress is saved after every page under DATA_DIR; an interrupted --fix (Ctrl-C,
+ * SIGTERM, --max-pages) goes on from there when run again (--restart starts over). A second --fix
+ * changes nothing.
  *
  * Exit codes: 0 finished (misfits, if any, are listed); 3 stopped early, run again to continue;
  * 1 could not run.

@@ -1,8 +1,9 @@
 /**
- * What `check:data` finds in one item, and what `--fix` would add to it. Pure: it reads an item
- * as the document client returns it and says, in words an operator can act on, where the item
- * departs from the tables' specification (docs/architecture.md, "The four tables"), how FlavaFlav reads it all the same, and whether anything is added.
- * `--fix` only ever adds attributes an item lacks; every finding not fixed says "left as is".
+ * What `check:data` finds in one item, and what `--fix` would add to it. Pure: it reads an item as
+ * the document client returns it and says, in words an operator can act on, where the item departs
+ * from the tables' specification (docs/architecture.md, "The four tables"), how FlavaFlav reads it
+ * all the same, and whether anything is added. `--fix` only ever adds attributes an item lacks;
+ * every finding not fixed says "left as is".
  */
 import { findLinkType } from '../domain/catalog';
 import { parseDay, storedDay, storedInstant } from '../domain/dates';

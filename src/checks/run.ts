@@ -1,8 +1,9 @@
 /**
- * `check:data`: scans the tables page by page and reports every item that does not fit the tables' specification (docs/architecture.md, "The four tables")
- * (src/checks/items.ts says what and why). With `fix` it adds what items lack, each write a
- * conditional update that only adds an absent attribute, so the previous system can go on
- * reading every item during a cut-over and nothing anyone wrote is ever rewritten:
+ * `check:data`: scans the tables page by page and reports every item that does not fit the tables'
+ * specification (docs/architecture.md, "The four tables"; src/checks/items.ts says what and why).
+ * With `fix` it adds what items lack, each write a conditional update that only adds an absent
+ * attribute, so the previous system can go on reading every item during a cut-over and nothing
+ * anyone wrote is ever rewritten:
  *
  * 1. distributions: `status: confirmed` and `distribution_date` on the previous system's awards;
  * 2. markers: the history markers' days for every record in the date-index, and the newest

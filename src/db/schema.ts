@@ -1,6 +1,7 @@
 /**
  * The one description of FlavaFlav's four tables. Table creation, the CloudFormation template and
- * the tests all read it; the shapes are fixed by the production deployment (docs/architecture.md, "The four tables").
+ * the tests all read it; the shapes are fixed by the production deployment (docs/architecture.md,
+ * "The four tables").
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 

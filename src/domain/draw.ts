@@ -1,8 +1,8 @@
 /**
- * The draw's life, as pure rules: who may be picked (docs/architecture.md, "A draw's life"), and which change a draw in
- * a given state accepts (steps 4–5). The draws service turns each accepted change into one
- * conditional write whose condition is this module's precondition, so what this says is what
- * DynamoDB enforces, across presses, officers and processes.
+ * The draw's life, as pure rules: who may be picked (docs/architecture.md, "A draw's life"), and
+ * which change a draw in a given state accepts (reroll, cancel, confirm, expiry). The draws service turns each accepted
+ * change into one conditional write whose condition is this module's precondition, so what this
+ * says is what DynamoDB enforces, across presses, officers and processes.
  *
  *   drawn ──reroll──▶ drawn (next winner, version + 1)
  *   drawn ──claim──▶ drawn + confirm claim ──award──▶ confirmed ──revert──▶ reverted

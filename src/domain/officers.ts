@@ -1,7 +1,8 @@
 /**
- * Who is an officer (docs/architecture.md, "Ranks and officers"): one of OFFICER_ROLE_IDS, or the Manage Server permission, or
- * is_officer on the roster. The bot (from an interaction) and the web dashboard (from Discord's
- * REST answers) gather the evidence differently; the rule itself is written once, here.
+ * Who is an officer (docs/architecture.md, "Ranks and officers"): one of OFFICER_ROLE_IDS, or the
+ * Manage Server permission, or is_officer on the roster. The bot (from an interaction) and the web
+ * dashboard (from Discord's REST answers) gather the evidence differently; the rule itself is
+ * written once, here.
  */
 
 export interface DiscordOfficerEvidence {

@@ -1,4 +1,4 @@
-/** Ranks and eligibility (docs/architecture.md, "Ranks and officers"). Derived when read, never stored. */
+/** Ranks and eligibility (docs/architecture.md, "Ranks and officers"): derived when read, never stored. */
 import { daysBetween, parseDay, utcDay } from './dates';
 
 export const QUALITIES = ['bronze', 'silver', 'gold'] as const;

@@ -1,6 +1,7 @@
 /**
- * What happens to an award after it is made: reverting it (docs/architecture.md, "A draw's life") and recording its
- * delivery in game (step 8). Each is one transaction composed from the services it touches.
+ * What happens to an award after it is made: reverting it (docs/architecture.md, "A draw's life")
+ * and recording its delivery in game (the Delivered button). Each is one transaction composed from the services
+ * it touches.
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';

@@ -1,9 +1,10 @@
 /**
- * The distributions table: every draw and award, never deleted (docs/architecture.md, "The four tables"). A record lives through
- * `status`: `drawn` (in no index) → `confirmed` (member_id + distributed_at: in both indexes) |
- * `cancelled` | `expired` (distribution_date + distributed_at of when they ended: in the
- * date-index only), and `confirmed` → `reverted`. Records the previous system wrote (no status,
- * no distribution_date, RFC 3339 times, any characters in their ids) are read as they are.
+ * The distributions table: every draw and award, never deleted (docs/architecture.md, "The four
+ * tables"). A record lives through `status`: `drawn` (in no index) → `confirmed` (member_id +
+ * distributed_at: in both indexes) | `cancelled` | `expired` (distribution_date + distributed_at of
+ * when they ended: in the date-index only), and `confirmed` → `reverted`. Records the previous
+ * system wrote (no status, no distribution_date, RFC 3339 times, any characters in their ids) are
+ * read as they are.
  */
 import { BatchGetCommand, GetCommand, paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';

@@ -1,8 +1,9 @@
 /**
- * The draw as a stored record (docs/architecture.md, "A draw's life"): drawn, rerolled, cancelled, expired and confirmed by
- * conditional writes on its record, so what every view shows is what the record holds, across
- * presses, officers, processes and restarts. Discord and the web call the same methods; each
- * change is announced to listeners (the Discord view edits the draw's message from it).
+ * The draw as a stored record (docs/architecture.md, "A draw's life"): drawn, rerolled, cancelled,
+ * expired and confirmed by conditional writes on its record, so what every view shows is what the
+ * record holds, across presses, officers, processes and restarts. Discord and the web call the same
+ * methods; each change is announced to listeners (the Discord view edits the draw's message from
+ * it).
  */
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -26,7 +26,7 @@ export interface Services {
   guild: GuildService;
 }
 
-/** The configuration's defaults for ranks and draws (docs/configuration.md), for callers without a configuration (scripts, tests). */
+/** The default ranks and draw settings (docs/configuration.md), for callers without a configuration (scripts, tests). */
 export const DEFAULT_DRAW_SETTINGS: DrawSettings = { ranks: { silverMinDays: 30, goldMinDays: 90 }, defaultPolicy: 'uniform', fairnessWindowDays: 180 };
 
 export function drawSettingsOf(config: Pick<Config, 'ranks' | 'draws'>): DrawSettings {

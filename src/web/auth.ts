@@ -1,8 +1,9 @@
 /**
- * Sign-in with Discord (docs/web-api.md, "Sign-in and sessions"): OAuth2 authorization code with `state` and PKCE (S256), scopes
- * identify and guilds.members.read. /login sends the browser to Discord with the state and the
- * PKCE verifier kept in a short-lived signed cookie; /auth/callback checks the state, exchanges
- * the code, lets in members of the guild only, and sets the session cookie. POST /logout ends it.
+ * Sign-in with Discord (docs/web-api.md, "Sign-in and sessions"): OAuth2 authorization code with
+ * `state` and PKCE (S256), scopes identify and guilds.members.read. /login sends the browser to
+ * Discord with the state and the PKCE verifier kept in a short-lived signed cookie; /auth/callback
+ * checks the state, exchanges the code, lets in members of the guild only, and sets the session
+ * cookie. POST /logout ends it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebContext } from './context';

@@ -1,7 +1,7 @@
 /**
- * The web dashboard's server (docs/web-api.md), in the bot's own process: fastify with signed cookies,
- * rate limits and static files, built from what the app hands it (no globals), so tests start
- * the same server the process runs.
+ * The web dashboard's server (docs/web-api.md), in the bot's own process: fastify with signed
+ * cookies, rate limits and static files, built from what the app hands it (no globals), so tests
+ * start the same server the process runs.
  */
 import type { AddressInfo } from 'node:net';
 import fastifyCookie from '@fastify/cookie';

@@ -35,7 +35,10 @@ export class Viewer {
     return this.evidence;
   }
 
-  /** Officer (docs/architecture.md, "Ranks and officers"): an officer role or Manage Server in Discord now, or is_officer on the roster. */
+  /**
+   * Officer (docs/architecture.md, "Ranks and officers"): an officer role or Manage Server in
+   * Discord now, or is_officer on the roster.
+   */
   isOfficer(): Promise<boolean> {
     this.officer ??= (async () => {
       const evidence = await this.membership();

@@ -9,7 +9,7 @@ import { TABLES, TABLE_KINDS } from '../../src/db/schema';
 import { createMissingTables } from '../../src/db/tables';
 import { tableNamesFor, testEndpoint } from '../support/dynamo';
 
-/** The four tables (docs/architecture.md), written out by hand so the schema module is checked against the contract, not itself. */
+/** The four tables (docs/architecture.md), written out by hand: the schema is checked against the contract, not itself. */
 const CONTRACT = {
   members: { key: 'discord_id', indexes: {} },
   inventory: {

@@ -1,8 +1,8 @@
 /**
- * The dashboard's writes over HTTP (docs/web-api.md), signed in through the real OAuth2 flow: for each
- * route, authentication (401), permission (403), the CSRF header (403), validation (400),
- * conflicts (409), unknown ids (404) and the happy path, with the tables read for the truth.
- * A refused request is shown to have written nothing by snapshotting all four tables.
+ * The dashboard's writes over HTTP (docs/web-api.md), signed in through the real OAuth2 flow: for
+ * each route, authentication (401), permission (403), the CSRF header (403), validation (400),
+ * conflicts (409), unknown ids (404) and the happy path, with the tables read for the truth. A
+ * refused request is shown to have written nothing by snapshotting all four tables.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Routes } from 'discord.js';
