@@ -91,7 +91,7 @@ export function messagePage(message: StoredMessage, names: ReadonlyMap<string, s
 async function shoot(page: Page, name: string, selector?: string): Promise<void> {
   const file = path.join(OUT, `${name}.png`);
   if (selector) await page.locator(selector).screenshot({ path: file });
-  else await page.screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
   log(`wrote ${path.relative(process.cwd(), file)}`);
 }
 
@@ -151,7 +151,8 @@ async function main(): Promise<void> {
     await discord.setContent(messagePage(message, userNames, 'FlavaFlav'));
     await shoot(discord, 'draw-message', '#message');
 
-    const officerView = await browser.newContext({ viewport: { width: 760, height: 900 }, deviceScaleFactor: 1 });
+    // Short viewports: a full-page shot is then as tall as the page's content, no taller.
+    const officerView = await browser.newContext({ viewport: { width: 760, height: 400 }, deviceScaleFactor: 1 });
     const page = await officerView.newPage();
     await signInWithBrowser(page, h, officer);
     await page.locator('#standing').waitFor();
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
     await page.locator('#view[aria-busy="false"]').waitFor();
     await shoot(page, 'dashboard-draw');
 
-    const memberView = await browser.newContext({ viewport: { width: 760, height: 900 }, deviceScaleFactor: 1 });
+    const memberView = await browser.newContext({ viewport: { width: 760, height: 400 }, deviceScaleFactor: 1 });
     const memberPage = await memberView.newPage();
     await signInWithBrowser(memberPage, h, members[0]);
     await memberPage.locator('#recent').waitFor();
