@@ -37,10 +37,11 @@ export const DISCORD_WORDING: DrawWording = {
   },
 };
 
-/** The winner's standing, as their member item said when the view was made. */
+/** The winner's standing, as their member item said when the view was made (none when it was not read). */
 function winnerFields(f: DrawFacts) {
+  if (f.winner?.onRoster === false) return [{ name: 'Winner', value: 'no longer on the roster', inline: true }];
   const s = f.winner?.standing;
-  if (!s) return [{ name: 'Winner', value: 'no longer on the roster', inline: true }];
+  if (!s) return [];
   const days = s.daysInGuild === null ? 'join date unreadable' : plural(s.daysInGuild, 'day');
   return [
     { name: 'Rank', value: `${s.rank} · ${days}`, inline: true },

@@ -15,10 +15,12 @@ import type { Answer } from './responder';
 
 /**
  * A draw as Discord shows it. Only an open draw shows its winner's standing, so only then is the
- * winner's member item read (as it is now); an ended draw is shown from its record alone.
+ * winner's member item read (as it is now). A draw being confirmed, or ended, is shown from its
+ * record alone: after a Confirm nothing more is read (when its outcome is unknown, the database
+ * may not be answering).
  */
 export async function drawFacts(ctx: BotContext, draw: Distribution): Promise<DrawFacts> {
-  const winner = draw.status === 'drawn' && draw.winner_id ? await ctx.services.roster.get(draw.winner_id) : undefined;
+  const winner = draw.status === 'drawn' && !draw.confirm && draw.winner_id ? ((await ctx.services.roster.get(draw.winner_id)) ?? null) : undefined;
   return presentDraw(
     { draw, pool: poolOf(draw), winner },
     { ranks: ctx.config.ranks, today: ctx.today(), fairnessWindowDays: ctx.config.draws.fairnessWindowDays },

@@ -27,8 +27,8 @@ export interface DrawViewInput {
   /** The record as stored after the change being shown. */
   draw: Distribution;
   pool: DrawPool;
-  /** The winner's member item as read now; undefined when not read, or no longer on the roster. */
-  winner?: CountedMember;
+  /** The winner's member item as read now; null when they are no longer on the roster; undefined when not read (no standing is shown). */
+  winner?: CountedMember | null;
 }
 
 /** What the presentation needs to know besides the draw: the guild's rules and the day. */
@@ -62,8 +62,8 @@ export interface DrawFacts {
   named: boolean;
   /** A confirm was claimed and may still be finishing: only Confirm is accepted. */
   confirming: boolean;
-  /** The member the draw shows (the one awarded, once confirmed); standing null when not on the roster or not read. */
-  winner: { id: string; username: string | null; standing: WinnerStanding | null } | null;
+  /** The member the draw shows (the one awarded, once confirmed); onRoster null when their item was not read. */
+  winner: { id: string; username: string | null; onRoster: boolean | null; standing: WinnerStanding | null } | null;
   pool: {
     size: number;
     leftOut: { away: number; too_new: number; unreadable: number } | null;
@@ -134,6 +134,7 @@ export function presentDraw({ draw, pool, winner }: DrawViewInput, settings: Dra
   const open = draw.status === 'drawn';
   const confirming = open && Boolean(draw.confirm);
   const winnerOnRoster = winner && winner.discord_id === draw.winner_id ? winner : undefined;
+  const onRoster = winner === undefined ? null : Boolean(winnerOnRoster);
   return {
     id: draw.distribution_id,
     status: draw.status,
@@ -146,7 +147,7 @@ export function presentDraw({ draw, pool, winner }: DrawViewInput, settings: Dra
     named: draw.named,
     confirming,
     winner: draw.winner_id
-      ? { id: draw.winner_id, username: winnerOnRoster?.username ?? draw.winner_username ?? null, standing: winnerOnRoster ? standingFor(winnerOnRoster, settings) : null }
+      ? { id: draw.winner_id, username: winnerOnRoster?.username ?? draw.winner_username ?? null, onRoster, standing: winnerOnRoster ? standingFor(winnerOnRoster, settings) : null }
       : null,
     pool: {
       size: pool.size,

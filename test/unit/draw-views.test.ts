@@ -135,7 +135,7 @@ function discordFacts(input: DrawViewInput) {
     policy: fairness ? fairness.slice(0, 2) : null,
     figures: fairness?.[2] ? /^Winner: (\d+) gold links? in the window, last .* · pool: (\d+)–(\d+)/.exec(fairness[2])!.slice(1).map(Number) : null,
     confirming: (answer.content ?? '').startsWith('Confirming the award'),
-    live: buttons.filter((b) => !b.disabled).map((b) => b.label),
+    live: buttons.filter((b) => !b.disabled).map((b) => ('label' in b ? b.label : undefined)),
   };
 }
 
@@ -189,11 +189,14 @@ describe('both views of a draw show the same facts', () => {
     ]);
   });
 
-  it('a winner who left the roster is shown so in both views', () => {
+  it('a winner who left the roster is shown so in both views; one not read shows no standing', () => {
     const draw = readDistribution(item('drawn'));
-    const input = { draw, pool: poolOf(draw) };
+    const input = { draw, pool: poolOf(draw), winner: null };
     expect(json<APIEmbed>(drawMessage(presentDraw(input, settings)).embeds![0]).fields).toContainEqual({ name: 'Winner', value: 'no longer on the roster', inline: true });
     expect(drawView(ctx, input).winner).toEqual({ id: ALICE, username: 'alice', on_roster: false });
+    const unread = json<APIEmbed>(drawMessage(presentDraw({ draw, pool: poolOf(draw) }, settings)).embeds![0]).fields!.map((f) => f.name);
+    expect(unread).not.toContain('Winner');
+    expect(unread).not.toContain('Rank');
   });
 });
 

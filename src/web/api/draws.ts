@@ -55,7 +55,7 @@ function startRefusalStatus(reason: StartRefusal['reason']): HttpStatus {
 
 export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
   /** The one read a draw's view needs: the winner's member item, as it is now. */
-  const view = async (draw: Distribution) => drawView(ctx, { draw, pool: poolOf(draw), winner: draw.winner_id ? await ctx.services.roster.get(draw.winner_id) : undefined });
+  const view = async (draw: Distribution) => drawView(ctx, { draw, pool: poolOf(draw), winner: draw.winner_id ? ((await ctx.services.roster.get(draw.winner_id)) ?? null) : undefined });
   const refusalText = (refusal: Parameters<typeof drawRefusalText>[0], draw: Distribution | undefined) => drawRefusalText(refusal, draw && poolOf(draw).size, WEB_WORDING);
   /** A refusal, with the draw as it is now. */
   const refused = async (status: HttpStatus, message: string, reason: string, draw: Distribution | undefined) =>

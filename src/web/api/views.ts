@@ -89,7 +89,7 @@ export function drawView(ctx: DrawViewContext, input: DrawViewInput) {
     can_reroll: f.actions.reroll,
     /** Which buttons do something now (the same as Discord's). */
     actions: f.actions,
-    winner: f.winner ? (winner ? memberView(ctx, winner) : { id: f.winner.id, username: f.winner.username, on_roster: false }) : null,
+    winner: f.winner ? (winner ? memberView(ctx, winner) : { id: f.winner.id, username: f.winner.username, on_roster: f.winner.onRoster }) : null,
     pool_size: f.pool.size,
     left_out: f.pool.leftOut,
     source: f.pool.source,
