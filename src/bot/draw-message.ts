@@ -25,6 +25,7 @@ export const DISCORD_WORDING: DrawWording = {
   notFound: 'This draw no longer exists. Run /distribute again.',
   member: (id) => userMention(id),
   text: (value, max) => safeText(value, max),
+  button: (label) => `**${label}**`,
   time: (iso) => discordTime(iso ?? undefined),
   fix: {
     stock: 'Add some with /inventory add, or check /inventory list.',
@@ -93,7 +94,7 @@ export function drawMessage(f: DrawFacts): Answer {
     if (policy) embed.addFields({ name: 'Fairness', value: policy });
     if (rerolled) embed.addFields(rerolled);
     embed.addFields({ name: 'Expires', value: discordTime(f.expiresAt ?? undefined) }).setFooter({ text: `${footer} · an officer confirms, rerolls or cancels` });
-    const content = f.confirming ? confirmingText(f, DISCORD_WORDING).replace('press Confirm', 'press **Confirm**') : `${winner} has been drawn for a ${f.quality} link.`;
+    const content = f.confirming ? confirmingText(f, DISCORD_WORDING) : `${winner} has been drawn for a ${f.quality} link.`;
     return { content, embeds: [embed], components: [openButtons(f)] };
   }
 

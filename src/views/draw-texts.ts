@@ -21,6 +21,8 @@ export interface DrawWording {
   member(id: string, username: string | null): string;
   /** Text a user typed (a list name, a link type), made safe for this view and cut to `max`. */
   text(value: string, max: number): string;
+  /** A button's name in a sentence: bold in Discord. */
+  button(label: string): string;
   /** A time as this view shows it; "never" when there is none. */
   time(iso: string | null): string;
   /** Where one goes to fix what a refused start names, as a sentence each. */
@@ -81,7 +83,7 @@ export function policyTexts(f: DrawFacts, w: DrawWording): { policy: string; wan
 
 /** While a confirm may still be finishing. */
 export function confirmingText(f: DrawFacts, w: DrawWording): string {
-  return `Confirming the award to ${f.winner ? w.member(f.winner.id, f.winner.username) : 'nobody'}… If this does not finish, press Confirm again.`;
+  return `Confirming the award to ${f.winner ? w.member(f.winner.id, f.winner.username) : 'nobody'}… If this does not finish, press ${w.button('Confirm')} again.`;
 }
 
 // ---- refusals ------------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ export const WEB_WORDING: DrawWording = {
   member: (id, username) => username ?? id,
   // The page writes text as text: only its length is bounded here.
   text: (value, max) => (value.length > max ? `${value.slice(0, max - 1)}…` : value),
+  button: (label) => label,
   time: (iso) => (iso ? iso.slice(0, 10) : 'never'),
   fix: {
     stock: 'Add some first.',
