@@ -33,15 +33,20 @@
  *   created_by: string, waiting: Person[], winners: Person[] }} List
  */
 /**
- * The draw's winner: their standing, or only who they were when no longer on the roster.
- * @typedef {Member & { on_roster?: undefined } | { id: string, username: string | null, on_roster: false,
+ * The draw's winner: their standing, or only who they are when it was not read (on_roster null)
+ * or they are no longer on the roster (false).
+ * @typedef {Member & { on_roster?: undefined } | { id: string, username: string | null, on_roster: boolean | null,
  *   rank?: undefined, days_in_guild?: undefined, links_received?: undefined, last_link_at?: undefined }} Winner
  */
 /**
- * A draw in any state (drawView in src/web/api/views.ts).
+ * A draw in any state (drawView in src/web/api/views.ts, from src/views/draw.ts): `actions` says
+ * which buttons do something now and `texts` what the draw says, as Discord's message does.
  * @typedef {{ id: string, status: 'drawn' | 'confirmed' | 'reverted' | 'cancelled' | 'expired', version: number,
  *   method: string | undefined, quality: Quality, link_type: string, bonus: number | null, named: boolean,
  *   confirming: boolean, can_reroll: boolean, winner: Winner | null, pool_size: number,
+ *   actions: { confirm: boolean, reroll: boolean, cancel: boolean, delivered: boolean },
+ *   texts: { title: string, pool: string, policy: { policy: string, wanting: string, figures: string | null } | null,
+ *     confirming: string | null },
  *   left_out: { away?: number, too_new?: number, unreadable?: number } | null, source: 'named' | 'list' | 'eligible',
  *   list: { id: string, name: string | null } | null, drawn_before: Person[], wanting: number,
  *   policy: 'uniform' | 'fewest' | 'longest' | null, fairness_window_days: number,
