@@ -117,8 +117,9 @@ const officerRole = nextSnowflake();
 let dynamo: EmbeddedDynamo;
 
 beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-});
+  // Generous: on a busy 2-core machine DynamoDB Local can take half a minute to answer.
+  dynamo = await startEmbeddedDynamo({ startTimeoutMs: 150_000 });
+}, 180_000);
 afterAll(async () => {
   await dynamo?.stop();
   rmSync(context, { recursive: true, force: true });
