@@ -258,6 +258,10 @@ describe('the compose stack (docker-compose.yml)', () => {
         `    command: ["-jar", "DynamoDBLocal.jar", "-sharedDb", "-dbPath", "/home/dynamodblocal/data", "-disableTelemetry", "-port", "${dbPort}"]`,
         '    healthcheck:',
         `      test: ["CMD", "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${dbPort}"]`,
+        // This project's own volume, not the deployment's flavaflav_dynamodb-data.
+        'volumes:',
+        '  dynamodb-data:',
+        `    name: ${project}_dynamodb-data`,
         '',
       ].join('\n'),
     );
