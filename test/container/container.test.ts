@@ -270,7 +270,7 @@ describe('the compose stack (docker-compose.yml)', () => {
     // remove a list), so the bot's `ports` (its two loopback publications) go; nothing else changes.
     const file = path.join(context, 'docker-compose.yml');
     const document = parseDocument(readFileSync(file, 'utf8'));
-    expect(document.getIn(['services', 'bot', 'ports'])?.toJSON()).toEqual(['127.0.0.1:8080:8080', '127.0.0.1:3000:3000']);
+    expect((document.toJS() as any).services.bot.ports).toEqual(['127.0.0.1:8080:8080', '127.0.0.1:3000:3000']);
     document.deleteIn(['services', 'bot', 'ports']);
     writeFileSync(file, String(document));
     fillEnv(path.join(context, '.env'), { DISCORD_GUILD_ID: emulator.guildId, DISCORD_API_BASE_URL: emulator.apiBaseUrl, FLAVAFLAV_ENV: env });
