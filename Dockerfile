@@ -1,6 +1,7 @@
-# FlavaFlav container image.
-#   docker build -t flavaflav .
-#   docker run --env-file .env -e DYNAMODB_ENDPOINT=... flavaflav   (or AWS_REGION for real AWS)
+# FlavaFlav container image (docs/container.md: build, run, compose, health, backups).
+#   docker build -t flavaflav:local .
+#   docker run -d --name flavaflav --env-file .env -p 127.0.0.1:8080:8080 flavaflav:local
+# .env sets DYNAMODB_ENDPOINT (a DynamoDB Local) or AWS_REGION (DynamoDB in AWS).
 # Secrets come from the environment at run time; none is ever copied into a layer.
 
 # --- build: compile TypeScript with the dev dependencies ---------------------------------------

@@ -2,6 +2,7 @@
  * The container, as far as it can be checked without a Docker engine: the Dockerfile and compose
  * file are read, and the image's own install, start and health-check commands are run here
  * against the Discord emulator and DynamoDB Local, with the environment compose gives the bot.
+ * With Docker, CI builds and runs the image and the compose stack (test/container/, .ci/container).
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -167,6 +168,10 @@ describe('docker-compose.yml', () => {
     const [volume, mountedAt] = dynamodb.volumes[0].split(':');
     expect(mountedAt).toBe(dbPath);
     expect(Object.keys(compose.volumes)).toEqual([volume]);
+    // The volume's name is fixed in the file, and there is no top-level `name:` (Debian's
+    // docker-compose v1 refuses the file with one): the data does not depend on the project name.
+    expect(compose.name).toBeUndefined();
+    expect(compose.volumes[volume]).toEqual({ name: 'flavaflav_dynamodb-data' });
     expect(dynamodb.healthcheck.test[0]).toBe('CMD');
     expect(dynamodb.ports).toBeUndefined();
   });
