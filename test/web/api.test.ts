@@ -92,7 +92,7 @@ describe('signing in', () => {
       prompt: 'none',
     });
     const cookie = res.headers.getSetCookie()[0];
-    expect(cookie).toMatch(/^ff_signin=[^;]+\.[A-Za-z0-9%_-]+;/);
+    expect(cookie).toMatch(/^ff_signin=[^;]+\.[A-Za-z0-9%_+/=-]+;/);
     expect(cookie).toContain('Max-Age=600');
     expect(cookie).toContain('Path=/auth/callback');
     expect(cookie).toContain('HttpOnly');
