@@ -123,6 +123,6 @@ async function showPage({ interaction, ctx, respond }: Call<ButtonInteraction>, 
 
 export default defineCommand({
   data,
-  subcommands: { '': { access: 'anyone', ephemeral: true, run: execute } },
-  components: [button(ids.page, { access: 'anyone', run: showPage })],
+  subcommands: { '': { access: 'anyone', ephemeral: true, work: 'page', run: execute } },
+  components: [button(ids.page, { access: 'anyone', work: 'page', run: showPage })],
 });
