@@ -31,9 +31,10 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
     // One line per sign-in and per failure is enough; request lines would drown the bot's.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    // A reverse proxy on this host or a private network terminates TLS; rate limits then count
-    // the client's address it forwards, not the proxy's.
-    trustProxy: ['loopback', 'linklocal', 'uniquelocal'],
+    // A reverse proxy terminates TLS; rate limits then count the client's address it forwards,
+    // not the proxy's. Only from the peers TRUST_PROXY names (loopback by default): anyone else's
+    // X-Forwarded-For is ignored, so it cannot choose the address a limit counts.
+    trustProxy: deps.config.web.trustProxy,
   });
   await app.register(fastifyCookie, { secret: deps.config.web.sessionSecret });
   await app.register(fastifyRateLimit, {
@@ -99,7 +100,7 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   return app;
 }
 
-export async function startWebServer(deps: WebDeps, port: number, host = '0.0.0.0'): Promise<WebServer> {
+export async function startWebServer(deps: WebDeps, port: number, host = deps.config.web.host): Promise<WebServer> {
   const app = await buildWebServer(deps);
   await app.listen({ port, host });
   const bound = (app.server.address() as AddressInfo).port;
