@@ -12,7 +12,7 @@ import { InvalidCursorError } from '../services/pagination';
 import { isDynamoUnavailable } from '../services/errors';
 import { apiRoutes } from './api';
 import { authRoutes } from './auth';
-import { DEFAULT_RATE_LIMITS, webContext, type WebDeps } from './context';
+import { DEFAULT_RATE_LIMITS, readKind, webContext, type WebDeps } from './context';
 import { HttpError, notSignedIn } from './errors';
 import { messagePage, pageRoutes, STATIC_DIR } from './pages';
 import { addSecurityHeaders } from './security';
@@ -45,6 +45,14 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   const ctx = webContext(deps, {
     signIn: app.rateLimit({ max: limits.signInPerMinute, timeWindow: 60_000 }),
     write: app.rateLimit({ max: limits.writesPerMinute, timeWindow: 60_000, keyGenerator: (request) => `user:${request.viewer?.id ?? request.ip}` }),
+    // One limiter for every read (the plugin runs one limiter per request), its key and budget
+    // by the kind of read: each kind is counted on its own.
+    read: app.rateLimit({
+      keyGenerator: (request) => `${readKind(request)}:${request.viewer?.id ?? request.ip}`,
+      max: (_request, key) => (key.startsWith('export:') ? limits.exportsPerHour : key.startsWith('roster:') ? limits.rosterReadsPerMinute : limits.readsPerMinute),
+      timeWindow: (_request, key) => (key.startsWith('export:') ? 3_600_000 : 60_000),
+    }),
+    health: app.rateLimit({ max: limits.healthChecksPerMinute, timeWindow: 60_000, keyGenerator: (request) => `health:${request.ip}` }),
   });
   addSecurityHeaders(app, { https: ctx.https });
 
@@ -87,8 +95,9 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
     allowedPath: (pathName) => /^\/[a-z0-9-]+\.(js|css)$/.test(pathName),
   });
 
-  app.get('/healthz', async (_request, reply) => {
-    const health = deps.health ? await deps.health() : { ok: true };
+  // Cheap and limited: one check every few seconds at most (shared), and a per-address limit.
+  app.get('/healthz', { onRequest: ctx.limits.health }, async (_request, reply) => {
+    const health = await ctx.health();
     const { ok, ...rest } = health;
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', ...rest });
   });

@@ -66,7 +66,7 @@ function fairness(draw: Distribution) {
 export async function drawView(ctx: WebContext, draw: Distribution) {
   const [winner, roster] = await Promise.all([
     draw.winner_id ? ctx.services.roster.get(draw.winner_id) : Promise.resolve(undefined),
-    draw.drawn_before.length ? ctx.services.members.listAll() : Promise.resolve([]),
+    draw.drawn_before.length ? ctx.roster.get() : Promise.resolve([]),
   ]);
   const names = new Map(roster.map((m) => [m.discord_id, m.username]));
   const source = draw.named ? 'named' : draw.list_id ? 'list' : 'eligible';
