@@ -87,6 +87,13 @@ export function authRoutes(app: FastifyInstance, ctx: WebContext): void {
         request.log.info({ reason: error.message }, 'web sign-in refused: not a member');
         return page(reply, 403, 'Not a member', [`You are not a member of ${ctx.guildName()}.`, 'Only members of the guild can use this dashboard.']);
       }
+      if (error.reason === 'pending') {
+        request.log.info({ reason: error.message }, 'web sign-in refused: membership screening pending');
+        return page(reply, 403, 'Membership screening pending', [
+          `You have joined ${ctx.guildName()} but not yet accepted its rules (Discord’s membership screening).`,
+          'Open the server in Discord, complete the screening, then sign in here again.',
+        ]);
+      }
       request.log.warn({ reason: error.message }, 'web sign-in failed');
       return page(reply, 502, 'Sign-in failed', ['Discord did not complete the sign-in. Try again in a minute.']);
     }

@@ -8,7 +8,7 @@ import { ROSTER_KEEP_MS } from '../../src/web/shared-reads';
 import { testEndpoint } from '../support/dynamo';
 import { DynamoMeter } from '../support/dynamo-meter';
 import { startHarness, type Harness } from '../support/harness';
-import { signIn, WebClient } from '../support/web';
+import { signIn, signInSteps, WebClient } from '../support/web';
 
 describe('X-Forwarded-For', () => {
   let h: Harness;
@@ -81,5 +81,25 @@ describe('reads a signed-in member can repeat', () => {
     expect(statuses[DEFAULT_RATE_LIMITS.healthChecksPerMinute]).toBe(429);
     const probes = meter.since(mark).filter((r) => r.operation === 'DescribeTable');
     expect(probes.length).toBeLessThanOrEqual(1 + Math.ceil(elapsed / 5_000));
+  });
+});
+
+describe('sign-in', () => {
+  let h: Harness;
+  beforeAll(async () => (h = await startHarness({ web: true })));
+  afterAll(() => h?.stop());
+
+  it('refuses a member still in Discord’s membership screening (pending), saying why, with no session', async () => {
+    const newcomer = h.newUser('newcomer', { pending: true });
+    const client = new WebClient(h.webUrl!);
+    const done = await signInSteps(client, h, newcomer);
+    expect(done.status).toBe(403);
+    expect(done.text).toContain('Membership screening pending');
+    expect(done.text).toContain('not yet accepted its rules');
+    expect(done.headers.getSetCookie().some((c) => c.includes('ff_session='))).toBe(false);
+    expect((await client.get('/api/v1/me')).status).toBe(401);
+    // Once screened, the same member signs in.
+    h.emulator.users.get(newcomer.id)!.pending = false;
+    expect((await signInSteps(new WebClient(h.webUrl!), h, newcomer)).status).toBe(303);
   });
 });
