@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { CursorSeal } from './cursors';
 import { GuildLookups, oauthEndpoints, type OAuthEndpoints, type WebDiscord } from './discord';
-import { RevokedSessions } from './session';
+import { RevokedSessions, subKey } from './session';
 import { HEALTH_KEEP_MS, KeptRead, ROSTER_KEEP_MS, type RosterRead } from './shared-reads';
 
 export interface WebDeps {
@@ -89,7 +89,7 @@ export function webContext(deps: WebDeps, limits: WebContext['limits']): WebCont
     clientSecret,
     endpoints: oauthEndpoints(config.discord.apiBaseUrl),
     lookups: new GuildLookups(deps.discord, guildId, deps.clock),
-    cursors: new CursorSeal(sessionSecret),
+    cursors: new CursorSeal(subKey(sessionSecret, 'cursor seals')),
     revoked: new RevokedSessions(),
     roster: new KeptRead(() => deps.services.members.listAll(), ROSTER_KEEP_MS),
     health: ((kept) => () => kept.get())(new KeptRead(deps.health ?? (async () => ({ ok: true })), HEALTH_KEEP_MS)),

@@ -16,6 +16,7 @@ import { DEFAULT_RATE_LIMITS, readKind, webContext, type WebDeps } from './conte
 import { HttpError, notSignedIn } from './errors';
 import { messagePage, pageRoutes, STATIC_DIR } from './pages';
 import { addSecurityHeaders } from './security';
+import { subKey } from './session';
 
 export type { WebDeps } from './context';
 export type { WebDiscord } from './discord';
@@ -36,7 +37,9 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
     // X-Forwarded-For is ignored, so it cannot choose the address a limit counts.
     trustProxy: deps.config.web.trustProxy,
   });
-  await app.register(fastifyCookie, { secret: deps.config.web.sessionSecret });
+  // Cookies are signed with a key derived for them alone (the cursors' seals have another).
+  const sessionSecret = deps.config.web.sessionSecret;
+  await app.register(fastifyCookie, sessionSecret ? { secret: subKey(sessionSecret, 'session cookies') } : {});
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new HttpError(429, `Too many requests. Try again in ${context.after}.`),

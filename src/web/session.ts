@@ -6,13 +6,33 @@
  * would have expired anyway; a restart forgets revocations, which only matters for a cookie
  * stolen before a logout and replayed after a restart within its 12 hours.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const SESSION_COOKIE = 'ff_session';
 export const SESSION_TTL_MS = 12 * 3600_000;
 /** The OAuth2 state and PKCE verifier, between /login and /auth/callback. */
 export const SIGN_IN_COOKIE = 'ff_signin';
 export const SIGN_IN_TTL_MS = 10 * 60_000;
+
+/**
+ * The cookies' names and the sign-in cookie's path. Over https both are `__Host-` cookies: the
+ * browser keeps them only if Secure, for Path=/ and without a Domain, so a sibling subdomain
+ * cannot plant one (a session of its choosing, or its own sign-in state: login CSRF). Such a
+ * cookie must have Path=/, so the sign-in cookie is then sent to every path for its 10 minutes.
+ */
+export function cookieNames(https: boolean): { session: string; signIn: string; signInPath: string } {
+  return https
+    ? { session: `__Host-${SESSION_COOKIE}`, signIn: `__Host-${SIGN_IN_COOKIE}`, signInPath: '/' }
+    : { session: SESSION_COOKIE, signIn: SIGN_IN_COOKIE, signInPath: '/auth/callback' };
+}
+
+/** What a key derived from SESSION_SECRET is for: each use has its own (a MAC of one is no MAC of the other). */
+export type KeyUse = 'session cookies' | 'cursor seals';
+
+/** The key for one use of SESSION_SECRET: HKDF-SHA256 with the use as its info, 32 bytes. */
+export function subKey(secret: string, use: KeyUse): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'flavaflav dashboard', use, 32));
+}
 
 export interface Session {
   /** Session id: what logout revokes. */

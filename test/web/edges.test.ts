@@ -3,7 +3,10 @@
  * restart, authorization before existence, membership screening. Each harness here is its own
  * app, so one test's limits never spend another's.
  */
+import { randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import { DEFAULT_RATE_LIMITS } from '../../src/web/context';
+import { encodeValue, newSession, subKey } from '../../src/web/session';
 import { ROSTER_KEEP_MS } from '../../src/web/shared-reads';
 import { testEndpoint } from '../support/dynamo';
 import { DynamoMeter } from '../support/dynamo-meter';
@@ -101,5 +104,34 @@ describe('sign-in', () => {
     // Once screened, the same member signs in.
     h.emulator.users.get(newcomer.id)!.pending = false;
     expect((await signInSteps(new WebClient(h.webUrl!), h, newcomer)).status).toBe(303);
+  });
+});
+
+describe('session cookies', () => {
+  let h: Harness;
+  afterEach(() => h?.stop());
+  const secret = randomBytes(36).toString('base64');
+  const forge = (h: Harness, key: string | Buffer) => fastifyCookie.sign(encodeValue(newSession({ id: h.alice.id, username: 'alice' }, h.clock.nowMs())), key);
+
+  it('are signed with a key derived from SESSION_SECRET for them alone: one signed with the secret itself is no session', async () => {
+    h = await startHarness({ web: true, env: { SESSION_SECRET: secret } });
+    const client = new WebClient(h.webUrl!);
+    expect((await client.request('/api/v1/me', { headers: { cookie: `ff_session=${forge(h, secret)}` } })).status).toBe(401);
+    expect((await client.request('/api/v1/me', { headers: { cookie: `ff_session=${forge(h, subKey(secret, 'cursor seals'))}` } })).status).toBe(401);
+    expect((await client.request('/api/v1/me', { headers: { cookie: `ff_session=${forge(h, subKey(secret, 'session cookies'))}` } })).status).toBe(200);
+  });
+
+  it('over https are __Host- cookies (Secure, Path=/, no Domain); a cookie without the prefix is no session', async () => {
+    h = await startHarness({ web: true, env: { SESSION_SECRET: secret, PUBLIC_URL: 'https://links.example.org' } });
+    const client = new WebClient(h.webUrl!);
+    const login = await client.get('/login');
+    const [signInCookie] = login.headers.getSetCookie();
+    expect(signInCookie).toMatch(/^__Host-ff_signin=[^;]+;/);
+    expect(signInCookie).toContain('Path=/;');
+    expect(signInCookie).toContain('Secure');
+    expect(signInCookie).not.toMatch(/Domain=/i);
+    const value = forge(h, subKey(secret, 'session cookies'));
+    expect((await client.request('/api/v1/me', { headers: { cookie: `ff_session=${value}` } })).status).toBe(401);
+    expect((await client.request('/api/v1/me', { headers: { cookie: `__Host-ff_session=${value}` } })).status).toBe(200);
   });
 });
