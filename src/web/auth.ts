@@ -28,7 +28,8 @@ export function authRoutes(app: FastifyInstance, ctx: WebContext): void {
     const unsigned = request.unsignCookie(raw);
     if (!unsigned.valid || unsigned.value === null) return;
     const session = readSession(unsigned.value, now());
-    if (session && !ctx.revoked.has(session.sid)) request.viewer = new Viewer(session, ctx);
+    // Signed out since (here or before a restart): the version it names is no longer the user's.
+    if (session && (await ctx.standings.isCurrent(session))) request.viewer = new Viewer(session, ctx);
   });
 
   app.get('/login', { onRequest: ctx.limits.signIn }, async (_request, reply) => {
@@ -99,7 +100,7 @@ export function authRoutes(app: FastifyInstance, ctx: WebContext): void {
       return page(reply, 502, 'Sign-in failed', ['Discord did not complete the sign-in. Try again in a minute.']);
     }
 
-    const session = newSession(user, now());
+    const session = newSession(user, now(), await ctx.standings.get(user.id, true));
     reply.setCookie(names.session, encodeValue(session), { ...cookie, path: '/', maxAge: SESSION_TTL_MS / 1000 });
     request.log.info({ userId: user.id }, 'web sign-in');
     return reply.redirect('/', 303);
@@ -107,7 +108,8 @@ export function authRoutes(app: FastifyInstance, ctx: WebContext): void {
 
   app.post('/logout', { onRequest: signedIn, preHandler: [ctx.limits.write, csrfChecked(ctx)] }, async (request: FastifyRequest, reply) => {
     const viewer = requireViewer(request);
-    ctx.revoked.revoke(viewer.session, now());
+    const { ver: version, guest } = viewer.session;
+    ctx.standings.set(viewer.id, await ctx.services.sessions.signOut(viewer.id, { version, guest }));
     reply.clearCookie(names.session, { ...cookie, path: '/' });
     return { signed_out: true };
   });

@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { CursorSeal } from './cursors';
 import { GuildLookups, oauthEndpoints, type OAuthEndpoints, type WebDiscord } from './discord';
-import { RevokedSessions, subKey } from './session';
+import { SessionStandings, subKey } from './session';
 import { HEALTH_KEEP_MS, KeptRead, ROSTER_KEEP_MS, type RosterRead } from './shared-reads';
 
 export interface WebDeps {
@@ -54,8 +54,8 @@ export interface WebContext extends WebDeps {
   endpoints: OAuthEndpoints;
   lookups: GuildLookups;
   cursors: CursorSeal;
-  /** Sessions signed out before they expired. */
-  revoked: RevokedSessions;
+  /** Users' session versions (sign-out across restarts), read at most every 30 s per user. */
+  standings: SessionStandings;
   /** The roster, shared and kept ROSTER_KEEP_MS (every dashboard read of the whole roster goes here). */
   roster: RosterRead;
   /** What /healthz answers, kept HEALTH_KEEP_MS. */
@@ -90,7 +90,7 @@ export function webContext(deps: WebDeps, limits: WebContext['limits']): WebCont
     endpoints: oauthEndpoints(config.discord.apiBaseUrl),
     lookups: new GuildLookups(deps.discord, guildId, deps.clock),
     cursors: new CursorSeal(subKey(sessionSecret, 'cursor seals')),
-    revoked: new RevokedSessions(),
+    standings: new SessionStandings(deps.services.sessions),
     roster: new KeptRead(() => deps.services.members.listAll(), ROSTER_KEEP_MS),
     health: ((kept) => () => kept.get())(new KeptRead(deps.health ?? (async () => ({ ok: true })), HEALTH_KEEP_MS)),
     today: () => todayBy(deps.clock),

@@ -111,7 +111,7 @@ describe('session cookies', () => {
   let h: Harness;
   afterEach(() => h?.stop());
   const secret = randomBytes(36).toString('base64');
-  const forge = (h: Harness, key: string | Buffer) => fastifyCookie.sign(encodeValue(newSession({ id: h.alice.id, username: 'alice' }, h.clock.nowMs())), key);
+  const forge = (h: Harness, key: string | Buffer) => fastifyCookie.sign(encodeValue(newSession({ id: h.alice.id, username: 'alice' }, h.clock.nowMs(), { version: 0, guest: true })), key);
 
   it('are signed with a key derived from SESSION_SECRET for them alone: one signed with the secret itself is no session', async () => {
     h = await startHarness({ web: true, env: { SESSION_SECRET: secret } });
@@ -133,5 +133,46 @@ describe('session cookies', () => {
     const value = forge(h, subKey(secret, 'session cookies'));
     expect((await client.request('/api/v1/me', { headers: { cookie: `ff_session=${value}` } })).status).toBe(401);
     expect((await client.request('/api/v1/me', { headers: { cookie: `__Host-ff_session=${value}` } })).status).toBe(200);
+  });
+});
+
+describe('sign-out', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ web: true });
+    await h.seedMember(h.alice);
+  });
+  afterAll(() => h?.stop());
+
+  const copyOf = (client: WebClient) => {
+    const copy = new WebClient(client.baseUrl);
+    for (const [name, cookie] of client.jar.cookies) copy.jar.set(name, cookie.value);
+    return copy;
+  };
+
+  it('a copied cookie of a member on the roster is refused after sign-out, also after a restart; signing in again works', async () => {
+    const client = await signIn(h, h.alice);
+    const copied = copyOf(client);
+    expect((await copied.get('/api/v1/me')).status).toBe(200);
+    expect((await client.post('/logout')).status).toBe(200);
+    expect((await copied.get('/api/v1/me')).status).toBe(401);
+    await h.restart();
+    expect((await copied.get('/api/v1/me')).status).toBe(401);
+    // The version is one number on the member item; the roster is as it was.
+    const item = await h.storage.services.members.get(h.alice.id, true);
+    expect(item?.username).toBe('alice');
+    const again = await signIn(h, h.alice);
+    expect((await again.get('/api/v1/me')).json).toMatchObject({ id: h.alice.id, on_roster: true });
+  });
+
+  it('a guild member not on the roster: the copied cookie is refused after sign-out and a restart, and no member item is made for them', async () => {
+    const client = await signIn(h, h.carol);
+    const copied = copyOf(client);
+    expect((await client.post('/logout')).status).toBe(200);
+    await h.restart();
+    expect((await copied.get('/api/v1/me')).status).toBe(401);
+    expect(await h.storage.services.members.get(h.carol.id, true)).toBeUndefined();
+    const roster = await (await signIn(h, h.bob)).get('/api/v1/roster');
+    expect(roster.json.total).toBe(1);
   });
 });
