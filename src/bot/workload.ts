@@ -10,6 +10,8 @@
  * request, outside discord.js's 50 a second shared by edits and follow-ups).
  */
 
+import { performance } from 'node:perf_hooks';
+
 /**
  * What an interaction reads or writes before it can answer:
  * - `item`: a few single items (a member, a list, a stock line read shared with others); the default.
@@ -29,12 +31,27 @@ export const WORK_MS: Readonly<Record<Work, number>> = { item: 8, page: 15, tran
 /** Defer at once past this much work in flight: a third of Discord's 3 s, the rest for a busy loop. */
 export const DEFER_AT_ONCE_MS = 1_000;
 
+/**
+ * How much slower than WORK_MS this machine runs now, learnt from the interactions that finish:
+ * each one's time over the work that was in flight when it came (its own included). A machine
+ * shared with other jobs, or a roster bigger than the bench's, defers sooner.
+ */
+// Never assumed faster than the bench measured: a fast moment does not postpone the defers.
+const SLOWDOWN_MIN = 1;
+const SLOWDOWN_MAX = 20;
+/** Weight of the newest interaction in the learnt slowdown (an exponential moving average). */
+const SLOWDOWN_WEIGHT = 0.2;
+
 export class Workload {
   /** Expected ms of the interactions admitted and not yet finished (bounded by those in flight). */
   private held = 0;
   private count = 0;
+  private factor = 1;
 
-  constructor(private readonly limitMs = DEFER_AT_ONCE_MS) {}
+  constructor(
+    private readonly limitMs = DEFER_AT_ONCE_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /**
    * Admits an interaction: whether to defer it at once, and `done` to call when it has finished
@@ -45,16 +62,25 @@ export class Workload {
     const ms = WORK_MS[work];
     this.held += ms;
     this.count += 1;
+    const heldAtAdmission = this.held;
+    const started = this.now();
     let finished = false;
     return {
-      deferNow: this.held > this.limitMs,
+      deferNow: this.held * this.factor > this.limitMs,
       done: () => {
         if (finished) return;
         finished = true;
         this.held -= ms;
         this.count -= 1;
+        const sample = Math.min(SLOWDOWN_MAX, Math.max(SLOWDOWN_MIN, (this.now() - started) / heldAtAdmission));
+        this.factor += SLOWDOWN_WEIGHT * (sample - this.factor);
       },
     };
+  }
+
+  /** How much slower than WORK_MS interactions have lately run (1: as the bench measured). */
+  get slowdown(): number {
+    return this.factor;
   }
 
   /** Expected ms of work in flight. */

@@ -1,5 +1,11 @@
 import { DEFER_AT_ONCE_MS, WORK_MS, Workload } from '../../src/bot/workload';
 
+/** A clock the test moves. */
+function manualClock() {
+  let t = 0;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
 describe('the work in flight decides a defer at once', () => {
   it('lets one roster-sized interaction, or a burst of single-item ones, answer in its callback', () => {
     const load = new Workload();
@@ -30,5 +36,27 @@ describe('the work in flight decides a defer at once', () => {
     const deferredItems = items.filter((a) => a.deferNow).length;
     expect(deferredTx).toBeGreaterThan(deferredItems);
     expect(deferredTx).toBe(100 - Math.floor(DEFER_AT_ONCE_MS / WORK_MS.transaction));
+  });
+
+  it('learns how slow the machine runs now: interactions that took longer than expected make the next burst defer sooner', () => {
+    const clock = manualClock();
+    const load = new Workload(DEFER_AT_ONCE_MS, clock.now);
+    const fits = (l: Workload) => {
+      const admitted = Array.from({ length: 200 }, () => l.admit('item'));
+      const n = admitted.findIndex((a) => a.deferNow);
+      for (const a of admitted) a.done();
+      return n;
+    };
+    const calm = fits(new Workload(DEFER_AT_ONCE_MS, clock.now));
+    // Ten interactions alone, each taking 5× what WORK_MS expects (a machine shared with other jobs).
+    for (let i = 0; i < 10; i++) {
+      const one = load.admit('item');
+      clock.advance(5 * WORK_MS.item);
+      one.done();
+    }
+    expect(load.slowdown).toBeGreaterThan(3);
+    const busy = fits(load);
+    expect(busy).toBeLessThan(calm / 3);
+    expect(busy).toBeGreaterThan(0);
   });
 });
