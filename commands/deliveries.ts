@@ -97,7 +97,7 @@ export async function remindDeliveries(ctx: BotContext): Promise<number> {
 
 export default defineCommand({
   data,
-  subcommands: { '': { access: 'officer', ephemeral: true, run: execute } },
-  components: [button(ids.page, { access: 'officer', run: showPage }), button(ids.delivered, { access: 'officer', run: markDelivered })],
+  subcommands: { '': { access: 'officer', ephemeral: true, work: 'page', run: execute } },
+  components: [button(ids.page, { access: 'officer', work: 'page', run: showPage }), button(ids.delivered, { access: 'officer', work: 'transaction', run: markDelivered })],
   jobs: (ctx) => [{ name: 'delivery-reminder', everyMs: 3_600_000, run: () => remindDeliveries(ctx) }],
 });

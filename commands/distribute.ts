@@ -134,13 +134,13 @@ async function stockTypeChoices(interaction: AutocompleteInteraction, ctx: BotCo
 
 export default defineCommand({
   data,
-  subcommands: { '': { access: 'officer', ephemeral: false, run: execute } },
+  subcommands: { '': { access: 'officer', ephemeral: false, work: 'roster', run: execute } },
   components: [
-    button(drawIds.confirm, { access: 'officer', run: confirm }),
-    button(drawIds.reroll, { access: 'officer', run: reroll }),
-    button(drawIds.cancel, { access: 'officer', run: cancel }),
+    button(drawIds.confirm, { access: 'officer', work: 'transaction', run: confirm }),
+    button(drawIds.reroll, { access: 'officer', work: 'transaction', run: reroll }),
+    button(drawIds.cancel, { access: 'officer', work: 'transaction', run: cancel }),
     // The winner may press it too: checked in the handler.
-    button(drawIds.delivered, { access: 'anyone', run: delivered }),
+    button(drawIds.delivered, { access: 'anyone', work: 'transaction', run: delivered }),
   ],
   autocomplete: {
     '/link_type': { access: 'officer', run: stockTypeChoices },

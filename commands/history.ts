@@ -110,10 +110,13 @@ async function execute({ interaction, ctx, respond, isOfficer }: Call<ChatInputC
   await respond.send(render(session.key, filter, 0, result));
 }
 
-async function showPage({ interaction, ctx, respond }: Call<ButtonInteraction>, args: { key: string; page: number }) {
+async function showPage({ interaction, ctx, respond, isOfficer }: Call<ButtonInteraction>, args: { key: string; page: number }) {
   const session = ctx.pages.get<HistoryFilter>(args.key);
   if (!session) throw new UserError('These pages have expired. Run /history again.');
   if (session.ownerId !== interaction.user.id) throw new UserError('Run /history yourself to page through it.');
+  // Pages opened as an officer (the guild's, or another member's) ask again on every press: an
+  // officer demoted meanwhile sees no further page.
+  if (session.filter.officer && !(await isOfficer())) throw new UserError('Only officers can page through this history now. Run /history again to see your own.');
   if (args.page >= session.cursors.length) throw new UserError('That page does not exist any more. Run /history again.');
   const page = args.page;
   const result = await readPage(ctx, session.filter, session.cursors[page]);
@@ -123,6 +126,6 @@ async function showPage({ interaction, ctx, respond }: Call<ButtonInteraction>, 
 
 export default defineCommand({
   data,
-  subcommands: { '': { access: 'anyone', ephemeral: true, run: execute } },
-  components: [button(ids.page, { access: 'anyone', run: showPage })],
+  subcommands: { '': { access: 'anyone', ephemeral: true, work: 'page', run: execute } },
+  components: [button(ids.page, { access: 'anyone', work: 'page', run: showPage })],
 });

@@ -158,7 +158,7 @@ async function availableLinkChoices(interaction: AutocompleteInteraction, ctx: B
 export default defineCommand({
   data,
   subcommands: {
-    add: { access: 'officer', ephemeral: false, run: add },
+    add: { access: 'officer', ephemeral: false, work: 'transaction', run: add },
     list: { access: 'anyone', ephemeral: true, run: list },
     remove: { access: 'officer', ephemeral: false, run: remove },
   },

@@ -155,9 +155,9 @@ const listChoices = { access: 'anyone', run: activeListChoices } as const;
 export default defineCommand({
   data,
   subcommands: {
-    create: { access: 'officer', ephemeral: false, run: create },
+    create: { access: 'officer', ephemeral: false, work: 'roster', run: create },
     show: { access: 'anyone', ephemeral: true, run: show },
-    add: { access: 'officer', ephemeral: false, run: addMember },
+    add: { access: 'officer', ephemeral: false, work: 'page', run: addMember },
     remove: { access: 'officer', ephemeral: false, run: removeMember },
     close: { access: 'officer', ephemeral: false, run: close },
   },

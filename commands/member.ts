@@ -307,17 +307,17 @@ async function chooseRank(call: Call<StringSelectMenuInteraction>) {
 export default defineCommand({
   data,
   subcommands: {
-    add: { access: 'officer', ephemeral: false, run: add },
+    add: { access: 'officer', ephemeral: false, work: 'page', run: add },
     remove: { access: 'officer', ephemeral: true, run: remove },
     info: { access: 'anyone', ephemeral: true, run: info },
-    list: { access: 'anyone', ephemeral: true, run: list },
+    list: { access: 'anyone', ephemeral: true, work: 'roster', run: list },
     promote: { access: 'officer', ephemeral: false, run: (call) => setOfficer(call, true) },
     demote: { access: 'officer', ephemeral: false, run: (call) => setOfficer(call, false) },
     away: { access: 'anyone', ephemeral: false, run: away },
   },
   components: [
-    button(ids.page, { access: 'anyone', run: showPage }),
-    select(ids.rank, { access: 'anyone', run: chooseRank }),
+    button(ids.page, { access: 'anyone', work: 'roster', run: showPage }),
+    select(ids.rank, { access: 'anyone', work: 'roster', run: chooseRank }),
     button(ids.remove, { access: 'officer', run: confirmRemove }),
     button(ids.keep, { access: 'officer', run: keep }),
   ],

@@ -120,6 +120,6 @@ async function recentAwardChoices(interaction: AutocompleteInteraction, ctx: Bot
 export default defineCommand({
   data,
   subcommands: { '': { access: 'officer', ephemeral: true, run: execute } },
-  components: [button(ids.confirm, { access: 'officer', run: confirmRevert }), button(ids.cancel, { access: 'officer', run: keep })],
+  components: [button(ids.confirm, { access: 'officer', work: 'transaction', run: confirmRevert }), button(ids.cancel, { access: 'officer', run: keep })],
   autocomplete: { '/distribution': { access: 'officer', run: recentAwardChoices } },
 });

@@ -89,8 +89,8 @@ async function linkTypeChoices(interaction: AutocompleteInteraction, ctx: BotCon
 export default defineCommand({
   data,
   subcommands: {
-    add: { access: 'anyone', ephemeral: true, run: add },
-    remove: { access: 'anyone', ephemeral: true, run: remove },
+    add: { access: 'anyone', ephemeral: true, work: 'page', run: add },
+    remove: { access: 'anyone', ephemeral: true, work: 'page', run: remove },
     list: { access: 'anyone', ephemeral: true, run: list },
   },
   autocomplete: {

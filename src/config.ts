@@ -2,6 +2,7 @@
  * The only place that reads process.env. Everything else receives a typed, validated Config.
  * A bad value stops start-up with one line naming the variable and what it expects.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
@@ -51,6 +52,13 @@ export interface Config {
 export interface WebConfig {
   /** WEB_PORT; 0 turns the dashboard off. */
   port: number;
+  /** WEB_HOST: the address the dashboard binds (0.0.0.0, as a container needs, by default). */
+  host: string;
+  /**
+   * TRUST_PROXY: the peers whose X-Forwarded-For is believed (fastify's trustProxy list), or
+   * false for none. Default loopback only: a proxy elsewhere must be named.
+   */
+  trustProxy: string[] | false;
   /** The dashboard's public origin (no path, no trailing slash): the OAuth2 redirect base. */
   publicUrl: string | undefined;
   clientSecret: string | undefined;
@@ -62,6 +70,18 @@ export interface WebConfig {
 
 /** Never echoed in an error message: they are secrets. */
 const SECRET_VARIABLES = ['DISCORD_TOKEN', 'DISCORD_CLIENT_SECRET', 'SESSION_SECRET'];
+
+/** A SESSION_SECRET with fewer distinct characters than this is guessable ("aaaa…", "abab…"). */
+export const SESSION_SECRET_MIN_DISTINCT = 10;
+const PROXY_KEYWORDS = ['loopback', 'linklocal', 'uniquelocal'];
+/** An IP address, or one with a /prefix (CIDR). */
+function isAddressOrRange(v: string): boolean {
+  const [address, prefix, ...rest] = v.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+const isLoopbackHost = (hostname: string) => hostname === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -177,11 +197,37 @@ const schema = z.object({
   DELIVERY_REMINDER_HOURS: wholeNumber(48, 8760),
   HEALTH_PORT: wholeNumber(8080, 65535),
   WEB_PORT: wholeNumber(3000, 65535),
+  WEB_HOST: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((v) => isIP(v) !== 0 || v === 'localhost', 'must be an IP address to bind, such as 127.0.0.1 or 0.0.0.0')
+      .optional()
+      .transform((v) => v ?? '0.0.0.0'),
+  ),
+  TRUST_PROXY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => (v === undefined ? ['loopback'] : ['none', 'false'].includes(v) ? false : v.split(',').map((s) => s.trim()).filter(Boolean)))
+      .refine(
+        (v) => v === false || (v.length > 0 && v.every((p) => PROXY_KEYWORDS.includes(p) || isAddressOrRange(p))),
+        `must be none, or comma-separated addresses or ranges of your reverse proxies (such as 10.0.0.5 or 172.16.0.0/12) or ${PROXY_KEYWORDS.join(', ')}`,
+      ),
+  ),
+  ALLOW_INSECURE_PUBLIC_URL: bool(false),
   PUBLIC_URL: optionalOrigin,
   DISCORD_CLIENT_SECRET: optionalText,
   SESSION_SECRET: z.preprocess(
     blankToUndefined,
-    z.string().min(32, 'must be at least 32 characters (for example the output of: openssl rand -base64 48)').optional(),
+    z
+      .string()
+      .min(32, 'must be at least 32 characters (for example the output of: openssl rand -base64 48)')
+      .refine((v) => new Set(v).size >= SESSION_SECRET_MIN_DISTINCT, `is guessable: it has fewer than ${SESSION_SECRET_MIN_DISTINCT} distinct characters; use random output such as: openssl rand -base64 48`)
+      .optional(),
   ),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
@@ -225,6 +271,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   const mode: StorageMode = v.DYNAMODB_ENDPOINT ? 'endpoint' : v.AWS_REGION ? 'aws' : 'embedded';
   const membersInLegacyTable = !v.DYNAMODB_MEMBERS_TABLE && Boolean(v.DYNAMODB_TABLE);
   const defaultName = (kind: TableKind) => defaultTableName(kind, v.FLAVAFLAV_ENV);
+  if (v.PUBLIC_URL?.startsWith('http:') && !isLoopbackHost(new URL(v.PUBLIC_URL).hostname) && !v.ALLOW_INSECURE_PUBLIC_URL) {
+    throw new ConfigError(
+      `PUBLIC_URL must be https:// for a host other than this machine (got "${v.PUBLIC_URL}"): over http the session cookies cannot be Secure. Put a TLS reverse proxy in front, or set ALLOW_INSECURE_PUBLIC_URL=true to accept the risk`,
+    );
+  }
   const webMissing = !v.PUBLIC_URL ? 'PUBLIC_URL' : !v.DISCORD_CLIENT_SECRET ? 'DISCORD_CLIENT_SECRET' : !v.SESSION_SECRET ? 'SESSION_SECRET' : undefined;
 
   return {
@@ -258,6 +309,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     healthPort: v.HEALTH_PORT,
     web: {
       port: v.WEB_PORT,
+      host: v.WEB_HOST,
+      trustProxy: v.TRUST_PROXY,
       publicUrl: v.PUBLIC_URL,
       clientSecret: v.DISCORD_CLIENT_SECRET,
       sessionSecret: v.SESSION_SECRET,

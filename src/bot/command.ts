@@ -20,6 +20,7 @@ import type { Services } from '../services';
 import type { ActionId } from './custom-ids';
 import type { Pager } from './pager';
 import type { Responder } from './responder';
+import type { Work } from './workload';
 
 export interface BotContext {
   config: Config;
@@ -48,12 +49,14 @@ export interface SubcommandDeclaration {
   access: Access;
   /** Whether the main answer is visible to the invoker only. */
   ephemeral: boolean;
+  /** What it reads or writes before answering (default `item`): the router defers at once when busy. */
+  work?: Work;
   run(call: Call<ChatInputCommandInteraction>): Promise<unknown>;
 }
 
 export type ComponentDeclaration =
-  | { kind: 'button'; id: ActionId<any>; access: Access; run(call: Call<ButtonInteraction>, args: any): Promise<unknown> }
-  | { kind: 'select'; id: ActionId<any>; access: Access; run(call: Call<StringSelectMenuInteraction>, args: any): Promise<unknown> };
+  | { kind: 'button'; id: ActionId<any>; access: Access; work?: Work; run(call: Call<ButtonInteraction>, args: any): Promise<unknown> }
+  | { kind: 'select'; id: ActionId<any>; access: Access; work?: Work; run(call: Call<StringSelectMenuInteraction>, args: any): Promise<unknown> };
 
 export interface Choice {
   name: string;
@@ -80,11 +83,11 @@ export interface Command {
   readonly jobs?: (ctx: BotContext) => Job[];
 }
 
-export function button<A>(id: ActionId<A>, spec: { access: Access; run(call: Call<ButtonInteraction>, args: A): Promise<unknown> }): ComponentDeclaration {
+export function button<A>(id: ActionId<A>, spec: { access: Access; work?: Work; run(call: Call<ButtonInteraction>, args: A): Promise<unknown> }): ComponentDeclaration {
   return { kind: 'button', id, ...spec };
 }
 
-export function select<A>(id: ActionId<A>, spec: { access: Access; run(call: Call<StringSelectMenuInteraction>, args: A): Promise<unknown> }): ComponentDeclaration {
+export function select<A>(id: ActionId<A>, spec: { access: Access; work?: Work; run(call: Call<StringSelectMenuInteraction>, args: A): Promise<unknown> }): ComponentDeclaration {
   return { kind: 'select', id, ...spec };
 }
 

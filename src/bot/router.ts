@@ -13,6 +13,7 @@ import { DATABASE_DOWN_MESSAGE, DATABASE_UNSURE_MESSAGE, EXPIRED_MESSAGE, RESTAR
 import { isOfficer } from './permissions';
 import type { InteractionReport, Outcome } from '../ops/metrics';
 import { Responder, type AnswerableInteraction } from './responder';
+import { Workload, type Work } from './workload';
 
 interface Target {
   name: string;
@@ -20,15 +21,20 @@ interface Target {
   ephemeral: boolean;
   access?: Access;
   run?: (call: Call<any>) => Promise<unknown>;
+  work?: Work;
 }
 
-/** Discord allows 3 s for the first response; defer well before that. */
-const DEFER_AFTER_MS = 2_000;
+/**
+ * Discord allows 3 s for the first response; defer well before that. The timer is the fallback:
+ * a busy moment defers at once (Workload), since a busy event loop fires timers late.
+ */
+const DEFER_AFTER_MS = 1_500;
 const AUTOCOMPLETE_BUDGET_MS = 2_000;
 
 export class Router {
   private readonly commands: Map<string, Command>;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly workload = new Workload();
   private draining = false;
 
   constructor(
@@ -86,6 +92,10 @@ export class Router {
       return finish('user_error');
     }
 
+    // Before the first await, so that a burst delivered at once counts itself.
+    const admitted = this.workload.admit(target.work);
+    if (admitted.deferNow) void respond.defer().catch(() => undefined);
+
     let officer: Promise<boolean> | undefined;
     const call: Call<any> = {
       interaction,
@@ -109,6 +119,7 @@ export class Router {
       await respond.fail(message).catch((e) => this.ctx.logger.warn({ err: e, command: target.name }, 'could not send the failure answer'));
     } finally {
       clearTimeout(timer);
+      admitted.done();
     }
     finish(outcome);
   }
@@ -124,7 +135,7 @@ export class Router {
       const name = [interaction.commandName, sub].filter(Boolean).join(' ');
       const declaration = this.commands.get(interaction.commandName)?.subcommands.get(sub);
       if (!declaration) return { name, kind: 'command', ephemeral: true };
-      return { name, kind: 'command', ephemeral: declaration.ephemeral, access: declaration.access, run: (call) => declaration.run(call) };
+      return { name, kind: 'command', ephemeral: declaration.ephemeral, access: declaration.access, work: declaration.work, run: (call) => declaration.run(call) };
     }
     const kind = interaction.isButton() ? 'button' : 'select';
     const id = splitCustomId(interaction.customId);
@@ -133,7 +144,7 @@ export class Router {
     if (!id || !declaration || declaration.kind !== kind) return { name, kind, ephemeral: true };
     const args = declaration.id.parse(id.args);
     if (args === null) return { name, kind, ephemeral: true };
-    return { name, kind, ephemeral: true, access: declaration.access, run: (call) => declaration.run(call as never, args) };
+    return { name, kind, ephemeral: true, access: declaration.access, work: declaration.work, run: (call) => declaration.run(call as never, args) };
   }
 
   private async autocomplete(interaction: AutocompleteInteraction, started: number): Promise<void> {

@@ -14,6 +14,7 @@ import { kindOf } from '../migration/legacy-items';
 import { readDistribution } from '../services/distributions';
 import type { RecentAward } from '../services/history-index';
 import { isMemberItem, readMember, type Counters, type Member } from '../services/members';
+import { GUEST_SESSIONS_KEY } from '../services/sessions';
 
 type Item = Record<string, unknown>;
 
@@ -167,6 +168,9 @@ function checkNonMember(item: Item, legacyTable: boolean): ItemReport {
         `the old single table's record of a ${displayId(String(item.link_type ?? '?'))} link received ${received}, kept under the member's key, which replaced the member item: the member is not on the roster and the award is in no history; npm run migrate:legacy imports it as an award, then add them with /member add`,
       ],
     };
+  }
+  if (item.discord_id === GUEST_SESSIONS_KEY) {
+    return { label: `item ${key}`, findings: ['the dashboard’s session version for guild members not on the roster (raised by their sign-out); not a member; left as is'] };
   }
   const kind = kindOf(item);
   if (legacyTable && kind && kind !== 'members') {

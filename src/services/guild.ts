@@ -165,9 +165,11 @@ export class GuildService {
    */
   async markDelivered(input: { distributionId: string; by: string; isOfficer: () => Promise<boolean>; origin: string }): Promise<MarkDeliveredResult> {
     const record = await this.s.distributions.get(input.distributionId, true);
+    // Who may, before what exists: anyone but an officer or the winner learns nothing of the id
+    // (whether there is such a record, or what state it is in).
+    if (record?.member_id !== input.by && !(await input.isOfficer())) return { ok: false, reason: 'not_allowed' };
     if (!record) return { ok: false, reason: 'not_found' };
     if (!record.member_id) return { ok: false, reason: 'not_an_award', distribution: record };
-    if (record.member_id !== input.by && !(await input.isOfficer())) return { ok: false, reason: 'not_allowed' };
     return this.s.awards.markDelivered(input.distributionId, input.by, input.origin);
   }
 

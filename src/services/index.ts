@@ -11,6 +11,7 @@ import { InventoryService } from './inventory';
 import { ListsService } from './lists';
 import { MembersService } from './members';
 import { RosterService } from './roster';
+import { SessionVersions } from './sessions';
 import { WantsService } from './wants';
 
 export interface Services {
@@ -24,6 +25,8 @@ export interface Services {
   wants: WantsService;
   /** The guild's rules for changes, shared by the commands and the web dashboard. */
   guild: GuildService;
+  /** The dashboard's session versions (sign-out across restarts), in the members table. */
+  sessions: SessionVersions;
 }
 
 /** The default ranks and draw settings (docs/configuration.md), for callers without a configuration (scripts, tests). */
@@ -44,5 +47,5 @@ export function createServices(db: DynamoDBDocumentClient, tables: Record<TableK
   const draws = new DrawsService(db, { members, roster, inventory, lists, distributions }, settings, clock, changes);
   const awards = new AwardsService(db, { members, inventory, distributions, lists }, clock, changes);
   const base = { members, roster, inventory, distributions, lists, draws, awards, wants: new WantsService(db, members, distributions.index, clock) };
-  return { ...base, guild: new GuildService(base, settings.ranks, clock) };
+  return { ...base, guild: new GuildService(base, settings.ranks, clock), sessions: new SessionVersions(db, tables.members) };
 }

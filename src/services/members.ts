@@ -8,6 +8,7 @@ import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocume
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { QUALITIES, type Quality } from '../domain/ranks';
+import { ReadCoalescer } from './coalesce';
 import { isConditionalCheckFailed } from './errors';
 import { decodeCursor, encodeCursor, isPossibleKey, type Page, type ReadOptions } from './pagination';
 import type { TransactionPart, TransactWriteItem } from './transactions';
@@ -81,6 +82,9 @@ export const MAX_WANTS = 10;
 const AWARDS_ATTRIBUTE: Record<Quality, string> = { bronze: 'awards_bronze', silver: 'awards_silver', gold: 'awards_gold' };
 
 export class MembersService {
+  /** Roster reads under way: at most one per `maxPages` asked (one in practice). */
+  private readonly rosterReads = new ReadCoalescer<Member[]>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
@@ -139,8 +143,17 @@ export class MembersService {
     return { items: (Items ?? []).filter(isMemberItem).map(readMember), cursor: encodeCursor(LastEvaluatedKey) };
   }
 
-  /** The whole roster (bounded), for draws and the paginated roster display. */
-  async listAll(maxPages = 100): Promise<Member[]> {
+  /**
+   * The whole roster (bounded), for draws and the paginated roster display. Callers asking at the
+   * same time share one Scan (ReadCoalescer, as the stock and guild-wide history reads do): a burst
+   * of 100 `/member list` reads and parses the roster about twice, not 100 times. The array and
+   * its members are shared: callers read them and never change them.
+   */
+  listAll(maxPages = 100): Promise<readonly Member[]> {
+    return this.rosterReads.read(String(maxPages), () => this.scanRoster(maxPages));
+  }
+
+  private async scanRoster(maxPages: number): Promise<Member[]> {
     const members: Member[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < maxPages; page++) {

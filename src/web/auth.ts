@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebContext } from './context';
 import { pkceChallenge, SCOPES, signInWithCode, SignInError } from './discord';
 import { messagePage } from './pages';
-import { encodeValue, newSession, randomToken, readSession, readSignIn, SESSION_COOKIE, SESSION_TTL_MS, SIGN_IN_COOKIE, SIGN_IN_TTL_MS, sameToken } from './session';
+import { cookieNames, encodeValue, newSession, randomToken, readSession, readSignIn, SESSION_TTL_MS, SIGN_IN_TTL_MS, sameToken } from './session';
 import { csrfChecked, requireViewer, signedIn, Viewer } from './viewer';
 
 const CALLBACK_PATH = '/auth/callback';
@@ -17,26 +17,28 @@ const CALLBACK_PATH = '/auth/callback';
 export function authRoutes(app: FastifyInstance, ctx: WebContext): void {
   const redirectUri = `${ctx.publicUrl}${CALLBACK_PATH}`;
   const cookie = { httpOnly: true, sameSite: 'lax' as const, secure: ctx.https, signed: true };
+  const names = cookieNames(ctx.https);
   const now = () => ctx.clock.now().getTime();
 
   // Every request: who is signed in. A cookie with a bad signature, a malformed or expired value,
   // or a signed-out id is no session at all.
   app.decorateRequest('viewer', null);
   app.addHook('onRequest', async (request) => {
-    const raw = request.cookies[SESSION_COOKIE];
+    const raw = request.cookies[names.session];
     if (!raw) return;
     const unsigned = request.unsignCookie(raw);
     if (!unsigned.valid || unsigned.value === null) return;
     const session = readSession(unsigned.value, now());
-    if (session && !ctx.revoked.has(session.sid)) request.viewer = new Viewer(session, ctx);
+    // Signed out since (here or before a restart): the version it names is no longer the user's.
+    if (session && (await ctx.standings.isCurrent(session))) request.viewer = new Viewer(session, ctx);
   });
 
   app.get('/login', { onRequest: ctx.limits.signIn }, async (_request, reply) => {
     const state = randomToken(24);
     const verifier = randomToken(32);
-    reply.setCookie(SIGN_IN_COOKIE, encodeValue({ state, verifier, exp: now() + SIGN_IN_TTL_MS }), {
+    reply.setCookie(names.signIn, encodeValue({ state, verifier, exp: now() + SIGN_IN_TTL_MS }), {
       ...cookie,
-      path: CALLBACK_PATH,
+      path: names.signInPath,
       maxAge: SIGN_IN_TTL_MS / 1000,
     });
     // Built by hand: Discord documents the scope list space-separated as %20.
@@ -59,8 +61,8 @@ export function authRoutes(app: FastifyInstance, ctx: WebContext): void {
     const query = request.query as Record<string, unknown>;
     const text = (key: string) => (typeof query[key] === 'string' ? (query[key] as string) : undefined);
     // The state cookie is single-use whatever happens next.
-    const raw = request.cookies[SIGN_IN_COOKIE];
-    reply.clearCookie(SIGN_IN_COOKIE, { ...cookie, path: CALLBACK_PATH });
+    const raw = request.cookies[names.signIn];
+    reply.clearCookie(names.signIn, { ...cookie, path: names.signInPath });
     const unsigned = raw ? request.unsignCookie(raw) : undefined;
     const started = unsigned?.valid && unsigned.value !== null ? readSignIn(unsigned.value, now()) : undefined;
 
@@ -88,20 +90,28 @@ export function authRoutes(app: FastifyInstance, ctx: WebContext): void {
         request.log.info({ reason: error.message }, 'web sign-in refused: not a member');
         return page(reply, 403, 'Not a member', [`You are not a member of ${ctx.guildName()}.`, 'Only members of the guild can use this dashboard.']);
       }
+      if (error.reason === 'pending') {
+        request.log.info({ reason: error.message }, 'web sign-in refused: membership screening pending');
+        return page(reply, 403, 'Membership screening pending', [
+          `You have joined ${ctx.guildName()} but not yet accepted its rules (Discord’s membership screening).`,
+          'Open the server in Discord, complete the screening, then sign in here again.',
+        ]);
+      }
       request.log.warn({ reason: error.message }, 'web sign-in failed');
       return page(reply, 502, 'Sign-in failed', ['Discord did not complete the sign-in. Try again in a minute.']);
     }
 
-    const session = newSession(user, now());
-    reply.setCookie(SESSION_COOKIE, encodeValue(session), { ...cookie, path: '/', maxAge: SESSION_TTL_MS / 1000 });
+    const session = newSession(user, now(), await ctx.standings.get(user.id, true));
+    reply.setCookie(names.session, encodeValue(session), { ...cookie, path: '/', maxAge: SESSION_TTL_MS / 1000 });
     request.log.info({ userId: user.id }, 'web sign-in');
     return reply.redirect('/', 303);
   });
 
   app.post('/logout', { onRequest: signedIn, preHandler: [ctx.limits.write, csrfChecked(ctx)] }, async (request: FastifyRequest, reply) => {
     const viewer = requireViewer(request);
-    ctx.revoked.revoke(viewer.session, now());
-    reply.clearCookie(SESSION_COOKIE, { ...cookie, path: '/' });
+    const { ver: version, guest } = viewer.session;
+    ctx.standings.set(viewer.id, await ctx.services.sessions.signOut(viewer.id, { version, guest }));
+    reply.clearCookie(names.session, { ...cookie, path: '/' });
     return { signed_out: true };
   });
 }

@@ -9,7 +9,8 @@ import { badRequest } from './errors';
 import { sameToken } from './session';
 
 export class CursorSeal {
-  constructor(private readonly secret: string) {}
+  /** A key of its own (subKey 'cursor seals'), never the cookies'. */
+  constructor(private readonly secret: Buffer) {}
 
   seal(inner: string | undefined, scope: string): string | undefined {
     if (inner === undefined) return undefined;

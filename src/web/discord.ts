@@ -41,7 +41,7 @@ export function pkceChallenge(verifier: string): string {
 export class SignInError extends Error {
   override name = 'SignInError';
   constructor(
-    readonly reason: 'refused' | 'unreachable' | 'not_member',
+    readonly reason: 'refused' | 'unreachable' | 'not_member' | 'pending',
     message: string,
   ) {
     super(message);
@@ -94,8 +94,10 @@ export async function signInWithCode(
   const member = await call(`${endpoints.api}/users/@me/guilds/${input.guildId}/member`, { headers }, 'membership look-up');
   // Discord answers 404 Unknown Guild for a guild the user is not in.
   if (member.status === 404) throw new SignInError('not_member', `user ${user.id} is not a member of the guild`);
-  const body = (await member.json().catch(() => ({}))) as { roles?: string[] };
+  const body = (await member.json().catch(() => ({}))) as { roles?: string[]; pending?: boolean };
   if (!member.ok) throw new SignInError('refused', `membership look-up answered ${member.status}`);
+  // Membership screening not passed yet: Discord itself lets them do nothing in the guild.
+  if (body.pending === true) throw new SignInError('pending', `user ${user.id} has not passed the guild's membership screening`);
   return { id: user.id, username: user.username ?? user.id, roles: body.roles ?? [] };
 }
 

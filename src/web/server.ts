@@ -12,10 +12,11 @@ import { InvalidCursorError } from '../services/pagination';
 import { isDynamoUnavailable } from '../services/errors';
 import { apiRoutes } from './api';
 import { authRoutes } from './auth';
-import { DEFAULT_RATE_LIMITS, webContext, type WebDeps } from './context';
+import { DEFAULT_RATE_LIMITS, readKind, webContext, type WebDeps } from './context';
 import { HttpError, notSignedIn } from './errors';
 import { messagePage, pageRoutes, STATIC_DIR } from './pages';
 import { addSecurityHeaders } from './security';
+import { subKey } from './session';
 
 export type { WebDeps } from './context';
 export type { WebDiscord } from './discord';
@@ -31,11 +32,14 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
     // One line per sign-in and per failure is enough; request lines would drown the bot's.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
-    // A reverse proxy on this host or a private network terminates TLS; rate limits then count
-    // the client's address it forwards, not the proxy's.
-    trustProxy: ['loopback', 'linklocal', 'uniquelocal'],
+    // A reverse proxy terminates TLS; rate limits then count the client's address it forwards,
+    // not the proxy's. Only from the peers TRUST_PROXY names (loopback by default): anyone else's
+    // X-Forwarded-For is ignored, so it cannot choose the address a limit counts.
+    trustProxy: deps.config.web.trustProxy,
   });
-  await app.register(fastifyCookie, { secret: deps.config.web.sessionSecret });
+  // Cookies are signed with a key derived for them alone (the cursors' seals have another).
+  const sessionSecret = deps.config.web.sessionSecret;
+  await app.register(fastifyCookie, sessionSecret ? { secret: subKey(sessionSecret, 'session cookies') } : {});
   await app.register(fastifyRateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) => new HttpError(429, `Too many requests. Try again in ${context.after}.`),
@@ -44,6 +48,14 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   const ctx = webContext(deps, {
     signIn: app.rateLimit({ max: limits.signInPerMinute, timeWindow: 60_000 }),
     write: app.rateLimit({ max: limits.writesPerMinute, timeWindow: 60_000, keyGenerator: (request) => `user:${request.viewer?.id ?? request.ip}` }),
+    // One limiter for every read (the plugin runs one limiter per request), its key and budget
+    // by the kind of read: each kind is counted on its own.
+    read: app.rateLimit({
+      keyGenerator: (request) => `${readKind(request)}:${request.viewer?.id ?? request.ip}`,
+      max: (_request, key) => (key.startsWith('export:') ? limits.exportsPerHour : key.startsWith('roster:') ? limits.rosterReadsPerMinute : limits.readsPerMinute),
+      timeWindow: (_request, key) => (key.startsWith('export:') ? 3_600_000 : 60_000),
+    }),
+    health: app.rateLimit({ max: limits.healthChecksPerMinute, timeWindow: 60_000, keyGenerator: (request) => `health:${request.ip}` }),
   });
   addSecurityHeaders(app, { https: ctx.https });
 
@@ -86,8 +98,9 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
     allowedPath: (pathName) => /^\/[a-z0-9-]+\.(js|css)$/.test(pathName),
   });
 
-  app.get('/healthz', async (_request, reply) => {
-    const health = deps.health ? await deps.health() : { ok: true };
+  // Cheap and limited: one check every few seconds at most (shared), and a per-address limit.
+  app.get('/healthz', { onRequest: ctx.limits.health }, async (_request, reply) => {
+    const health = await ctx.health();
     const { ok, ...rest } = health;
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', ...rest });
   });
@@ -99,7 +112,7 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   return app;
 }
 
-export async function startWebServer(deps: WebDeps, port: number, host = '0.0.0.0'): Promise<WebServer> {
+export async function startWebServer(deps: WebDeps, port: number, host = deps.config.web.host): Promise<WebServer> {
   const app = await buildWebServer(deps);
   await app.listen({ port, host });
   const bound = (app.server.address() as AddressInfo).port;

@@ -1,18 +1,40 @@
 /**
- * The dashboard's session: a cookie signed with SESSION_SECRET (HMAC-SHA256 through
- * @fastify/cookie) holding who signed in, a CSRF token and an expiry. The expiry is inside the
- * signed value as well as in Max-Age, so a cookie kept past its time (or replayed) is refused
- * even if a browser would still send it. Logout revokes the session id in memory until it
- * would have expired anyway; a restart forgets revocations, which only matters for a cookie
- * stolen before a logout and replayed after a restart within its 12 hours.
+ * The dashboard's session: a cookie signed with a key derived from SESSION_SECRET (HMAC-SHA256
+ * through @fastify/cookie) holding who signed in, a CSRF token, an expiry and the session version
+ * it was issued under. The expiry is inside the signed value as well as in Max-Age, so a cookie
+ * kept past its time (or replayed) is refused even if a browser would still send it. Sign-out
+ * raises the version in DynamoDB (services/sessions.ts), so a copied cookie is refused after it,
+ * across restarts.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { SessionStanding } from '../services/sessions';
 
 export const SESSION_COOKIE = 'ff_session';
 export const SESSION_TTL_MS = 12 * 3600_000;
 /** The OAuth2 state and PKCE verifier, between /login and /auth/callback. */
 export const SIGN_IN_COOKIE = 'ff_signin';
 export const SIGN_IN_TTL_MS = 10 * 60_000;
+
+/**
+ * The cookies' names and the sign-in cookie's path. Over https both are `__Host-` cookies: the
+ * browser keeps them only if Secure, for Path=/ and without a Domain, so a sibling subdomain
+ * cannot plant one (a session of its choosing, or its own sign-in state: login CSRF). Such a
+ * cookie must have Path=/, so the sign-in cookie is then sent to every path for its 10 minutes.
+ */
+export function cookieNames(https: boolean): { session: string; signIn: string; signInPath: string } {
+  return https
+    ? { session: `__Host-${SESSION_COOKIE}`, signIn: `__Host-${SIGN_IN_COOKIE}`, signInPath: '/' }
+    : { session: SESSION_COOKIE, signIn: SIGN_IN_COOKIE, signInPath: '/auth/callback' };
+}
+
+/** What a key derived from SESSION_SECRET is for: each use has its own (a MAC of one is no MAC of the other). */
+export type KeyUse = 'session cookies' | 'cursor seals';
+
+/** The key for one use of SESSION_SECRET: HKDF-SHA256 with the use as its info, 32 bytes. */
+export function subKey(secret: string, use: KeyUse): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'flavaflav dashboard', use, 32));
+}
 
 export interface Session {
   /** Session id: what logout revokes. */
@@ -24,6 +46,10 @@ export interface Session {
   csrf: string;
   /** Expiry, ms since the epoch on the app's clock. */
   exp: number;
+  /** The session version it was issued under (valid while the user's version is still this). */
+  ver: number;
+  /** Issued to a guild member not on the roster (the guests' shared version). */
+  guest: boolean;
 }
 
 export interface SignIn {
@@ -34,8 +60,8 @@ export interface SignIn {
 
 export const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
-export function newSession(user: { id: string; username: string }, nowMs: number): Session {
-  return { sid: randomToken(18), uid: user.id, username: user.username, csrf: randomToken(), exp: nowMs + SESSION_TTL_MS };
+export function newSession(user: { id: string; username: string }, nowMs: number, standing: { version: number; guest: boolean }): Session {
+  return { sid: randomToken(18), uid: user.id, username: user.username, csrf: randomToken(), exp: nowMs + SESSION_TTL_MS, ver: standing.version, guest: standing.guest };
 }
 
 /** The cookie's value before signing: base64url JSON. */
@@ -56,8 +82,9 @@ function decodeValue(text: string): Record<string, unknown> | undefined {
 export function readSession(text: string, nowMs: number): Session | undefined {
   const v = decodeValue(text);
   if (!v || typeof v.sid !== 'string' || typeof v.uid !== 'string' || typeof v.username !== 'string' || typeof v.csrf !== 'string' || typeof v.exp !== 'number') return undefined;
+  if (!Number.isSafeInteger(v.ver) || typeof v.guest !== 'boolean') return undefined;
   if (!/^\d{17,20}$/.test(v.uid) || nowMs >= v.exp) return undefined;
-  return { sid: v.sid, uid: v.uid, username: v.username, csrf: v.csrf, exp: v.exp };
+  return { sid: v.sid, uid: v.uid, username: v.username, csrf: v.csrf, exp: v.exp, ver: v.ver as number, guest: v.guest };
 }
 
 export function readSignIn(text: string, nowMs: number): SignIn | undefined {
@@ -74,19 +101,48 @@ export function sameToken(a: string | undefined, b: string | undefined): boolean
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Session ids signed out before they expired. Bounded: the oldest go first past `max`. */
-export class RevokedSessions {
-  private readonly until = new Map<string, number>();
+/** Each user's session standing, as last read: sessions are checked against it on every request. */
+export interface StandingSource {
+  standing(userId: string): Promise<SessionStanding>;
+}
 
-  constructor(private readonly max = 10_000) {}
+/** How long a standing read is reused: a sign-out made here updates it at once, a restart starts empty. */
+export const STANDING_KEEP_MS = 30_000;
+/** At most this many users' standings are kept (the oldest read go first). */
+export const MAX_STANDINGS = 2_000;
 
-  revoke(session: Session, nowMs: number): void {
-    for (const [sid, exp] of this.until) if (exp <= nowMs) this.until.delete(sid);
-    this.until.set(session.sid, session.exp);
-    while (this.until.size > this.max) this.until.delete(this.until.keys().next().value as string);
+/**
+ * The session standings of users seen lately, so that a page with a dozen requests asks DynamoDB
+ * once. Bounded: MAX_STANDINGS users, each kept STANDING_KEEP_MS.
+ */
+export class SessionStandings {
+  private readonly kept = new Map<string, { at: number; standing: Promise<SessionStanding> }>();
+
+  constructor(private readonly source: StandingSource) {}
+
+  /** The standing, read at most every STANDING_KEEP_MS (`fresh`: read now, as at sign-in). */
+  get(userId: string, fresh = false): Promise<SessionStanding> {
+    const now = performance.now();
+    const kept = this.kept.get(userId);
+    if (!fresh && kept && now - kept.at < STANDING_KEEP_MS) return kept.standing;
+    const standing = this.source.standing(userId);
+    this.set(userId, standing, now);
+    standing.catch(() => {
+      if (this.kept.get(userId)?.standing === standing) this.kept.delete(userId);
+    });
+    return standing;
   }
 
-  has(sid: string): boolean {
-    return this.until.has(sid);
+  /** What a sign-out made here left: seen by this process at once. */
+  set(userId: string, standing: SessionStanding | Promise<SessionStanding>, now = performance.now()): void {
+    this.kept.delete(userId);
+    this.kept.set(userId, { at: now, standing: Promise.resolve(standing) });
+    while (this.kept.size > MAX_STANDINGS) this.kept.delete(this.kept.keys().next().value as string);
+  }
+
+  /** Whether a session is still valid: issued under the user's standing as it is now. */
+  async isCurrent(session: Session): Promise<boolean> {
+    const now = await this.get(session.uid);
+    return now.version === session.ver && now.guest === session.guest;
   }
 }

@@ -34,6 +34,19 @@ describe('/history', () => {
     expect(back.text).toContain('Page 1');
   });
 
+  it('an officer demoted while paging the guild’s history sees no further page', async () => {
+    const former = h.newUser('former', { roles: [h.officerRoleId] });
+    const first = await h.run(former, 'history', null, []);
+    expect(first.text).toContain('Whole guild');
+    const next = h.emulator.buttonsOf(first.messageId!).find((b) => b.label === 'Next')!;
+    // The officer role is taken away in Discord between two presses.
+    h.emulator.users.get(former.id)!.roles = [];
+    const refused = await h.press(former, first.messageId!, next.custom_id);
+    expect(refused.ephemeral).toBe(true);
+    expect(refused.text).toContain('Only officers can page through this history now');
+    expect(refused.text).not.toContain('Page 2');
+  });
+
   it('a member may not see someone else’s history; an officer sees anyone’s and the whole guild', async () => {
     const refused = await h.run(h.alice, 'history', null, [opt.user('member', h.bob.id)]);
     expect(refused.ephemeral).toBe(true);

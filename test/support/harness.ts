@@ -120,7 +120,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // PUBLIC_URL must name the port before the app starts, so the port is chosen here.
     const port = await freePort();
     webUrl = `http://127.0.0.1:${port}`;
-    webEnv = { WEB_PORT: String(port), PUBLIC_URL: webUrl, DISCORD_CLIENT_SECRET: CLIENT_SECRET, SESSION_SECRET: randomBytes(36).toString('base64') };
+    webEnv = { WEB_PORT: String(port), WEB_HOST: '127.0.0.1', PUBLIC_URL: webUrl, DISCORD_CLIENT_SECRET: CLIENT_SECRET, SESSION_SECRET: randomBytes(36).toString('base64') };
     emulator.oauth.allowRedirect(`${webUrl}/auth/callback`);
     emulator.oauth.clientSecret = CLIENT_SECRET;
   }

@@ -80,7 +80,7 @@ describe('configuration', () => {
     const complete = {
       PUBLIC_URL: 'https://links.example.org/',
       DISCORD_CLIENT_SECRET: 'client-secret',
-      SESSION_SECRET: 's'.repeat(32),
+      SESSION_SECRET: 'k3Vq9sZ1xW7bN0pL5tR8yU2hJ4gF6dMa',
     };
 
     it('is on with a port and all three of its variables, on port 3000 by default', () => {
@@ -88,7 +88,9 @@ describe('configuration', () => {
         port: 3000,
         publicUrl: 'https://links.example.org',
         clientSecret: 'client-secret',
-        sessionSecret: 's'.repeat(32),
+        sessionSecret: complete.SESSION_SECRET,
+        host: '0.0.0.0',
+        trustProxy: ['loopback'],
         enabled: true,
       });
       expect(loadConfig({ ...complete, WEB_PORT: '8443', PUBLIC_URL: 'http://127.0.0.1:8443' }).web).toMatchObject({ port: 8443, publicUrl: 'http://127.0.0.1:8443', enabled: true });
@@ -101,6 +103,30 @@ describe('configuration', () => {
       expect(loadConfig({ ...complete, PUBLIC_URL: ' ' }).web).toMatchObject({ enabled: false, missing: 'PUBLIC_URL' });
       expect(loadConfig({ ...complete, DISCORD_CLIENT_SECRET: '' }).web).toMatchObject({ enabled: false, missing: 'DISCORD_CLIENT_SECRET' });
       expect(loadConfig({ ...complete, SESSION_SECRET: '' }).web).toMatchObject({ enabled: false, missing: 'SESSION_SECRET' });
+    });
+
+    it('refuses a guessable SESSION_SECRET: long enough but with too few distinct characters', () => {
+      for (const guessable of ['a'.repeat(48), 'ab'.repeat(24), '0123456789'.repeat(4).slice(0, 36).replace(/[5-9]/g, '0')]) {
+        expect(() => loadConfig({ ...complete, SESSION_SECRET: guessable })).toThrow(/^SESSION_SECRET is guessable: it has fewer than 10 distinct characters/);
+      }
+      expect(loadConfig({ ...complete, SESSION_SECRET: 'abcdefghij'.repeat(4) }).web.enabled).toBe(true);
+    });
+
+    it('refuses an http:// PUBLIC_URL for a host other than this machine, unless ALLOW_INSECURE_PUBLIC_URL=true', () => {
+      expect(() => loadConfig({ ...complete, PUBLIC_URL: 'http://links.example.org' })).toThrow(/^PUBLIC_URL must be https:\/\/ for a host other than this machine/);
+      expect(() => loadConfig({ ...complete, PUBLIC_URL: 'http://10.0.0.5:3000' })).toThrow(/^PUBLIC_URL must be https/);
+      expect(loadConfig({ ...complete, PUBLIC_URL: 'http://links.example.org', ALLOW_INSECURE_PUBLIC_URL: 'true' }).web.publicUrl).toBe('http://links.example.org');
+      for (const local of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000']) expect(loadConfig({ ...complete, PUBLIC_URL: local }).web.enabled).toBe(true);
+    });
+
+    it('reads TRUST_PROXY (loopback only by default; none; addresses, ranges and keywords) and WEB_HOST', () => {
+      expect(loadConfig({ ...complete, TRUST_PROXY: 'none' }).web.trustProxy).toBe(false);
+      expect(loadConfig({ ...complete, TRUST_PROXY: '10.0.0.5, 172.16.0.0/12,uniquelocal,::1' }).web.trustProxy).toEqual(['10.0.0.5', '172.16.0.0/12', 'uniquelocal', '::1']);
+      for (const bad of ['true', '*', '10.0.0.0/33', 'proxy.example.org', '10.0.0.5/8/1']) {
+        expect(() => loadConfig({ ...complete, TRUST_PROXY: bad })).toThrow(/^TRUST_PROXY must be none, or comma-separated addresses/);
+      }
+      expect(loadConfig({ ...complete, WEB_HOST: '127.0.0.1' }).web.host).toBe('127.0.0.1');
+      expect(() => loadConfig({ ...complete, WEB_HOST: 'every interface' })).toThrow(/^WEB_HOST must be an IP address to bind/);
     });
 
     it('never echoes its secrets in an error', () => {

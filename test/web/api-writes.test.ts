@@ -497,7 +497,15 @@ describe('revert, delivered, deliveries', () => {
     expect(await officer.post(path)).toMatchObject({ status: 409, json: { reason: 'already_delivered', distribution: { delivered_by: h.alice.id } } });
     expect((await services().distributions.get(award.distribution_id, true))?.delivered_by).toBe(h.alice.id);
     expect((await officer.get('/api/v1/deliveries')).json.items.map((d: { id: string }) => d.id)).not.toContain(safeIdForm(award.distribution_id));
-    expect(await alice.post('/api/v1/distributions/dist_nothing/delivered')).toMatchObject({ status: 404 });
+    // Authorization before existence: a member is told no for an id that is not theirs, whether
+    // it exists or not, and whatever state it is in; an officer learns that it does not exist.
+    expect(await alice.post('/api/v1/distributions/dist_nothing/delivered')).toMatchObject({ status: 403, json: { reason: 'not_allowed' } });
+    expect(await bob.post(path)).toMatchObject({ status: 403, json: { reason: 'not_allowed' } });
+    expect(await officer.post('/api/v1/distributions/dist_nothing/delivered')).toMatchObject({ status: 404, json: { reason: 'not_found' } });
+    const cancelled = (await webDraw('Ship Cannon Damage', 'bronze')).json.draw;
+    await officer.post(`/api/v1/draws/${cancelled.id}/cancel`);
+    expect(await alice.post(`/api/v1/distributions/${cancelled.id}/delivered`)).toMatchObject({ status: 403, json: { reason: 'not_allowed' } });
+    expect(await officer.post(`/api/v1/distributions/${cancelled.id}/delivered`)).toMatchObject({ status: 409, json: { reason: 'not_an_award' } });
   });
 
   it('an officer marks another member’s award delivered (200)', async () => {

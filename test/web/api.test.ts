@@ -92,7 +92,7 @@ describe('signing in', () => {
       prompt: 'none',
     });
     const cookie = res.headers.getSetCookie()[0];
-    expect(cookie).toMatch(/^ff_signin=[^;]+\.[A-Za-z0-9%_-]+;/);
+    expect(cookie).toMatch(/^ff_signin=[^;]+\.[A-Za-z0-9%_+/=-]+;/);
     expect(cookie).toContain('Max-Age=600');
     expect(cookie).toContain('Path=/auth/callback');
     expect(cookie).toContain('HttpOnly');
@@ -110,8 +110,8 @@ describe('signing in', () => {
     expect(cookie).not.toContain('Secure');
     const value = decodeURIComponent(cookie.split(';')[0].slice('ff_session='.length));
     const payload = JSON.parse(Buffer.from(value.split('.')[0], 'base64url').toString('utf8'));
-    expect(Object.keys(payload).sort()).toEqual(['csrf', 'exp', 'sid', 'uid', 'username']);
-    expect(payload).toMatchObject({ uid: h.bob.id, username: 'bob' });
+    expect(Object.keys(payload).sort()).toEqual(['csrf', 'exp', 'guest', 'sid', 'uid', 'username', 'ver']);
+    expect(payload).toMatchObject({ uid: h.bob.id, username: 'bob', ver: expect.any(Number), guest: expect.any(Boolean) });
     expect(payload.exp - h.clock.nowMs()).toBeGreaterThan(12 * 3600_000 - 60_000);
     expect(client.jar.get('ff_signin')).toBeUndefined();
   });

@@ -1,7 +1,8 @@
 /**
  * /api/v1: one module per route group, all behind the same checks: a session (401), still a
- * member of the guild (403), and for every write (any method but GET and HEAD) the per-user rate
- * limit and the CSRF token (403). Officer-only routes add `officerOnly` (403) after these, so a
+ * member of the guild (403), for every read the per-user read limit (429; roster-sized reads and
+ * CSV exports have tighter ones), and for every write (any method but GET and HEAD) the per-user
+ * rate limit and the CSRF token (403). Officer-only routes add `officerOnly` (403) after these, so a
  * member's request is refused before its body is even looked at.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -18,7 +19,15 @@ import { stockRoutes } from './stock';
 
 export async function apiRoutes(app: FastifyInstance, ctx: WebContext): Promise<void> {
   app.addHook('onRequest', signedIn);
+  // Reads are limited per member before anything is asked of Discord or DynamoDB.
+  app.addHook('preHandler', async (request: FastifyRequest, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') await ctx.limits.read.call(app, request, reply);
+  });
   app.addHook('preHandler', stillMember(ctx));
+  // A write may change the roster: the officer who made it sees it on the next read.
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') ctx.roster.drop();
+  });
   const csrf = csrfChecked(ctx);
   app.addHook('preHandler', async (request: FastifyRequest, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD') return;

@@ -19,7 +19,7 @@ const createBody = z.object({
 const memberBody = z.object({ user_id: b.snowflake });
 
 export function listsRoutes(app: FastifyInstance, ctx: WebContext): void {
-  const names = async () => new Map((await ctx.services.members.listAll()).map((m) => [m.discord_id, m.username]));
+  const names = async () => new Map((await ctx.roster.get()).map((m) => [m.discord_id, m.username]));
 
   app.get('/api/v1/lists', async () => {
     const [lists, known] = await Promise.all([ctx.services.lists.listActive(), names()]);

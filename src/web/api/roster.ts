@@ -43,7 +43,7 @@ export function rosterRoutes(app: FastifyInstance, ctx: WebContext): void {
     const { rank, cursor, limit } = parseQuery(query, request.query);
     const after = readPosition(ctx.cursors.open(cursor, 'roster'));
     const today = ctx.today();
-    const rows = (await ctx.services.members.listAll())
+    const rows = (await ctx.roster.get())
       .map((member) => ({ member, standing: standingOf(member, ctx.config.ranks, today) }))
       .filter((r) => !rank || r.standing.rank === rank)
       .sort((a, b) => compare(positionOf(a.member), positionOf(b.member)));

@@ -44,7 +44,7 @@ export class Guild {
       deaf: false,
       mute: false,
       flags: 0,
-      pending: false,
+      pending: user.pending === true,
       nick: null,
       avatar: null,
       premium_since: null,

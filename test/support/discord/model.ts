@@ -30,6 +30,8 @@ export interface EmulatedUser {
   inGuild?: boolean;
   /** True for a bot account (sent as `bot: true` on the user object, as Discord does). */
   bot?: boolean;
+  /** True while the member has not passed the guild's membership screening (Discord's `pending`). */
+  pending?: boolean;
 }
 
 export interface EmulatedChannel {
