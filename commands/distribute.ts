@@ -65,6 +65,8 @@ function startRefusal(refusal: StartRefusal, quality: Quality, linkType: string 
       return refusal.list
         ? `Nobody on list “${safeText(refusal.list.list_name, 60)}” can receive a ${quality} link right now (waiting members may be away or not eligible). Add members with /list add.`
         : `Nobody on the roster can receive a ${quality} link right now (too new, or away).`;
+    case 'too_many_open':
+      return 'Too many draws are open right now. Confirm or Cancel some of them (they also end by themselves after 15 minutes), then run /distribute again.';
   }
 }
 

@@ -8,7 +8,7 @@ import type { BotContext } from '../src/bot/command';
 import { actionId, arg } from '../src/bot/custom-ids';
 import { capped, COLOURS, discordTime, mentionList, plural, QUALITY_COLOURS, QUALITY_LABEL, safeText, userMention } from '../src/bot/format';
 import type { Answer } from '../src/bot/responder';
-import { candidatesFor } from '../src/domain/draw';
+import { MAX_REROLLS } from '../src/domain/draw';
 import { displayId } from '../src/domain/ids';
 import type { Distribution } from '../src/services/distributions';
 import { standing } from './shared';
@@ -53,19 +53,16 @@ async function winnerFields(ctx: BotContext, draw: Distribution) {
 function fairness(draw: Distribution): string | undefined {
   if (!draw.policy || draw.named) return undefined;
   const lines = [`Policy: ${draw.policy} (${POLICY_TEXT[draw.policy]})`];
-  if (draw.wanting.length) lines.push(`${draw.wanting.length} of ${plural(draw.pool_size ?? draw.pool.length, 'member')} in the pool want this link`);
-  const winner = draw.winner_id ? draw.figures.get(draw.winner_id) : undefined;
-  if (draw.policy !== 'uniform' && draw.figures.size) {
-    const counts = [...draw.figures.values()].map((f) => f.count);
-    lines.push(`Winner: ${plural(winner?.count ?? 0, draw.quality + ' link')} in the window, last ${winner?.last ? discordTime(winner.last) : 'never'} · pool: ${Math.min(...counts)}–${Math.max(...counts)}`);
+  if (draw.wanting_count) lines.push(`${draw.wanting_count} of ${plural(draw.pool_size ?? draw.pool.length, 'member')} in the pool want this link`);
+  const winner = draw.winner_figures;
+  if (draw.policy !== 'uniform' && draw.figures_range) {
+    lines.push(`Winner: ${plural(winner?.count ?? 0, draw.quality + ' link')} in the window, last ${winner?.last ? discordTime(winner.last) : 'never'} · pool: ${draw.figures_range.min}–${draw.figures_range.max}`);
   }
   return lines.join('\n');
 }
 
 function canReroll(draw: Distribution): boolean {
-  if (draw.named) return false;
-  const exclude = new Set([...draw.drawn_before, ...(draw.winner_id ? [draw.winner_id] : [])]);
-  return candidatesFor({ pool: draw.pool, wanting: new Set(draw.wanting), policy: 'uniform', stats: new Map(), exclude }).among.length > 0;
+  return !draw.named && draw.left_to_draw > 0 && draw.drawn_before.length < MAX_REROLLS;
 }
 
 function openButtons(draw: Distribution) {

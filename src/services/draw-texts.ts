@@ -3,7 +3,7 @@
  * a draw: Discord's message and the dashboard's page. Each view says only how one starts again
  * and what it calls itself, so the meaning of every refusal is written once.
  */
-import type { Refusal } from '../domain/draw';
+import { MAX_REROLLS, type Refusal } from '../domain/draw';
 import type { Distribution } from './distributions';
 import type { AwardFailure } from './draws';
 
@@ -35,6 +35,8 @@ export function drawRefusalText(refusal: Refusal | { reason: 'not_found' }, draw
       const size = draw?.pool_size ?? draw?.pool.length ?? 0;
       return `Everyone in the pool (${size} member${size === 1 ? '' : 's'}) has been drawn. Confirm the current winner or Cancel.`;
     }
+    case 'reroll_limit':
+      return `This draw has been rerolled ${MAX_REROLLS} times, the most one draw keeps. Confirm the current winner, or Cancel and ${wording.startAgain}.`;
     case 'named':
       return `This winner was named by an officer, so nobody else can be drawn. Cancel and ${wording.startAgain} to draw.`;
   }

@@ -82,9 +82,10 @@ describe('draw policies', () => {
     expect(draft.text).toContain('Policy: fewest');
     expect(draft.text).toContain('Winner: 1 gold link in the window');
     expect(draft.text).toContain('pool: 1–3');
-    const [open] = await h.storage.services.distributions.getMany((await h.storage.services.distributions.index.top({ consistent: true })).openDraws);
+    const [open] = await h.storage.services.draws.openDraws();
     expect(open.policy).toBe('fewest');
-    expect(Object.fromEntries(open.figures)).toEqual({
+    // The figures are kept on the draw's pool items, written once.
+    expect(Object.fromEntries((await h.storage.services.draws.pools.read(open.distribution_id, open.pool_chunks!)).figures)).toEqual({
       [h.alice.id]: { count: 1, last: at.get(10) },
       [h.bob.id]: { count: 2, last: at.get(140) },
       [h.carol.id]: { count: 3, last: at.get(100) },

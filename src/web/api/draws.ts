@@ -62,6 +62,8 @@ function startRefusal(refusal: StartRefusal, quality: string, linkType: string |
           : `Nobody on the roster can receive a ${quality} link right now (too new, or away). Nothing was drawn.`,
         reason,
       );
+    case 'too_many_open':
+      return conflict('Too many draws are open right now. Confirm or cancel some of them (they also end by themselves after 15 minutes). Nothing was drawn.', reason);
   }
 }
 
@@ -73,9 +75,7 @@ export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
 
   // The open draws, newest first: where a draw started in Discord is found on the web.
   app.get('/api/v1/draws', { preHandler: officerOnly }, async () => {
-    const { openDraws } = await ctx.services.distributions.index.top({ consistent: true });
-    const open = (await ctx.services.distributions.getMany(openDraws)).filter((d) => d.status === 'drawn');
-    open.sort((a, b) => (b.drawn_at ?? '').localeCompare(a.drawn_at ?? ''));
+    const open = await ctx.services.draws.openDraws();
     return { draws: await Promise.all(open.map(view)) };
   });
 

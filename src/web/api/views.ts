@@ -3,7 +3,7 @@
  * that changed them (a view, as the Discord message is one), ids in their safe form (ids.ts) so
  * they can go back into a URL as they are.
  */
-import { candidatesFor } from '../../domain/draw';
+import { MAX_REROLLS } from '../../domain/draw';
 import { safeIdForm } from '../../domain/ids';
 import { isAway, standingOf } from '../../domain/ranks';
 import type { Distribution } from '../../services/distributions';
@@ -47,16 +47,14 @@ export function listView(list: DistributionList, names: ReadonlyMap<string, stri
 /** Whether a Reroll could draw anyone: someone in the pool not yet drawn (as Discord's button says). */
 function canReroll(draw: Distribution): boolean {
   if (draw.status !== 'drawn' || draw.named || draw.confirm) return false;
-  const exclude = new Set([...draw.drawn_before, ...(draw.winner_id ? [draw.winner_id] : [])]);
-  return candidatesFor({ pool: draw.pool, wanting: new Set(draw.wanting), policy: 'uniform', stats: new Map(), exclude }).among.length > 0;
+  return draw.left_to_draw > 0 && draw.drawn_before.length < MAX_REROLLS;
 }
 
 /** The policy's figures: the winner's next to the pool's range, so the pick can be checked. */
 function fairness(draw: Distribution) {
-  if (!draw.policy || draw.named || draw.policy === 'uniform' || !draw.figures.size) return null;
-  const counts = [...draw.figures.values()].map((f) => f.count);
-  const winner = draw.winner_id ? draw.figures.get(draw.winner_id) : undefined;
-  return { winner: winner ? { count: winner.count, last: winner.last ?? null } : null, pool: { min: Math.min(...counts), max: Math.max(...counts) } };
+  if (!draw.policy || draw.named || draw.policy === 'uniform' || !draw.figures_range) return null;
+  const winner = draw.winner_figures;
+  return { winner: winner ? { count: winner.count, last: winner.last ?? null } : null, pool: { ...draw.figures_range } };
 }
 
 /**
@@ -66,7 +64,8 @@ function fairness(draw: Distribution) {
 export async function drawView(ctx: WebContext, draw: Distribution) {
   const [winner, roster] = await Promise.all([
     draw.winner_id ? ctx.services.roster.get(draw.winner_id) : Promise.resolve(undefined),
-    draw.drawn_before.length ? ctx.services.members.listAll() : Promise.resolve([]),
+    // Names are kept on the record when drawn; records from before that are named from the roster.
+    draw.drawn_before_names.length < draw.drawn_before.length ? ctx.services.members.listAll() : Promise.resolve([]),
   ]);
   const names = new Map(roster.map((m) => [m.discord_id, m.username]));
   const source = draw.named ? 'named' : draw.list_id ? 'list' : 'eligible';
@@ -92,8 +91,8 @@ export async function drawView(ctx: WebContext, draw: Distribution) {
     left_out: draw.left_out ?? null,
     source,
     list: draw.list_id ? { id: safeIdForm(draw.list_id), name: draw.list_name ?? null } : null,
-    drawn_before: draw.drawn_before.map((id) => ({ id, username: names.get(id) ?? null })),
-    wanting: draw.wanting.length,
+    drawn_before: draw.drawn_before.map((id, i) => ({ id, username: draw.drawn_before_names[i] ?? names.get(id) ?? null })),
+    wanting: draw.wanting_count,
     policy: draw.policy ?? null,
     fairness_window_days: ctx.config.draws.fairnessWindowDays,
     figures: fairness(draw),
