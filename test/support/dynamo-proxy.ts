@@ -22,6 +22,8 @@ interface Rule {
   operation: string;
   fault: Fault;
   remaining: number;
+  /** Applies only once a request of this operation has succeeded (e.g. the read after a write). */
+  after?: string;
 }
 
 export interface ProxiedRequest {
@@ -51,9 +53,12 @@ export class DynamoProxy {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Applies `fault` to the next `times` requests of `operation` (default: all of them). */
-  inject(operation: string, fault: Fault, times = Number.POSITIVE_INFINITY): void {
-    this.rules.push({ operation, fault, remaining: times });
+  /**
+   * Applies `fault` to the next `times` requests of `operation` (default: all of them); with
+   * `after`, only to those sent once a request of that operation has succeeded.
+   */
+  inject(operation: string, fault: Fault, times = Number.POSITIVE_INFINITY, options: { after?: string } = {}): void {
+    this.rules.push({ operation, fault, remaining: times, ...(options.after ? { after: options.after } : {}) });
   }
 
   clear(): void {
@@ -73,7 +78,7 @@ export class DynamoProxy {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readAll(req);
     const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
-    const rule = this.rules.find((r) => r.operation === operation && r.remaining > 0);
+    const rule = this.rules.find((r) => r.operation === operation && r.remaining > 0 && r.after === undefined);
     if (rule) rule.remaining--;
     const fault = rule?.fault;
     this.requests.push({ operation, fault: fault?.kind ?? 'none', at: Date.now() });
@@ -91,6 +96,8 @@ export class DynamoProxy {
       req.socket.destroy();
       return;
     }
+    // Rules waiting for this operation to succeed now apply.
+    if (answer.status === 200) for (const r of this.rules) if (r.after === operation) delete r.after;
     if (fault?.kind === 'drop') {
       req.socket.destroy();
       return;
