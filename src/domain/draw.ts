@@ -26,7 +26,7 @@ export const CONFIRM_IN_FLIGHT_MS = 60_000;
  * At most this many rerolls of one draw: the record names each member drawn before (id and name)
  * and who rerolled, so this bounds the record (under 4 KB with everything else it holds).
  */
-export const MAX_REROLLS = 20;
+export const MAX_REROLLS = 40;
 
 export const DRAW_POLICIES = ['uniform', 'fewest', 'longest'] as const;
 export type DrawPolicy = (typeof DRAW_POLICIES)[number];

@@ -147,6 +147,8 @@ export class DistributionsService {
         found.push(...(out.Responses?.[this.tableName] ?? []).map(readDistribution));
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
       }
+      // Never a silent gap: a caller may act on what is missing (the sweep, /deliveries).
+      if (keys?.length) throw Object.assign(new Error('some records could not be read (throttled); try again'), { name: 'ThrottlingException' });
     }
     return found;
   }

@@ -1,4 +1,6 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClients } from '../../src/db/client';
+import { DynamoProxy } from '../support/dynamo-proxy';
 import { createServices, type Services } from '../../src/services';
 import { TestClock } from '../support/clock';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
@@ -206,5 +208,113 @@ describe('a draw is a stored record', () => {
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({ status: 'cancelled', drawn_before: [draw.winner_id], pool_size: 2 });
     for (const m of members) expect((await services.distributions.forMember(m.discord_id)).items).toEqual([]);
+  });
+});
+
+describe('on a DynamoDB that refuses, throttles and loses answers (the fault proxy)', () => {
+  let proxy: DynamoProxy;
+  let faulty: Services;
+  beforeEach(async () => {
+    proxy = await DynamoProxy.start(storage.endpoint);
+    const { db } = createDynamoClients({ endpoint: proxy.endpoint, region: 'us-east-1', requestTimeoutMs: 1_000 });
+    faulty = createServices(db, storage.tables, clock);
+  });
+  afterEach(() => proxy.stop());
+  const failAward = () => proxy.inject('TransactWriteItems', { kind: 'fail', status: 500, errorType: 'InternalServerError' }, 3);
+  const startOn = async (s: Services, extra: Partial<Parameters<Services['draws']['start']>[0]> = {}) => {
+    const result = await s.draws.start({ quality: 'gold', by: officer, method: 'discord', ...extra });
+    if (!result.ok) throw new Error(`draw refused: ${result.reason}`);
+    return result.draw;
+  };
+
+  it('the sweep never loses a draw it could not read: a throttled read removes nothing, and the draw still expires', async () => {
+    await seedMember(services);
+    await seedLink(services, 'gold');
+    const draw = await startOn(faulty);
+    proxy.inject('BatchGetItem', { kind: 'unprocessed' }, 40);
+    await faulty.draws.expireOverdue().catch(() => undefined);
+    proxy.clear();
+    expect((await services.draws.open.list()).map((e) => e.id)).toEqual([draw.distribution_id]);
+    clock.advance(16 * 60_000);
+    expect((await faulty.draws.expireOverdue()).map((d) => d.distribution_id)).toEqual([draw.distribution_id]);
+    expect(await services.draws.get(draw.distribution_id)).toMatchObject({ status: 'expired' });
+    expect(await services.draws.open.list()).toEqual([]);
+  });
+
+  it('Confirm refuses an overdue draw whose claim was left long ago, and awards nothing', async () => {
+    await seedMember(services);
+    const [link] = await seedLink(services, 'gold');
+    const draw = await startOn(faulty);
+    failAward();
+    expect((await faulty.draws.confirm(draw.distribution_id, officer, draw.version, 'test')).outcome).toBe('unknown');
+    proxy.clear();
+    clock.advance(20 * 60_000);
+    expect(await faulty.draws.confirm(draw.distribution_id, officer, draw.version, 'test')).toMatchObject({ outcome: 'refused', reason: 'expired', draw: { status: 'expired' } });
+    expect((await services.inventory.get(link.link_id, true))?.is_available).toBe('true');
+  });
+
+  it('Confirm checks eligibility again when it finishes a claimed award: a winner no longer eligible is not awarded', async () => {
+    const member = await seedMember(services);
+    const [link] = await seedLink(services, 'gold');
+    const draw = await startOn(faulty);
+    failAward();
+    expect((await faulty.draws.confirm(draw.distribution_id, officer, draw.version, 'test')).outcome).toBe('unknown');
+    proxy.clear();
+    // Re-added with a join date of last week: too new for gold now.
+    await storage.db.send(new UpdateCommand({ TableName: storage.tables.members, Key: { discord_id: member.discord_id }, UpdateExpression: 'SET join_date = :d', ExpressionAttributeValues: { ':d': clock.daysAgo(7) } }));
+    expect(await faulty.draws.confirm(draw.distribution_id, officer, draw.version, 'test')).toMatchObject({ outcome: 'not_awarded', reason: 'member_not_eligible' });
+    expect((await services.inventory.get(link.link_id, true))?.is_available).toBe('true');
+    expect((await services.draws.get(draw.distribution_id))?.confirm).toBeUndefined();
+  });
+
+  it('a Confirm retried late never moves the member’s last link back', async () => {
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships');
+    await seedLink(services, 'gold', 'Ship Cannon Damage');
+    const early = await startOn(faulty, { linkType: 'Damage on Ships' });
+    failAward();
+    expect((await faulty.draws.confirm(early.distribution_id, officer, early.version, 'test')).outcome).toBe('unknown');
+    proxy.clear();
+    clock.advance(5 * 60_000);
+    const later = await startOn(faulty, { linkType: 'Ship Cannon Damage' });
+    expect((await faulty.draws.confirm(later.distribution_id, officer, later.version, 'test')).outcome).toBe('awarded');
+    const newest = (await services.members.get(member.discord_id, true))!.counters!.last_link_at;
+    // The first award, finished now, is dated when it was claimed: before the newest one.
+    const retried = await faulty.draws.confirm(early.distribution_id, officer, early.version, 'test');
+    expect(retried).toMatchObject({ outcome: 'awarded' });
+    const after = (await services.members.get(member.discord_id, true))!.counters!;
+    expect(after.links_received).toBe(2);
+    expect(after.last_link_at).toBe(newest);
+  });
+
+  it('a claim left by a process that died is released after the in-flight time: Reroll and Cancel go on', async () => {
+    await seedMember(services);
+    await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 2);
+    const rerolled = await startOn(faulty);
+    const cancelled = await startOn(faulty);
+    for (const draw of [rerolled, cancelled]) {
+      failAward();
+      expect((await faulty.draws.confirm(draw.distribution_id, officer, draw.version, 'test')).outcome).toBe('unknown');
+      proxy.clear();
+    }
+    expect(await faulty.draws.reroll(rerolled.distribution_id, officer, rerolled.version, 'test')).toMatchObject({ ok: false, reason: 'confirming' });
+    clock.advance(61_000);
+    const rolled = await faulty.draws.reroll(rerolled.distribution_id, officer, rerolled.version, 'test');
+    expect(rolled).toMatchObject({ ok: true, draw: { version: 2, drawn_before: [rerolled.winner_id], drawn_before_names: ['member'] } });
+    if (rolled.ok) expect(rolled.draw.confirm).toBeUndefined();
+    expect(await faulty.draws.cancel(cancelled.distribution_id, officer, 'test')).toMatchObject({ ok: true, draw: { status: 'cancelled' } });
+  });
+
+  it('a write refused by a transaction conflict or throttling is retried, not answered "something went wrong"', async () => {
+    await seedMember(services);
+    const [link] = await seedLink(services, 'gold');
+    const draw = await startOn(faulty);
+    // The claim (a single-item write) meets a transaction in flight on the record, then a throttle.
+    proxy.inject('UpdateItem', { kind: 'fail', status: 400, errorType: 'TransactionConflictException', message: 'Transaction is ongoing for the item' }, 1);
+    const confirmed = await faulty.draws.confirm(draw.distribution_id, officer, draw.version, 'test');
+    expect(confirmed).toMatchObject({ outcome: 'awarded', draw: { status: 'confirmed' } });
+    expect(proxy.count('UpdateItem', 'fail')).toBe(1);
+    expect((await services.inventory.get(link.link_id, true))?.is_available).toBe('false');
   });
 });

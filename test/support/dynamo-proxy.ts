@@ -16,7 +16,9 @@ export type Fault =
    * Answer with an error without forwarding: nothing is written. A TransactionCanceledException
    * carries one reason per part, as DynamoDB gives them (`cancellationReasons`: their codes).
    */
-  | { kind: 'fail'; status: number; errorType: string; message?: string; cancellationReasons?: string[] };
+  | { kind: 'fail'; status: number; errorType: string; message?: string; cancellationReasons?: string[] }
+  /** A BatchGetItem answered with every key unprocessed (as under throttling), without forwarding. */
+  | { kind: 'unprocessed' };
 
 interface Rule {
   operation: string;
@@ -87,6 +89,12 @@ export class DynamoProxy {
       res.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.0' });
       const reasons = fault.cancellationReasons?.map((code) => (code === 'None' ? { Code: code } : { Code: code, Message: `${code} injected by the test proxy` }));
       res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${fault.errorType}`, message: fault.message ?? 'injected by the test proxy', ...(reasons ? { CancellationReasons: reasons } : {}) }));
+      return;
+    }
+    if (fault?.kind === 'unprocessed') {
+      const request = JSON.parse(body.toString('utf8')) as { RequestItems?: Record<string, unknown> };
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ Responses: Object.fromEntries(Object.keys(request.RequestItems ?? {}).map((t) => [t, []])), UnprocessedKeys: request.RequestItems ?? {} }));
       return;
     }
     let answer: { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
