@@ -348,7 +348,7 @@ describe('draws', () => {
     expect(Date.parse(draw.expires_at) - Date.parse(draw.drawn_at)).toBe(15 * 60_000);
     const record = await services().distributions.get(idOf(draw.id), true);
     expect(record).toMatchObject({ status: 'drawn', method: 'web', drawn_by: h.officer.id, winner_id: draw.winner.id, pool_size: draw.pool_size });
-    expect(record!.pool).toContain(draw.winner.id);
+    expect((await services().draws.pools.read(record!.distribution_id, record!.pool_chunks!)).pool).toContain(draw.winner.id);
     // Posted by the bot in the announcement channel, with its buttons, and found from the record.
     const got = await officer.get(`/api/v1/draws/${draw.id}`);
     expect(got.status).toBe(200);
