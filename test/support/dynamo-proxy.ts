@@ -93,6 +93,13 @@ export interface CapacityRecord {
   items: ItemCapacity[];
 }
 
+/**
+ * A request carrying this header comes from the test itself (the harness's own services), not
+ * from the code under test: its reads see the primary, and its writes reach the replica at once,
+ * as what a test seeds stands for the past.
+ */
+export const ORACLE_HEADER = 'x-flavaflav-test-oracle';
+
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 
@@ -118,6 +125,9 @@ interface TableShape {
 }
 interface ReplicaEntry {
   due: number;
+  /** Order of the image among all images (a later one of the same item supersedes it). */
+  seq: number;
+  id: string;
   table: string;
   key: WireItem;
   image: WireItem | undefined;
@@ -151,6 +161,9 @@ export class DynamoProxy {
   private applying: Promise<void> | undefined;
   private applyTimer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private seq = 0;
+  /** Per item: the newest image the replica has (bounded by the items of the test's tables). */
+  private readonly appliedSeq = new Map<string, number>();
   /** Writes the replica refused (a test asserting on lag can check there are none). */
   readonly replicaErrors: string[] = [];
 
@@ -164,8 +177,20 @@ export class DynamoProxy {
     }
   }
 
+  /** Proxies in AWS-rules mode not yet stopped (a test file's few). */
+  private static readonly live = new Set<DynamoProxy>();
+
+  /**
+   * Lets every live AWS-rules proxy's replica catch up now: for seeding helpers, whose writes
+   * stand for the past (test/support/fixtures.ts).
+   */
+  static async catchUpAll(): Promise<void> {
+    await Promise.all([...DynamoProxy.live].map((p) => p.catchUp()));
+  }
+
   static async start(upstream: string, options: { aws?: AwsRulesOptions } = {}): Promise<DynamoProxy> {
     const proxy = new DynamoProxy(new URL(upstream), options.aws);
+    if (options.aws) DynamoProxy.live.add(proxy);
     proxy.server = http.createServer((req, res) => void proxy.handle(req, res));
     proxy.server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
@@ -229,6 +254,7 @@ export class DynamoProxy {
   }
 
   async stop(): Promise<void> {
+    DynamoProxy.live.delete(this);
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     if (this.applyTimer) clearTimeout(this.applyTimer);
@@ -241,6 +267,7 @@ export class DynamoProxy {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const body = await readAll(req);
     const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const oracle = req.headers[ORACLE_HEADER] === '1';
     const rule = this.rules.find((r) => r.operation === operation && r.remaining > 0);
     if (rule) rule.remaining--;
     const fault = rule?.fault;
@@ -254,7 +281,7 @@ export class DynamoProxy {
     }
     let answer: Answer | undefined;
     try {
-      answer = this.aws ? await this.underRules(req, body, operation, logged, res) : await this.forward(this.upstream, req, body);
+      answer = this.aws ? await this.underRules(req, body, operation, logged, res, oracle) : await this.forward(this.upstream, req, body);
     } catch {
       req.socket.destroy();
       return;
@@ -284,7 +311,7 @@ export class DynamoProxy {
   // AWS rules
 
   /** Serves one request by AWS's rules; undefined when a rule already answered it. */
-  private async underRules(req: http.IncomingMessage, body: Buffer, operation: string, logged: ProxiedRequest, res: http.ServerResponse): Promise<Answer | undefined> {
+  private async underRules(req: http.IncomingMessage, body: Buffer, operation: string, logged: ProxiedRequest, res: http.ServerResponse, oracle: boolean): Promise<Answer | undefined> {
     let json: Json;
     try {
       json = JSON.parse(body.toString('utf8')) as Json;
@@ -301,8 +328,15 @@ export class DynamoProxy {
       if (answer.status === 200 && operation === 'CreateTable') await this.replicaTable(name);
       return answer;
     }
-    if (WRITES.has(operation)) return this.write(req, body, json, operation, logged, res);
-    if (READS.has(operation)) return this.read(req, body, json, operation, logged, res);
+    if (WRITES.has(operation)) return this.write(req, body, json, operation, logged, res, oracle);
+    if (READS.has(operation)) {
+      // The test's own view of the tables: the primary's, always (it asserts what was stored).
+      if (oracle) {
+        logged.served = 'primary';
+        return this.forward(this.upstream, req, body);
+      }
+      return this.read(req, body, json, operation, logged, res);
+    }
     return this.forward(this.upstream, req, body);
   }
 
@@ -378,7 +412,7 @@ export class DynamoProxy {
     return answer;
   }
 
-  private async write(req: http.IncomingMessage, body: Buffer, json: Json, operation: string, logged: ProxiedRequest, res: http.ServerResponse): Promise<Answer | undefined> {
+  private async write(req: http.IncomingMessage, body: Buffer, json: Json, operation: string, logged: ProxiedRequest, res: http.ServerResponse, oracle = false): Promise<Answer | undefined> {
     const at = Date.now();
     const aws = this.aws!;
     const transactional = operation === 'TransactWriteItems';
@@ -463,7 +497,8 @@ export class DynamoProxy {
         this.record(operation, at, answer, transactional, items);
         return answer;
       }
-      const after = await this.readBack(writes);
+      const after = await this.readBack(writes, oracle);
+      if (oracle) await this.applyDue();
       this.record(
         operation,
         at,
@@ -649,11 +684,11 @@ export class DynamoProxy {
   }
 
   /** Reads back what a write left, in write order, and queues it for the replica. */
-  private readBack(items: Touched[]): Promise<Map<string, WireItem>> {
+  private readBack(items: Touched[], now = false): Promise<Map<string, WireItem>> {
     const read = this.snapshots.then(async () => {
       const after = await this.images(items);
-      const due = Date.now() + this.aws!.lagMs;
-      for (const t of new Map(items.map((x) => [x.id, x])).values()) this.queue.push({ due, table: t.table, key: t.key, image: after.get(t.id) });
+      const due = now ? 0 : Date.now() + this.aws!.lagMs;
+      for (const t of new Map(items.map((x) => [x.id, x])).values()) this.queue.push({ due, seq: this.seq++, id: t.id, table: t.table, key: t.key, image: after.get(t.id) });
       this.scheduleApply();
       return after;
     });
@@ -663,14 +698,18 @@ export class DynamoProxy {
 
   private scheduleApply(): void {
     if (this.applyTimer || this.applying || this.stopped || !this.queue.length) return;
-    const wait = Math.max(0, this.queue[0].due - Date.now());
+    const wait = Math.max(0, Math.min(...this.queue.map((e) => e.due)) - Date.now());
     this.applyTimer = setTimeout(() => {
       this.applyTimer = undefined;
       void this.applyDue();
     }, wait);
   }
 
-  /** Puts on the replica every image whose time has come, in order. */
+  /**
+   * Puts on the replica every image whose time has come, in order. An image older than one
+   * already applied to its item is skipped (the oracle's writes are applied at once, ahead of
+   * the queue), so the replica never goes back.
+   */
   private async applyDue(): Promise<void> {
     while (this.applying) await this.applying;
     if (this.applyTimer) {
@@ -678,17 +717,23 @@ export class DynamoProxy {
       this.applyTimer = undefined;
     }
     this.applying = (async () => {
-      while (!this.stopped && this.queue.length && this.queue[0].due <= Date.now()) {
-        const entry = this.queue[0];
-        try {
-          const answer = entry.image
-            ? await this.send(this.replica!, 'PutItem', { TableName: entry.table, Item: entry.image })
-            : await this.send(this.replica!, 'DeleteItem', { TableName: entry.table, Key: entry.key });
-          if (answer.status !== 200) this.replicaErrors.push(`${entry.table}: ${errorOf(answer.body)}`);
-        } catch (error) {
-          if (!this.stopped) this.replicaErrors.push(`${entry.table}: ${(error as Error).message}`);
+      for (let round = 0; round < 1_000 && !this.stopped; round++) {
+        const now = Date.now();
+        const due = this.queue.filter((e) => e.due <= now);
+        if (!due.length) break;
+        for (const entry of due) {
+          this.queue.splice(this.queue.indexOf(entry), 1);
+          if ((this.appliedSeq.get(entry.id) ?? -1) > entry.seq) continue;
+          this.appliedSeq.set(entry.id, entry.seq);
+          try {
+            const answer = entry.image
+              ? await this.send(this.replica!, 'PutItem', { TableName: entry.table, Item: entry.image })
+              : await this.send(this.replica!, 'DeleteItem', { TableName: entry.table, Key: entry.key });
+            if (answer.status !== 200) this.replicaErrors.push(`${entry.table}: ${errorOf(answer.body)}`);
+          } catch (error) {
+            if (!this.stopped) this.replicaErrors.push(`${entry.table}: ${(error as Error).message}`);
+          }
         }
-        this.queue.shift();
       }
     })();
     await this.applying;

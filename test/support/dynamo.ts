@@ -6,7 +6,7 @@ import type { TableKind } from '../../src/db/schema';
 import { createMissingTables } from '../../src/db/tables';
 import type { Clock } from '../../src/domain/clock';
 import { createServices, type Services } from '../../src/services';
-import { DynamoProxy, type AwsRulesOptions } from './dynamo-proxy';
+import { DynamoProxy, ORACLE_HEADER, type AwsRulesOptions } from './dynamo-proxy';
 
 export interface TestStorage {
   endpoint: string;
@@ -24,6 +24,11 @@ export interface TestStorage {
    * it were written long ago (for what a test seeds before it acts). A no-op on plain Local.
    */
   catchUp(): Promise<void>;
+  /**
+   * Clients that write the past straight into every copy of the tables (the primary, and in
+   * AWS-rules mode the replica too), for bulk seeds too large to go through the proxy.
+   */
+  seedClients: DynamoDBDocumentClient[];
   close(): Promise<void>;
 }
 
@@ -67,14 +72,30 @@ export function tableNamesFor(env: string): Record<TableKind, string> {
 }
 
 /** Fresh tables with a unique env suffix, so test files never see each other's data. */
-export async function createTestStorage(upstream = testEndpoint(), clock?: Clock, options: { awsRules?: AwsRules } = {}): Promise<TestStorage> {
+/**
+ * `oracle` (AWS-rules mode): this storage is the test's own view, beside the code under test
+ * (the harness's app has a client of its own): its reads see the primary and its writes reach the
+ * replica at once. Storage tests, whose code under test is these services, leave it off.
+ */
+export async function createTestStorage(upstream = testEndpoint(), clock?: Clock, options: { awsRules?: AwsRules; oracle?: boolean } = {}): Promise<TestStorage> {
   const env = `t${randomUUID().slice(0, 8)}`;
   const tables = tableNamesFor(env);
   const rules = awsRulesFor(options.awsRules);
   const aws = rules ? await DynamoProxy.start(upstream, { aws: { replica: replicaEndpoint(), ...rules } }) : undefined;
   const endpoint = aws?.endpoint ?? upstream;
   const { client, db } = createDynamoClients({ endpoint, region: 'us-east-1' });
+  if (aws && options.oracle) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers[ORACLE_HEADER] = '1';
+        return next(args);
+      },
+      { step: 'build', name: 'flavaflavTestOracle' },
+    );
+  }
   await createMissingTables(client, tables);
+  const direct = aws ? [createDynamoClients({ endpoint: upstream, region: 'us-east-1' }), createDynamoClients({ endpoint: replicaEndpoint(), region: 'us-east-1' })] : [];
   return {
     endpoint,
     env,
@@ -85,8 +106,10 @@ export async function createTestStorage(upstream = testEndpoint(), clock?: Clock
     clock,
     aws,
     catchUp: async () => aws?.catchUp(),
+    seedClients: aws ? direct.map((d) => d.db) : [db],
     close: async () => {
       client.destroy();
+      for (const d of direct) d.client.destroy();
       await aws?.stop();
     },
   };

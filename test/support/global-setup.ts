@@ -13,7 +13,7 @@ declare global {
  * eventually consistent reads from.
  */
 export default async function globalSetup(): Promise<void> {
-  const [dynamo, replica] = await Promise.allSettled([startEmbeddedDynamo(), startEmbeddedDynamo()]);
+  const [dynamo, replica] = await Promise.allSettled([startEmbeddedDynamo({ startTimeoutMs: 180_000 }), startEmbeddedDynamo({ startTimeoutMs: 180_000 })]);
   if (dynamo.status === 'fulfilled') globalThis.__FLAVAFLAV_DYNAMO__ = dynamo.value;
   if (replica.status === 'fulfilled') globalThis.__FLAVAFLAV_DYNAMO_REPLICA__ = replica.value;
   if (dynamo.status === 'rejected' || replica.status === 'rejected') {

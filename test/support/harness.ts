@@ -119,7 +119,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const emulator = await new DiscordEmulator(guildId, TOKEN, { now: () => clock.nowMs() }).start();
   emulator.addRole(officerRoleId, 'Officers');
   emulator.addChannel({ id: announceChannelId, name: 'announcements' });
-  const storage = await createTestStorage(options.dynamoEndpoint, clock, { awsRules: options.awsRules });
+  // The test's own services see the stored truth; the app, with a client of its own, plays by the rules.
+  const storage = await createTestStorage(options.dynamoEndpoint, clock, { awsRules: options.awsRules, oracle: true });
   let webEnv: Record<string, string> = {};
   let webUrl: string | undefined;
   if (options.web) {
