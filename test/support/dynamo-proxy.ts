@@ -493,6 +493,8 @@ export class DynamoProxy {
       if (answer.status !== 200) {
         // Refused: nothing written. A failed condition on a single write is still charged.
         const charged = !transactional && operation !== 'BatchWriteItem' && /ConditionalCheckFailed/.test(errorOf(answer.body));
+        // What was not charged is not taken from the items' rate either.
+        if (!charged) writes.forEach((t, i) => this.give(t.id, costs[i]));
         const items = charged ? writes.map((t, i) => ({ ...itemCapacity(t, before.get(t.id), before.get(t.id), false), wcu: costs[i] })) : [];
         this.record(operation, at, answer, transactional, items);
         return answer;
