@@ -95,3 +95,59 @@ describe('draw costs at 2,000 members (fewest: every candidate has figures)', ()
     expect(figures.distribute).toBeLessThanOrEqual(poolKb + 8);
   });
 });
+
+describe('draw costs at 2,000 members by AWS arithmetic (the AWS-rules proxy: 1 WCU per started KB of the larger image, twice in a transaction)', () => {
+  let aws: TestStorage;
+  let s: Services;
+  let list: string;
+  beforeAll(async () => {
+    aws = await createTestStorage(undefined, clock, { awsRules: { lagMs: 50 } });
+    s = createServices(aws.db, aws.tables, clock);
+    const ids = Array.from({ length: MEMBERS }, () => snowflake());
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < ids.length; i = next++) {
+        await s.members.add({ discord_id: ids[i], username: `member-${String(i).padStart(4, '0')}`, join_date: '2020-01-01', is_officer: false, added_by: 'seed' });
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    const created = await s.lists.create({ list_name: 'Gold', quality: 'gold', eligible_members: ids, created_by: 'seed' });
+    if (!created.ok) throw new Error('list');
+    list = created.list.list_id;
+    await seedLink(s, 'gold', 'Damage on Ships', 5);
+    await aws.catchUp();
+  });
+  afterAll(() => aws?.close());
+
+  it('meets the targets: Reroll and Cancel ≤ 8 WCU, Confirm ≤ 2 × (list KB + 8), /distribute ≤ pool KB + 8', async () => {
+    const proxy = aws.aws!;
+    const measure = async <T>(run: () => Promise<T>) => {
+      const mark = proxy.capacityMark;
+      const value = await run();
+      const records = proxy.capacitySince(mark).filter((r) => r.status === 200);
+      return { value, wcu: records.reduce((n, r) => n + r.wcu, 0), records };
+    };
+    const started = await measure(() => s.draws.start({ quality: 'gold', listId: list, policy: 'fewest', by: 'officer', method: 'discord' }));
+    if (!started.value.ok) throw new Error(started.value.reason);
+    const draw = started.value.draw;
+    const poolKb = started.records
+      .filter((r) => r.operation === 'BatchWriteItem')
+      .flatMap((r) => r.items)
+      .reduce((n, i) => n + Math.ceil(i.afterBytes / 1024), 0);
+    const rerolled = await measure(() => s.draws.reroll(draw.distribution_id, 'officer', draw.version, 'test'));
+    expect(rerolled.value.ok).toBe(true);
+    const cancelled = await measure(() => s.draws.cancel(draw.distribution_id, 'officer', 'test'));
+    expect(cancelled.value.ok).toBe(true);
+    const second = await s.draws.start({ quality: 'gold', listId: list, policy: 'fewest', by: 'officer', method: 'discord' });
+    if (!second.ok) throw new Error(second.reason);
+    const confirmed = await measure(() => s.draws.confirm(second.draw.distribution_id, 'officer', second.draw.version, 'test'));
+    expect(confirmed.value.outcome).toBe('awarded');
+    const listItem = confirmed.records.flatMap((r) => r.items).find((i) => i.table === aws.tables.lists)!;
+    const listKb = Math.ceil(Math.max(listItem.beforeBytes, listItem.afterBytes) / 1024);
+    console.log(`AWS WCU at ${MEMBERS} members: ${JSON.stringify({ distribute: started.wcu, reroll: rerolled.wcu, cancel: cancelled.wcu, confirm: confirmed.wcu, poolKb, listKb })}`);
+    expect(rerolled.wcu).toBeLessThanOrEqual(8);
+    expect(cancelled.wcu).toBeLessThanOrEqual(8);
+    expect(confirmed.wcu).toBeLessThanOrEqual(2 * (listKb + 8));
+    expect(started.wcu).toBeLessThanOrEqual(poolKb + 8);
+  });
+});
