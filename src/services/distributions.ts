@@ -52,7 +52,7 @@ export interface Distribution {
   /** Undefined when not recorded (the previous system kept none). */
   pool_size?: number;
   drawn_before: string[];
-  /** The names of those drawn before, as they were when drawn (parallel to drawn_before). */
+  /** Each drawn_before's name when drawn, in order, so views read no roster (shorter on older records). */
   drawn_before_names: string[];
   policy?: DrawPolicy;
   delivered_at?: string;

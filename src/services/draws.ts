@@ -370,7 +370,8 @@ export class DrawsService {
       .set(['winner_id'], pick.winnerId)
       .set(['winner_username'], next?.username ?? pick.winnerId)
       .set(['drawn_before'], [...draw.drawn_before, draw.winner_id!])
-      .set(['drawn_before_names'], [...draw.drawn_before_names, draw.winner_username ?? draw.winner_id!])
+      // Names kept beside the ids (padded for a record written before they were), so views read no roster.
+      .set(['drawn_before_names'], [...draw.drawn_before.map((id, i) => draw.drawn_before_names[i] ?? id), draw.winner_username ?? draw.winner_id!])
       .set(['rerolled_by'], [...draw.rerolled_by, by])
       .set(['left_to_draw'], Math.max(0, candidatesFor({ pool: drawn.pool, wanting: new Set(), policy: 'uniform', stats: new Map(), exclude: new Set([...exclude, pick.winnerId]) }).among.length))
       .set(['version'], draw.version + 1)
