@@ -556,7 +556,8 @@ export class DrawsService {
         this.emit(awarded, 'confirmed', origin);
         return { outcome: 'awarded', draw: awarded, repeated: false };
       }
-      if ('inProgress' in outcome) return { outcome: 'unknown', draw };
+      // The same award is still being applied (a retry of a lost answer): read back once it may have settled.
+      if ('inProgress' in outcome) return this.readBackSettled(id, origin);
       if ('busy' in outcome) return this.notAwarded(draw, 'busy', origin);
       const reasons = outcome.failed.map((f) => f.reason);
       if (reasons.includes('changed')) return this.readBack(id, origin);
@@ -647,6 +648,19 @@ export class DrawsService {
       this.emit(current, 'released', origin);
     }
     return { outcome: 'not_awarded', reason, draw: current };
+  }
+
+  /**
+   * After DynamoDB said the same award is still in progress: read the record back (consistently)
+   * a few times, about 1.5 s in all, until it is no longer being confirmed; then say what it says.
+   */
+  private async readBackSettled(id: string, origin: string): Promise<ConfirmResult> {
+    for (const ms of [100, 200, 400, 800]) {
+      await new Promise((r) => setTimeout(r, ms));
+      const draw = await this.get(id).catch(() => undefined);
+      if (draw && !(draw.status === 'drawn' && draw.confirm)) break;
+    }
+    return this.readBack(id, origin);
   }
 
   /** After a lost answer: what the record says now. */
