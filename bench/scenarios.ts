@@ -212,8 +212,7 @@ export function scenarios(g: BenchGuild): Scenario[] {
       send: () => command(officer, 'distribute', [str('quality', 'gold')]),
       // The draws it opened are cancelled, unmeasured, so the next scenarios start clean.
       finish: async () => {
-        const { openDraws: open } = await services.distributions.index.top({ consistent: true });
-        for (const id of open) await services.draws.cancel(id, officer.id, 'bench');
+        for (const draw of await services.draws.openDraws()) await services.draws.cancel(draw.distribution_id, officer.id, 'bench');
       },
     },
     {
@@ -221,8 +220,7 @@ export function scenarios(g: BenchGuild): Scenario[] {
       prepare: async (count) => void (rerollMessages = (await openDraws(count, gold.slice(0, count))).messages),
       send: (i) => press(officer, rerollMessages[i], 'Reroll'),
       finish: async () => {
-        const { openDraws: open } = await services.distributions.index.top({ consistent: true });
-        for (const id of open) await services.draws.cancel(id, officer.id, 'bench');
+        for (const draw of await services.draws.openDraws()) await services.draws.cancel(draw.distribution_id, officer.id, 'bench');
       },
     },
     {

@@ -46,10 +46,7 @@ async function announce(ctx: BotContext, d: Distribution) {
 
 /** Keeps each draw's Discord message a view of its record when the change came from elsewhere. */
 async function follow(ctx: BotContext, record: Distribution, change: RecordChange, origin: string) {
-  // Announced once, however many times (and by however many processes) the confirm is seen.
-  if (change === 'confirmed' && ctx.config.discord.announceChannelId && (await ctx.services.draws.claimAnnouncement(record.distribution_id))) {
-    await announce(ctx, record).catch((error) => ctx.logger.warn({ err: error }, 'could not announce a distribution'));
-  }
+  if (change === 'confirmed') return followAward(ctx, record, origin);
   if (change === 'started') {
     // Only a draw started on the web needs a message here; /distribute answers with its own.
     const channel = ctx.config.discord.announceChannelId;
@@ -61,9 +58,30 @@ async function follow(ctx: BotContext, record: Distribution, change: RecordChang
     await ctx.services.draws.setMessage(record.distribution_id, channel, message.id);
     return;
   }
+  await editMessage(ctx, record, change, origin);
+}
+
+/**
+ * An award's announcement is part of its record: claimed on it (once, across presses, processes
+ * and the expiry sweep), then the channel post (if one is set) and the draw's message edit, then
+ * marked announced. A failure gives the claim back, and the sweep announces it on its next run.
+ */
+async function followAward(ctx: BotContext, record: Distribution, origin: string) {
+  if (!(await ctx.services.draws.claimAnnouncement(record.distribution_id))) return;
+  try {
+    await announce(ctx, record);
+    await editMessage(ctx, record, 'confirmed', origin);
+    await ctx.services.draws.announced(record);
+  } catch (error) {
+    await ctx.services.draws.announceFailed(record.distribution_id).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Edits the draw's message to show its record (a press updates its own message itself). */
+async function editMessage(ctx: BotContext, record: Distribution, change: RecordChange, origin: string) {
   // A change made elsewhere may come before the draw's message was recorded: read it once more.
   const draw = record.message_id ? record : ((await ctx.services.distributions.get(record.distribution_id, true)) ?? record);
-  // A press updates its own message; the follower edits the draw's message for everyone else.
   if (!draw.channel_id || !draw.message_id || origin === `discord:${draw.message_id}`) return;
   const view = await drawAnswer(ctx, draw);
   const body = { content: view.content, embeds: view.embeds, components: view.components, allowed_mentions: { parse: [] } };

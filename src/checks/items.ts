@@ -16,6 +16,9 @@ import type { RecentAward } from '../services/history-index';
 import { isMemberItem, readMember, type Counters, type Member } from '../services/members';
 import { GUEST_SESSIONS_KEY } from '../services/sessions';
 
+import { isPoolItemId, POOL_CHUNK, poolItemDraw } from '../services/draw-pools';
+import { isOpenShardId, OPEN_PER_SHARD } from '../services/open-draws';
+
 type Item = Record<string, unknown>;
 
 export interface ItemReport {
@@ -108,6 +111,30 @@ export function checkDistribution(item: Item): DistributionReport {
  * Where a record is in the date-index (the day guild-wide history reads it under, and its
  * quality), or would be once `additions` are written; undefined when it is in none.
  */
+/**
+ * The items a draw keeps beside its record (src/services/draw-pools.ts, open-draws.ts): a pool
+ * item holds at most POOL_CHUNK members of its record's pool, an open-draw marker at most
+ * OPEN_PER_SHARD ids. Undefined for any other item. Reported only: the bot writes them whole.
+ */
+export function checkDrawItem(item: Item): ItemReport | undefined {
+  const id = String(item.distribution_id);
+  const findings: string[] = [];
+  if (isPoolItemId(id)) {
+    const pool = Array.isArray(item.pool) ? item.pool : undefined;
+    if (!pool || pool.some((m) => typeof m !== 'string')) findings.push('a pool item without a list of member ids in pool; left as is');
+    else if (pool.length > POOL_CHUNK) findings.push(`a pool item of ${pool.length} members (at most ${POOL_CHUNK}); left as is`);
+    if (item.draw_id !== poolItemDraw(id)) findings.push(`draw_id ${quoted(item.draw_id)} is not the record its id names (${poolItemDraw(id)}); left as is`);
+    return { label: `pool item ${id}`, findings };
+  }
+  if (isOpenShardId(id)) {
+    const open = item.open_draws;
+    if (open !== undefined && !(open instanceof Set)) findings.push('open_draws is not a string set; left as is');
+    else if (open instanceof Set && open.size > OPEN_PER_SHARD) findings.push(`${open.size} open draws listed (at most ${OPEN_PER_SHARD}); the sweep takes off those that ended`);
+    return { label: `open-draw marker ${id}`, findings };
+  }
+  return undefined;
+}
+
 export function dateIndexEntry(item: Item, additions: DistributionReport['additions'] = {}): { day: string; quality: Quality } | undefined {
   if (typeof item.distributed_at !== 'string' || item.status === 'drawn') return undefined;
   const day = item.distribution_date ?? additions.distribution_date;

@@ -23,6 +23,7 @@ import { HistoryIndex, isMarkerId, RECENT_AWARDS, type RecentAward } from '../se
 import { MembersService, type Member } from '../services/members';
 import {
   checkDistribution,
+  checkDrawItem,
   checkLink,
   checkList,
   checkMember,
@@ -131,7 +132,12 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
 
   const perItem: Record<Exclude<Phase, 'markers'>, (item: Item) => Promise<void>> = {
     async distributions(item) {
-      if (isMarkerId(String(item.distribution_id))) return;
+      if (isMarkerId(String(item.distribution_id))) {
+        // A draw's pool items and the open-draw markers are checked for their bounds; other markers are the history's.
+        const drawItem = checkDrawItem(item);
+        if (drawItem?.findings.length) report({ table: 'distributions', ...drawItem });
+        return;
+      }
       const counts = progress.counts.distributions;
       counts.scanned++;
       const checked = checkDistribution(item);

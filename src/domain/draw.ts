@@ -22,6 +22,12 @@ export const DRAW_TTL_MS = 15 * 60_000;
  */
 export const CONFIRM_IN_FLIGHT_MS = 60_000;
 
+/**
+ * At most this many rerolls of one draw: the record names each member drawn before (id and name)
+ * and who rerolled, so this bounds the record (under 4 KB with everything else it holds).
+ */
+export const MAX_REROLLS = 40;
+
 export const DRAW_POLICIES = ['uniform', 'fewest', 'longest'] as const;
 export type DrawPolicy = (typeof DRAW_POLICIES)[number];
 
@@ -40,6 +46,8 @@ export interface DrawState {
   expiresAt: string;
   /** A confirm in progress: its award time and when it was claimed (ISO). */
   confirm?: { at: string; startedAt: string };
+  /** How many times it was rerolled. */
+  rerolls?: number;
 }
 
 export type Refusal =
@@ -53,6 +61,8 @@ export type Refusal =
   | { reason: 'changed'; version: number }
   /** Everyone who could be drawn has been. */
   | { reason: 'exhausted' }
+  /** Rerolled MAX_REROLLS times already. */
+  | { reason: 'reroll_limit' }
   | { reason: 'named' };
 
 export type Decision<T = object> = ({ ok: true } & T) | ({ ok: false } & Refusal);
@@ -60,6 +70,13 @@ export type Decision<T = object> = ({ ok: true } & T) | ({ ok: false } & Refusal
 const isOverdue = (state: DrawState, now: Date) => now.getTime() >= Date.parse(state.expiresAt);
 const claimInFlight = (state: DrawState, now: Date) =>
   state.confirm !== undefined && now.getTime() - Date.parse(state.confirm.startedAt) < CONFIRM_IN_FLIGHT_MS;
+
+/**
+ * A claim older than the in-flight time was left by a process that died (or gave up) before its
+ * award: no award can still come of it, so Reroll and Cancel release it (their conditional write
+ * removes it) instead of waiting for the draw to expire.
+ */
+export const isClaimStale = (state: DrawState, now: Date) => state.confirm !== undefined && !claimInFlight(state, now);
 
 function open(state: DrawState, now: Date): Decision | undefined {
   if (state.status !== 'drawn') return { ok: false, reason: 'ended', status: state.status };
@@ -71,9 +88,10 @@ function open(state: DrawState, now: Date): Decision | undefined {
 export function decideReroll(state: DrawState, shownVersion: number | undefined, now: Date): Decision {
   const closed = open(state, now);
   if (closed) return closed;
-  if (state.confirm) return { ok: false, reason: 'confirming' };
+  if (claimInFlight(state, now)) return { ok: false, reason: 'confirming' };
   if (state.named) return { ok: false, reason: 'named' };
   if (shownVersion !== undefined && shownVersion !== state.version) return { ok: false, reason: 'changed', version: state.version };
+  if ((state.rerolls ?? 0) >= MAX_REROLLS) return { ok: false, reason: 'reroll_limit' };
   return { ok: true };
 }
 
@@ -81,7 +99,7 @@ export function decideReroll(state: DrawState, shownVersion: number | undefined,
 export function decideCancel(state: DrawState, now: Date): Decision {
   const closed = open(state, now);
   if (closed) return closed;
-  if (state.confirm) return { ok: false, reason: 'confirming' };
+  if (claimInFlight(state, now)) return { ok: false, reason: 'confirming' };
   return { ok: true };
 }
 
@@ -89,11 +107,13 @@ export function decideCancel(state: DrawState, now: Date): Decision {
  * Confirm: a fresh claim on an open draw showing the version pressed, or, when a claim already
  * stands (a lost answer, a crash, a second press), a retry of exactly that claimed award: its
  * parameters are stored, so the retried transaction is the same one and awards at most once.
+ * An overdue draw is refused, except to finish its own claimed award while that may still be in
+ * flight (the award's condition says the same).
  */
 export function decideConfirm(state: DrawState, shownVersion: number | undefined, now: Date): Decision<{ retry: boolean }> {
   if (state.status !== 'drawn') return { ok: false, reason: 'ended', status: state.status };
+  if (isOverdue(state, now) && !claimInFlight(state, now)) return { ok: false, reason: 'expired' };
   if (state.confirm) return { ok: true, retry: true };
-  if (isOverdue(state, now)) return { ok: false, reason: 'expired' };
   if (shownVersion !== undefined && shownVersion !== state.version) return { ok: false, reason: 'changed', version: state.version };
   return { ok: true, retry: false };
 }

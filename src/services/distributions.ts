@@ -9,7 +9,8 @@
 import { BatchGetCommand, GetCommand, paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
-import { DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '../domain/draw';
+import { candidatesFor, DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '../domain/draw';
+import { readPool } from './draw-pools';
 import { isQuality, QUALITIES, type Quality } from '../domain/ranks';
 import { HistoryIndex, isMarkerId } from './history-index';
 import { emptyCounters, RECENT_LINKS, type Counters, type RecentLink } from './members';
@@ -42,8 +43,13 @@ export interface Distribution {
   distribution_date?: string;
   notes?: string;
   list_id?: string;
-  /** Every member id the draw could pick; empty for records written before draws were stored. */
+  /**
+   * Every member id the draw could pick, when the record itself holds it (records written before
+   * pool items; empty otherwise: the pool is on the draw's pool items, src/services/draw-pools.ts).
+   */
   pool: string[];
+  /** How many pool items hold the pool; undefined when the record holds it (or none was kept). */
+  pool_chunks?: number;
   /** Undefined when not recorded (the previous system kept none). */
   pool_size?: number;
   drawn_before: string[];
@@ -73,10 +79,19 @@ export interface Distribution {
   list_name?: string;
   /** How many the pool left out, and why. */
   left_out?: { away: number; too_new: number; unreadable: number };
-  /** Those in the pool who wanted the link's type. */
-  wanting: string[];
-  /** The policy's figures for each candidate considered (fewest / longest). */
-  figures: Map<string, CandidateFigures>;
+  /** How many in the pool wanted the link's type. */
+  wanting_count: number;
+  /** The policy's figures for the winner shown (fewest / longest), and their range over the pool. */
+  winner_figures?: CandidateFigures;
+  figures_range?: { min: number; max: number };
+  /** How many in the pool a reroll could still draw (neither drawn before nor the winner). */
+  left_to_draw: number;
+  /** Which open-draws shard lists the record while it is open or unannounced (src/services/open-draws.ts). */
+  open_shard?: number;
+  /** When the award's announcement (channel post and message edit) was done. */
+  announced_at?: string;
+  /** An announcement in progress: when it was claimed. */
+  announce_claimed_at?: string;
   /** What the item stores, exactly, for conditions and index keys. */
   stored: { distributed_at?: unknown };
 }
@@ -123,15 +138,18 @@ export class DistributionsService {
   }
 
   /** Several records by id (missing ones are left out), e.g. the open draws or undelivered awards. */
-  async getMany(ids: string[], options: ReadOptions = {}): Promise<Distribution[]> {
+  async getMany(ids: string[], options: ReadOptions & { consistent?: boolean } = {}): Promise<Distribution[]> {
     const found: Distribution[] = [];
     for (let i = 0; i < ids.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ distribution_id: id }));
       for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }), { abortSignal: options.signal });
+        if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: options.consistent } } }), { abortSignal: options.signal });
         found.push(...(out.Responses?.[this.tableName] ?? []).map(readDistribution));
         keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
       }
+      // Never a silent gap: a caller may act on what is missing (the sweep, /deliveries).
+      if (keys?.length) throw Object.assign(new Error('some records could not be read (throttled); try again'), { name: 'ThrottlingException' });
     }
     return found;
   }
@@ -352,12 +370,21 @@ export function readDistribution(item: Record<string, unknown>): Distribution {
   const distributedAt = storedInstant(item.distributed_at) ?? undefined;
   const quality = String(item.quality ?? '').toLowerCase();
   const pool = ids(item.pool);
-  const figures = new Map<string, CandidateFigures>();
-  if (item.figures && typeof item.figures === 'object') {
-    for (const [id, f] of Object.entries(item.figures as Record<string, { count?: unknown; last?: unknown }>)) {
-      figures.set(id, { count: Number(f?.count ?? 0) || 0, ...(typeof f?.last === 'string' ? { last: f.last } : {}) });
-    }
-  }
+  // Records written before pool items kept the wants and figures whole: their summaries are derived.
+  const whole = readPool([item]);
+  const winnerId = text(item.winner_id) ?? text(item.member_id);
+  const drawnBefore = ids(item.drawn_before);
+  const figure = (v: unknown): CandidateFigures | undefined => {
+    if (!v || typeof v !== 'object') return undefined;
+    const f = v as { count?: unknown; last?: unknown };
+    return { count: Number(f.count ?? 0) || 0, ...(typeof f.last === 'string' ? { last: f.last } : {}) };
+  };
+  const counts = [...whole.figures.values()].map((f) => f.count);
+  const range = item.figures_range as { min?: unknown; max?: unknown } | undefined;
+  const leftToDraw =
+    item.left_to_draw !== undefined
+      ? Number(item.left_to_draw) || 0
+      : candidatesFor({ pool, wanting: new Set(), policy: 'uniform', stats: new Map(), exclude: new Set([...drawnBefore, ...(winnerId ? [winnerId] : [])]) }).among.length;
   const leftOut = item.left_out as { away?: unknown; too_new?: unknown; unreadable?: unknown } | undefined;
   const confirm = item.confirm_at && item.confirm_started_at ? { at: String(item.confirm_at), by: String(item.confirm_by ?? ''), startedAt: String(item.confirm_started_at) } : undefined;
   return {
@@ -376,8 +403,9 @@ export function readDistribution(item: Record<string, unknown>): Distribution {
     notes: text(item.notes),
     list_id: text(item.list_id),
     pool,
+    pool_chunks: item.pool_chunks !== undefined ? Number(item.pool_chunks) || 0 : undefined,
     pool_size: item.pool_size !== undefined ? Number(item.pool_size) || 0 : pool.length || undefined,
-    drawn_before: ids(item.drawn_before),
+    drawn_before: drawnBefore,
     drawn_before_names: ids(item.drawn_before_names),
     policy: typeof item.policy === 'string' && isDrawPolicy(item.policy) ? item.policy : undefined,
     delivered_at: storedInstant(item.delivered_at) ?? undefined,
@@ -385,7 +413,7 @@ export function readDistribution(item: Record<string, unknown>): Distribution {
     reverted_by: text(item.reverted_by),
     reverted_at: storedInstant(item.reverted_at) ?? undefined,
     version: Number(item.version ?? 0) || 0,
-    winner_id: text(item.winner_id) ?? text(item.member_id),
+    winner_id: winnerId,
     winner_username: text(item.winner_username) ?? text(item.member_username),
     named: item.named === true,
     drawn_by: text(item.drawn_by),
@@ -398,8 +426,13 @@ export function readDistribution(item: Record<string, unknown>): Distribution {
     confirm,
     list_name: text(item.list_name),
     left_out: leftOut ? { away: Number(leftOut.away ?? 0) || 0, too_new: Number(leftOut.too_new ?? 0) || 0, unreadable: Number(leftOut.unreadable ?? 0) || 0 } : undefined,
-    wanting: ids(item.wanting),
-    figures,
+    wanting_count: item.wanting_count !== undefined ? Number(item.wanting_count) || 0 : whole.wanting.length,
+    winner_figures: figure(item.winner_figures) ?? (winnerId ? whole.figures.get(winnerId) : undefined),
+    figures_range: range ? { min: Number(range.min ?? 0) || 0, max: Number(range.max ?? 0) || 0 } : counts.length ? { min: Math.min(...counts), max: Math.max(...counts) } : undefined,
+    left_to_draw: leftToDraw,
+    open_shard: item.open_shard !== undefined ? Number(item.open_shard) : undefined,
+    announced_at: text(item.announced_at),
+    announce_claimed_at: text(item.announce_claimed_at),
     stored: { distributed_at: item.distributed_at },
   };
 }

@@ -6,7 +6,7 @@
  * it).
  */
 import { randomUUID } from 'node:crypto';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../domain/clock';
 import { utcDay } from '../domain/dates';
 import {
@@ -23,10 +23,13 @@ import {
   type DrawState,
   type Refusal,
 } from '../domain/draw';
+import { DrawPools, type DrawPool } from './draw-pools';
+import { OpenDraws, type OpenEntry } from './open-draws';
+import { retrying } from './retrying';
 import { isAway, standingOf, type Quality, type RankThresholds } from '../domain/ranks';
 import { readDistribution, type Distribution, type DistributionsService } from './distributions';
 import { isDynamoUnavailable, isConditionalCheckFailed } from './errors';
-import { HistoryIndex } from './history-index';
+import { HistoryIndex, TOP_MARKER } from './history-index';
 import type { InventoryService, Link } from './inventory';
 import type { DistributionList, ListsService } from './lists';
 import type { CountedMember, Counters, Member, MembersService, RecentLink } from './members';
@@ -60,7 +63,9 @@ export type StartRefusal =
   | { reason: 'named_not_on_roster' }
   | { reason: 'named_not_eligible'; member: Member }
   | { reason: 'named_not_waiting'; list: DistributionList }
-  | { reason: 'nobody'; list?: DistributionList };
+  | { reason: 'nobody'; list?: DistributionList }
+  /** As many draws as the open-draw markers hold are open or unannounced (src/services/open-draws.ts). */
+  | { reason: 'too_many_open' };
 
 /** Why an award was not made although the draw was open. Nothing was written. */
 export type AwardFailure = 'link_gone' | 'winner_served' | 'list_closed' | 'member_removed' | 'member_away' | 'member_not_eligible' | 'busy';
@@ -84,8 +89,15 @@ export interface DrawServices {
   distributions: DistributionsService;
 }
 
+/** An announcement claimed longer ago than this was left by a process that died: the sweep claims it again. */
+export const ANNOUNCE_IN_FLIGHT_MS = 60_000;
+/** An award still unannounced this long after it was made is given up on (and leaves the open-draw markers). */
+export const ANNOUNCE_GIVE_UP_MS = 24 * 3_600_000;
+
 export class DrawsService {
   private readonly index: HistoryIndex;
+  readonly open: OpenDraws;
+  readonly pools: DrawPools;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -95,6 +107,8 @@ export class DrawsService {
     private readonly changes: RecordChanges,
   ) {
     this.index = s.distributions.index;
+    this.open = new OpenDraws(db, s.distributions.tableName);
+    this.pools = new DrawPools(db, s.distributions.tableName);
   }
 
   /** Listen to every change of every record (e.g. to edit a draw's Discord message). Returns an unsubscribe. */
@@ -102,15 +116,30 @@ export class DrawsService {
     return this.changes.listen(listener);
   }
 
+  private get table(): string {
+    return this.s.distributions.tableName;
+  }
+
+  /** One single-item update, retried when a race refused it (src/services/retrying.ts). */
+  private update(u: UpdateBuilder, id: string, extra: { ReturnValues?: 'ALL_NEW' } = {}) {
+    const command = new UpdateCommand({ ...u.build(this.table, { distribution_id: id }), ...extra });
+    return retrying(() => this.db.send(command));
+  }
+
   /**
-   * Claims the announcement of an award: true for exactly one caller, so a confirm seen twice (a
-   * retried transaction, two processes) is announced once.
+   * Claims the announcement of an award (the channel post and the message edit): true for one
+   * caller at a time, so a confirm seen twice (a retried transaction, two processes, the sweep)
+   * is announced once. A claim left by a process that died is claimed again after
+   * ANNOUNCE_IN_FLIGHT_MS; `announced()` ends it, `announceFailed()` gives it back.
    */
   async claimAnnouncement(id: string): Promise<boolean> {
-    const update = new UpdateBuilder().set(['announced_at'], this.clock.now().toISOString());
-    update.condition(`attribute_not_exists(${update.name('announced_at')}) AND ${update.name('status')} = ${update.value('confirmed')}`);
+    const now = this.clock.now();
+    const update = new UpdateBuilder().set(['announce_claimed_at'], now.toISOString());
+    update.condition(
+      `${update.name('status')} = ${update.value('confirmed')} AND attribute_not_exists(${update.name('announced_at')}) AND (attribute_not_exists(${update.name('announce_claimed_at')}) OR ${update.name('announce_claimed_at')} < ${update.value(new Date(now.getTime() - ANNOUNCE_IN_FLIGHT_MS).toISOString())})`,
+    );
     try {
-      await this.db.send(new UpdateCommand(update.build(this.s.distributions.tableName, { distribution_id: id })));
+      await this.update(update, id);
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -118,8 +147,40 @@ export class DrawsService {
     }
   }
 
+  /** The award has been announced: recorded on it, and it leaves the open-draw markers. */
+  async announced(draw: Distribution): Promise<void> {
+    const update = new UpdateBuilder().set(['announced_at'], this.clock.now().toISOString()).remove(['announce_claimed_at']);
+    update.condition(`attribute_exists(${update.name('distribution_id')})`);
+    await this.update(update, draw.distribution_id);
+    if (draw.open_shard !== undefined) await this.open.leave(draw.distribution_id, draw.open_shard);
+  }
+
+  /** The announcement failed: the claim is given back, and the sweep tries again. */
+  async announceFailed(id: string): Promise<void> {
+    const update = new UpdateBuilder().remove(['announce_claimed_at']);
+    update.condition(`attribute_not_exists(${update.name('announced_at')})`);
+    await this.update(update, id).catch((error) => {
+      if (!isConditionalCheckFailed(error)) throw error;
+    });
+  }
+
   get(id: string, consistent = true): Promise<Distribution | undefined> {
     return this.s.distributions.get(id, consistent);
+  }
+
+  /** The open draws, newest first, read strongly consistently from the open-draw markers. */
+  async openDraws(): Promise<Distribution[]> {
+    const entries = await this.open.list();
+    const records = await this.s.distributions.getMany(entries.map((e) => e.id), { consistent: true });
+    return records.filter((d) => d.status === 'drawn').sort((a, b) => (b.drawn_at ?? '').localeCompare(a.drawn_at ?? ''));
+  }
+
+  /** What the pool items of a draw measure, in started KB per item as DynamoDB bills a write. */
+  async poolSizeKb(id: string): Promise<number> {
+    const draw = await this.get(id);
+    if (!draw?.pool_chunks) return 0;
+    const pool = await this.pools.read(id, draw.pool_chunks);
+    return this.pools.items(id, pool).reduce((sum, item) => sum + Math.ceil(itemBytes(item) / 1024), 0);
   }
 
   // ---- start ----------------------------------------------------------------------------------
@@ -127,7 +188,8 @@ export class DrawsService {
   /**
    * Picks the link (the oldest available of the quality and type), the pool (the list, else the
    * active list of the quality, else every eligible member; away members skipped), and a winner
-   * by policy and wants; then writes the draw record (`drawn`) before anything is shown.
+   * by policy and wants; then writes the pool items and the draw record (`drawn`) before anything
+   * is shown.
    */
   async start(input: StartDraw, origin: string = input.method): Promise<{ ok: true; draw: Distribution } | ({ ok: false } & StartRefusal)> {
     const now = this.clock.now();
@@ -179,42 +241,56 @@ export class DrawsService {
     } else {
       const ids = pool.map((m) => m.discord_id);
       wanting = pool.filter((m) => m.wants.includes(link.link_type)).map((m) => m.discord_id);
-      const tier = new Set(candidatesFor({ pool: ids, wanting: new Set(wanting), policy: 'uniform', stats: new Map() }).among);
-      figures = policy === 'uniform' ? new Map() : await this.figuresFor(pool.filter((m) => tier.has(m.discord_id)), input.quality, now);
+      // Every candidate's figures, once: a reroll past the wanting members needs the rest's too,
+      // and the pool items are never written again.
+      figures = policy === 'uniform' ? new Map() : await this.figuresFor(pool, input.quality, now);
       const pick = pickWinner({ pool: ids, wanting: new Set(wanting), policy, stats: figures, exclude: new Set() });
       if (!pick) return { ok: false, reason: 'nobody', list };
       winner = byId.get(pick.winnerId)!;
     }
 
-    const draw = this.newRecord({ input, link, list, listId, pool, leftOut, policy, winner, named, wanting, figures, now });
+    const id = `dist_${randomUUID()}`;
+    const drawPool: DrawPool = { pool: pool.map((m) => m.discord_id), wanting, figures };
+    // The pool first: a record never points at pool items that are not there.
+    await this.pools.write(id, drawPool);
     await this.index.ensure();
-    // The record and its place among the open draws (for the expiry sweep), together.
-    const outcome = await runTransaction(this.db, [
-      { item: { Put: { TableName: this.s.distributions.tableName, Item: draw, ConditionExpression: 'attribute_not_exists(distribution_id)' } }, reason: 'exists' },
-      { item: this.index.topItem({ openDraw: draw.distribution_id as string }) },
-    ]);
-    if (!outcome.ok) throw new Error('a new draw record could not be written');
-    const stored = readDistribution(draw);
-    this.emit(stored, 'started', origin);
-    return { ok: true, draw: stored };
+    // The record and its place among the open draws (for the expiry sweep), together; a full
+    // shard refuses, and the next one is tried.
+    for (const shard of OpenDraws.shardOrder()) {
+      const draw = this.newRecord({ id, input, link, list, listId, pool: drawPool, leftOut, policy, winner, named, now, shard });
+      const outcome = await runTransaction(this.db, [
+        { item: { Put: { TableName: this.table, Item: draw, ConditionExpression: 'attribute_not_exists(distribution_id)' } }, reason: 'exists' },
+        { item: this.open.joinItem(id, shard), reason: 'shard_full' },
+      ]);
+      if (outcome.ok) {
+        const stored = readDistribution(draw);
+        this.emit(stored, 'started', origin);
+        return { ok: true, draw: stored };
+      }
+      if ('busy' in outcome || 'inProgress' in outcome) throw Object.assign(new Error('the draw kept conflicting with other writes'), { name: 'ThrottlingException' });
+      if (!outcome.failed.every((f) => f.reason === 'shard_full')) throw new Error('a new draw record could not be written');
+    }
+    return { ok: false, reason: 'too_many_open' };
   }
 
   private newRecord(p: {
+    id: string;
     input: StartDraw;
     link: Link;
     list: DistributionList | undefined;
     listId: string | undefined;
-    pool: Member[];
+    pool: DrawPool;
     leftOut: { away: number; too_new: number; unreadable: number };
     policy: DrawPolicy;
     winner: Member;
     named: boolean;
-    wanting: string[];
-    figures: Map<string, CandidateStats>;
     now: Date;
+    shard: number;
   }): Record<string, unknown> {
+    const counts = [...p.pool.figures.values()].map((f) => f.count);
+    const winnerFigures = p.pool.figures.get(p.winner.discord_id);
     return {
-      distribution_id: `dist_${randomUUID()}`,
+      distribution_id: p.id,
       status: 'drawn',
       version: 1,
       method: p.input.method,
@@ -223,12 +299,15 @@ export class DrawsService {
       quality: p.link.quality,
       bonus: p.link.bonus,
       ...(p.listId ? { list_id: p.listId, list_name: p.list?.list_name } : {}),
-      pool: p.pool.map((m) => m.discord_id),
-      pool_size: p.pool.length,
+      // The pool, the wants and the figures are on the pool items (src/services/draw-pools.ts).
+      pool_chunks: DrawPools.chunks(p.pool.pool.length),
+      pool_size: p.pool.pool.length,
       left_out: p.leftOut,
       policy: p.named ? undefined : p.policy,
-      wanting: p.wanting,
-      ...(p.figures.size ? { figures: Object.fromEntries(p.figures) } : {}),
+      wanting_count: p.pool.wanting.length,
+      ...(counts.length ? { figures_range: { min: Math.min(...counts), max: Math.max(...counts) } } : {}),
+      ...(winnerFigures ? { winner_figures: winnerFigures } : {}),
+      left_to_draw: p.named ? 0 : new Set(p.pool.pool).size - 1,
       winner_id: p.winner.discord_id,
       winner_username: p.winner.username,
       named: p.named,
@@ -238,6 +317,7 @@ export class DrawsService {
       drawn_by: p.input.by,
       drawn_at: p.now.toISOString(),
       expires_at: new Date(p.now.getTime() + DRAW_TTL_MS).toISOString(),
+      open_shard: p.shard,
     };
   }
 
@@ -255,9 +335,13 @@ export class DrawsService {
 
   /** Where the draw's message is, once it has been posted. */
   async setMessage(id: string, channelId: string, messageId: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand(new UpdateBuilder().set(['channel_id'], channelId).set(['message_id'], messageId).condition('attribute_exists(distribution_id)').build(this.s.distributions.tableName, { distribution_id: id })),
-    );
+    await this.update(new UpdateBuilder().set(['channel_id'], channelId).set(['message_id'], messageId).condition('attribute_exists(distribution_id)'), id);
+  }
+
+  /** The pool a draw was drawn from: its pool items, or the record itself for records kept whole. */
+  private async poolOf(draw: Distribution): Promise<DrawPool> {
+    if (draw.pool_chunks) return this.pools.read(draw.distribution_id, draw.pool_chunks);
+    return { pool: draw.pool, wanting: [], figures: new Map() };
   }
 
   // ---- reroll, cancel, expire -------------------------------------------------------------------
@@ -270,15 +354,16 @@ export class DrawsService {
     const decision = decideReroll(stateOf(draw), shownVersion, now);
     if (!decision.ok) return this.refused(draw, decision, now, origin);
 
+    const drawn = await this.poolOf(draw);
     const exclude = new Set([...draw.drawn_before, draw.winner_id!]);
-    let figures = draw.figures;
-    const tier = candidatesFor({ pool: draw.pool, wanting: new Set(draw.wanting), policy: 'uniform', stats: new Map(), exclude }).among;
+    let figures = drawn.figures;
+    const tier = candidatesFor({ pool: drawn.pool, wanting: new Set(drawn.wanting), policy: 'uniform', stats: new Map(), exclude }).among;
     if (draw.policy && draw.policy !== 'uniform' && tier.some((m) => !figures.has(m))) {
-      // The wanting members are all drawn: the rest of the pool needs its figures too.
+      // A record kept whole before pool items had figures for the wanting members only.
       const members = (await Promise.all(tier.filter((m) => !figures.has(m)).map((m) => this.s.members.get(m)))).filter((m): m is Member => m !== undefined);
       figures = new Map([...figures, ...(await this.figuresFor(members, draw.quality, now))]);
     }
-    const pick = pickWinner({ pool: draw.pool, wanting: new Set(draw.wanting), policy: draw.policy ?? 'uniform', stats: figures, exclude });
+    const pick = pickWinner({ pool: drawn.pool, wanting: new Set(drawn.wanting), policy: draw.policy ?? 'uniform', stats: figures, exclude });
     if (!pick) return { ok: false, reason: 'exhausted', draw };
     const next = await this.s.members.get(pick.winnerId);
 
@@ -289,13 +374,20 @@ export class DrawsService {
       // Names kept beside the ids (padded for a record written before they were), so views read no roster.
       .set(['drawn_before_names'], [...draw.drawn_before.map((id, i) => draw.drawn_before_names[i] ?? id), draw.winner_username ?? draw.winner_id!])
       .set(['rerolled_by'], [...draw.rerolled_by, by])
-      .set(['version'], draw.version + 1);
-    if (figures !== draw.figures) u.set(['figures'], Object.fromEntries(figures));
+      .set(['left_to_draw'], Math.max(0, candidatesFor({ pool: drawn.pool, wanting: new Set(), policy: 'uniform', stats: new Map(), exclude: new Set([...exclude, pick.winnerId]) }).among.length))
+      .set(['version'], draw.version + 1)
+      // A claim left by a process that died is released by this write (its award can no longer come).
+      .remove(['confirm_at'])
+      .remove(['confirm_by'])
+      .remove(['confirm_started_at']);
+    const winnerFigures = figures.get(pick.winnerId);
+    if (winnerFigures) u.set(['winner_figures'], winnerFigures);
+    else u.remove(['winner_figures']);
     // Only from the version that was read, with nobody confirming: two rerolls never interleave.
-    u.condition(`${u.name('status')} = ${u.value('drawn')} AND ${u.name('version')} = ${u.value(draw.version)} AND attribute_not_exists(${u.name('confirm_at')}) AND ${u.name('expires_at')} > ${u.value(now.toISOString())}`);
+    u.condition(`${u.name('status')} = ${u.value('drawn')} AND ${u.name('version')} = ${u.value(draw.version)} AND ${this.noLiveClaim(u, now)} AND ${u.name('expires_at')} > ${u.value(now.toISOString())}`);
     let changed: Distribution;
     try {
-      const { Attributes } = await this.db.send(new UpdateCommand({ ...u.build(this.s.distributions.tableName, { distribution_id: id }), ReturnValues: 'ALL_NEW' }));
+      const { Attributes } = await this.update(u, id, { ReturnValues: 'ALL_NEW' });
       changed = readDistribution(Attributes ?? {});
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
@@ -303,6 +395,11 @@ export class DrawsService {
     }
     this.emit(changed, 'rerolled', origin);
     return { ok: true, draw: changed };
+  }
+
+  /** Condition: no confirm claimed, or only one older than the in-flight time (a dead process's). */
+  private noLiveClaim(u: UpdateBuilder, now: Date): string {
+    return `(attribute_not_exists(${u.name('confirm_at')}) OR ${u.name('confirm_started_at')} < ${u.value(new Date(now.getTime() - CONFIRM_IN_FLIGHT_MS).toISOString())})`;
   }
 
   /** Ends an open draw: nobody is awarded, and the record stays with its pool and rerolls. */
@@ -318,25 +415,58 @@ export class DrawsService {
     return { ok: true, draw: ended };
   }
 
-  /** Marks every overdue open draw expired (start-up and every minute). Returns those it ended. */
+  /**
+   * The sweep (start-up and every minute): reads the open-draw markers and their records, both
+   * strongly consistently; marks every overdue open draw expired; announces awards left
+   * unannounced (a process that died, a read that failed after the award); and takes off the
+   * markers only the ids whose records it read as ended (and announced). Returns the draws it expired.
+   */
   async expireOverdue(origin = 'sweep'): Promise<Distribution[]> {
     const now = this.clock.now();
-    const top = await this.index.top({ consistent: true });
-    if (!top.openDraws.length) return [];
-    const open = await this.s.distributions.getMany(top.openDraws);
+    const entries: (OpenEntry | { id: string; shard: undefined })[] = [...(await this.open.list()), ...(await this.legacyOpen()).map((id) => ({ id, shard: undefined }))];
+    if (!entries.length) return [];
+    const records = new Map((await this.s.distributions.getMany(entries.map((e) => e.id), { consistent: true })).map((d) => [d.distribution_id, d]));
     const expired: Distribution[] = [];
-    for (const draw of open) {
-      if (!decideExpire(stateOf(draw), now).ok) continue;
-      const ended = await this.end(draw, 'expired', now);
-      if (ended) {
-        expired.push(ended);
-        this.emit(ended, 'expired', origin);
+    for (const entry of entries) {
+      const draw = records.get(entry.id);
+      // The record and its entry are written in one transaction, and this read is consistent: an
+      // entry without a record never gets one.
+      if (!draw) {
+        await this.leave(entry);
+        continue;
       }
+      if (draw.status === 'drawn') {
+        if (!decideExpire(stateOf(draw), now).ok) continue;
+        const ended = await this.end(draw, 'expired', now);
+        if (ended) {
+          expired.push(ended);
+          this.emit(ended, 'expired', origin);
+        }
+        continue;
+      }
+      if (draw.status === 'confirmed' && !draw.announced_at && entry.shard !== undefined) {
+        const age = now.getTime() - Date.parse(draw.distributed_at ?? draw.drawn_at ?? now.toISOString());
+        if (age < ANNOUNCE_GIVE_UP_MS) {
+          // Announced by the follower (claimAnnouncement makes it once); it then leaves the markers.
+          const claimedAt = draw.announce_claimed_at ? Date.parse(draw.announce_claimed_at) : undefined;
+          if (claimedAt === undefined || now.getTime() - claimedAt >= ANNOUNCE_IN_FLIGHT_MS) this.emit(draw, 'confirmed', origin);
+          continue;
+        }
+      }
+      await this.leave(entry);
     }
-    // An id listed as open whose record ended elsewhere (or is gone) is dropped from the list.
-    const stale = top.openDraws.filter((id) => !open.some((d) => d.distribution_id === id && d.status === 'drawn'));
-    for (const id of stale) await this.db.send(new UpdateCommand(this.index.topItem({ closeDraw: id }).Update as never));
     return expired;
+  }
+
+  private async leave(entry: { id: string; shard: number | undefined }): Promise<void> {
+    if (entry.shard !== undefined) return this.open.leave(entry.id, entry.shard);
+    await retrying(() => this.db.send(new UpdateCommand(new UpdateBuilder().delete('open_draws', new Set([entry.id])).build(this.table, { distribution_id: TOP_MARKER }))));
+  }
+
+  /** Draws opened before the open-draw markers existed, still listed on `#history` (until the sweep ends them). */
+  private async legacyOpen(): Promise<string[]> {
+    const { Item } = await retrying(() => this.db.send(new GetCommand({ TableName: this.table, Key: { distribution_id: TOP_MARKER }, ProjectionExpression: 'open_draws', ConsistentRead: true })));
+    return Item?.open_draws instanceof Set ? [...Item.open_draws].map(String) : [];
   }
 
   /**
@@ -349,20 +479,23 @@ export class DrawsService {
     const day = utcDay(now);
     const record = new UpdateBuilder().set(['status'], status).set(['distributed_at'], at).set(['distribution_date'], day).set(['version'], draw.version + 1);
     if (by) record.set(['ended_by'], by);
-    record.condition(`${record.name('status')} = ${record.value('drawn')} AND ${record.name('version')} = ${record.value(draw.version)}`);
-    if (status === 'cancelled') record.condition(`attribute_not_exists(${record.name('confirm_at')})`);
-    else record.condition(`${record.name('expires_at')} <= ${record.value(at)} AND (attribute_not_exists(${record.name('confirm_at')}) OR ${record.name('confirm_started_at')} < ${record.value(new Date(now.getTime() - CONFIRM_IN_FLIGHT_MS).toISOString())})`);
-    if (status === 'expired') record.remove(['confirm_at']).remove(['confirm_by']).remove(['confirm_started_at']);
+    record.condition(`${record.name('status')} = ${record.value('drawn')} AND ${record.name('version')} = ${record.value(draw.version)} AND ${this.noLiveClaim(record, now)}`);
+    if (status === 'expired') record.condition(`${record.name('expires_at')} <= ${record.value(at)}`);
+    // A claim left by a process that died goes with the draw.
+    record.remove(['confirm_at']).remove(['confirm_by']).remove(['confirm_started_at']);
     await this.index.ensure();
-    const outcome = await runTransaction(this.db, [
-      { item: { Update: record.build(this.s.distributions.tableName, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
+    const parts: TransactionPart<string>[] = [
+      { item: { Update: record.build(this.table, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
       { item: this.index.dayItem(day, draw.quality) },
-      { item: this.index.topItem({ month: day.slice(0, 7), closeDraw: draw.distribution_id }) },
-    ]);
+      { item: this.index.topItem({ month: day.slice(0, 7) }) },
+    ];
+    if (draw.open_shard !== undefined) parts.push({ item: this.open.leaveItem(draw.distribution_id, draw.open_shard) });
+    const outcome = await runTransaction(this.db, parts);
     if (!outcome.ok) {
       if ('busy' in outcome || 'inProgress' in outcome) throw Object.assign(new Error('the draw kept conflicting with other writes'), { name: 'ThrottlingException' });
       return undefined;
     }
+    if (draw.open_shard === undefined) await this.leave({ id: draw.distribution_id, shard: undefined });
     return this.get(draw.distribution_id);
   }
 
@@ -373,8 +506,9 @@ export class DrawsService {
    * the record `drawn → confirmed`, the link available → not, the winner off the list's waiting
    * ids and onto its winners, the member's counters, and the history markers. The award's time
    * and presser are claimed on the record first, so a retry (a lost answer, a restart, a second
-   * press) sends the same transaction and awards at most once. When the outcome is unknown the
-   * record is read back before anything is said.
+   * press) sends the same transaction and awards at most once. The winner's eligibility is checked
+   * on every attempt, on a consistent read whose join date the award's condition holds to. When
+   * the outcome is unknown the record is read back before anything is said.
    */
   async confirm(id: string, by: string, shownVersion: number | undefined, origin: string): Promise<ConfirmResult> {
     const now = this.clock.now();
@@ -382,7 +516,11 @@ export class DrawsService {
     if (!draw) return { outcome: 'refused', reason: 'not_found', draw };
     const decision = decideConfirm(stateOf(draw), shownVersion, now);
     if (!decision.ok) {
-      if (decision.reason === 'ended' && draw.status === 'confirmed') return { outcome: 'awarded', draw, repeated: true };
+      if (decision.reason === 'ended' && draw.status === 'confirmed') {
+        // Awarded, maybe never announced (the read after the award failed): announce it now.
+        if (!draw.announced_at) this.emit(draw, 'confirmed', origin);
+        return { outcome: 'awarded', draw, repeated: true };
+      }
       const refused = await this.refused(draw, decision, now, origin);
       return { outcome: 'refused', ...(refused as Extract<ChangeResult, { ok: false }>) };
     }
@@ -390,23 +528,21 @@ export class DrawsService {
     // The history marker (for the newest awards kept on it) does not depend on the winner: read both at once.
     const [winner, top] = await Promise.all([this.s.members.get(draw.winner_id!, true), this.index.top()]);
     if (!winner) return this.notAwarded(draw, 'member_removed', origin);
+    const ineligible = this.ineligible(draw, winner, utcDay(now));
+    if (ineligible) return this.notAwarded(draw, ineligible, origin);
     if (!decision.retry) {
-      const standing = standingOf(winner, this.settings.ranks, utcDay(now));
-      if (!standing.eligibleFor.includes(draw.quality) || (standing.daysInGuild === null && !winner.is_officer)) return this.notAwarded(draw, 'member_not_eligible', origin);
-      if (!draw.named && isAway(winner, utcDay(now))) return this.notAwarded(draw, 'member_away', origin);
       const claimed = await this.claim(draw, by, now);
       if (!claimed) return this.explainConfirm(id, origin);
       draw = claimed;
     }
 
     const claim = draw.confirm!;
-    const day = claim.at.slice(0, 10);
     let member: Member = winner;
     // The winner's item may change between the read and the award (their first counters or newest
     // links written by another award at the same moment): read it again, a bounded number of times.
     for (let attempt = 1; ; attempt++) {
       const derived = member.counters && member.recent ? undefined : await this.s.roster.history(member.discord_id);
-      const parts = await this.awardParts(draw, claim, member, derived, HistoryIndex.overflow(top));
+      const parts = await this.awardParts(draw, claim, member, derived, HistoryIndex.overflow(top), now);
       let outcome;
       try {
         outcome = await runTransaction(this.db, parts, { token: transactionToken(parts) });
@@ -415,12 +551,14 @@ export class DrawsService {
         return this.readBack(id, origin);
       }
       if (outcome.ok) {
+        // Unread (the read failed): the sweep announces it, as it is still on the open-draw markers.
         const awarded = await this.get(id).catch(() => undefined);
         if (!awarded) return { outcome: 'unknown', draw };
         this.emit(awarded, 'confirmed', origin);
         return { outcome: 'awarded', draw: awarded, repeated: false };
       }
-      if ('inProgress' in outcome) return { outcome: 'unknown', draw };
+      // The same award is still being applied (a retry of a lost answer): read back once it may have settled.
+      if ('inProgress' in outcome) return this.readBackSettled(id, origin);
       if ('busy' in outcome) return this.notAwarded(draw, 'busy', origin);
       const reasons = outcome.failed.map((f) => f.reason);
       if (reasons.includes('changed')) return this.readBack(id, origin);
@@ -430,13 +568,23 @@ export class DrawsService {
       if (!reasons.includes('member_changed')) return this.notAwarded(draw, 'busy', origin);
       const fresh = await this.s.members.get(draw.winner_id!, true);
       if (!fresh) return this.notAwarded(draw, 'member_removed', origin);
-      if (!draw.named && isAway(fresh, day)) return this.notAwarded(draw, 'member_away', origin);
+      const now2 = utcDay(this.clock.now());
+      const still = this.ineligible(draw, fresh, now2);
+      if (still) return this.notAwarded(draw, still, origin);
       if (attempt === 3) return this.notAwarded(draw, 'busy', origin);
       member = fresh;
     }
   }
 
-  private async awardParts(draw: Distribution, claim: NonNullable<Distribution['confirm']>, winner: Member, derived: { counters: Counters; recent: RecentLink[] } | undefined, overflow: string[]): Promise<TransactionPart<string>[]> {
+  /** Why this member cannot be awarded this draw today, if they cannot. */
+  private ineligible(draw: Distribution, member: Member, today: string): Extract<AwardFailure, 'member_not_eligible' | 'member_away'> | undefined {
+    const standing = standingOf(member, this.settings.ranks, today);
+    if (!standing.eligibleFor.includes(draw.quality) || (standing.daysInGuild === null && !member.is_officer)) return 'member_not_eligible';
+    if (!draw.named && isAway(member, today)) return 'member_away';
+    return undefined;
+  }
+
+  private async awardParts(draw: Distribution, claim: NonNullable<Distribution['confirm']>, winner: Member, derived: { counters: Counters; recent: RecentLink[] } | undefined, overflow: string[], now: Date): Promise<TransactionPart<string>[]> {
     const day = claim.at.slice(0, 10);
     const record = new UpdateBuilder()
       .set(['status'], 'confirmed')
@@ -451,15 +599,16 @@ export class DrawsService {
       .remove(['confirm_started_at']);
     // Only the claimed award of a still open draw: a second confirm, a cancel or an expiry first means no award here.
     record.condition(`${record.name('status')} = ${record.value('drawn')} AND ${record.name('confirm_at')} = ${record.value(claim.at)} AND ${record.name('winner_id')} = ${record.value(draw.winner_id!)}`);
+    // Before the draw's expiry, or while its claim may still be in flight: never a claim found days later.
+    record.condition(`${record.name('expires_at')} > ${record.value(now.toISOString())} OR ${record.name('confirm_started_at')} > ${record.value(new Date(now.getTime() - CONFIRM_IN_FLIGHT_MS).toISOString())}`);
     const parts: TransactionPart<string>[] = [
-      { item: { Update: record.build(this.s.distributions.tableName, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
+      { item: { Update: record.build(this.table, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
       { item: this.s.inventory.awardItem(draw.link_id, draw.distribution_id), reason: 'link_gone' },
       { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, linkType: draw.link_type, today: day, skipIfAway: !draw.named }, derived), reason: 'member_changed' },
       { item: this.index.dayItem(day, draw.quality) },
       {
         item: this.index.topItem({
           month: day.slice(0, 7),
-          closeDraw: draw.distribution_id,
           addUndelivered: draw.distribution_id,
           addRecent: { id: draw.distribution_id, member_id: draw.winner_id!, member_username: winner.username, link_type: draw.link_type, quality: draw.quality, distributed_at: claim.at },
           dropRecent: overflow,
@@ -479,7 +628,7 @@ export class DrawsService {
       `${update.name('status')} = ${update.value('drawn')} AND ${update.name('version')} = ${update.value(draw.version)} AND attribute_not_exists(${update.name('confirm_at')}) AND ${update.name('expires_at')} > ${update.value(at)}`,
     );
     try {
-      await this.db.send(new UpdateCommand(update.build(this.s.distributions.tableName, { distribution_id: draw.distribution_id })));
+      await this.update(update, draw.distribution_id);
     } catch (error) {
       if (isConditionalCheckFailed(error)) return undefined;
       throw error;
@@ -493,15 +642,26 @@ export class DrawsService {
     if (draw.confirm) {
       const release = new UpdateBuilder().remove(['confirm_at']).remove(['confirm_by']).remove(['confirm_started_at']);
       release.condition(`${release.name('confirm_at')} = ${release.value(draw.confirm.at)}`);
-      await this.db
-        .send(new UpdateCommand(release.build(this.s.distributions.tableName, { distribution_id: draw.distribution_id })))
-        .catch((error) => {
-          if (!isConditionalCheckFailed(error)) throw error;
-        });
+      await this.update(release, draw.distribution_id).catch((error) => {
+        if (!isConditionalCheckFailed(error)) throw error;
+      });
       current = (await this.get(draw.distribution_id)) ?? draw;
       this.emit(current, 'released', origin);
     }
     return { outcome: 'not_awarded', reason, draw: current };
+  }
+
+  /**
+   * After DynamoDB said the same award is still in progress: read the record back (consistently)
+   * a few times, about 1.5 s in all, until it is no longer being confirmed; then say what it says.
+   */
+  private async readBackSettled(id: string, origin: string): Promise<ConfirmResult> {
+    for (const ms of [100, 200, 400, 800]) {
+      await new Promise((r) => setTimeout(r, ms));
+      const draw = await this.get(id).catch(() => undefined);
+      if (draw && !(draw.status === 'drawn' && draw.confirm)) break;
+    }
+    return this.readBack(id, origin);
   }
 
   /** After a lost answer: what the record says now. */
@@ -572,6 +732,21 @@ export function stateOf(draw: Distribution): DrawState {
     winnerId: draw.winner_id ?? '',
     named: draw.named,
     expiresAt: draw.expires_at ?? new Date(0).toISOString(),
+    rerolls: draw.drawn_before.length,
     ...(draw.confirm ? { confirm: { at: draw.confirm.at, startedAt: draw.confirm.startedAt } } : {}),
   };
+}
+
+/** An item's size as DynamoDB counts it, closely enough to bill a write: names and values, in bytes. */
+export function itemBytes(item: Record<string, unknown>): number {
+  const size = (v: unknown): number => {
+    if (typeof v === 'string') return Buffer.byteLength(v);
+    if (typeof v === 'number') return 21;
+    if (typeof v === 'boolean' || v === null || v === undefined) return 1;
+    if (v instanceof Set) return [...v].reduce((n: number, x) => n + size(x), 0);
+    if (Array.isArray(v)) return 3 + v.reduce((n: number, x) => n + 1 + size(x), 0);
+    if (typeof v === 'object') return 3 + Object.entries(v as Record<string, unknown>).reduce((n, [k, x]) => n + 1 + Buffer.byteLength(k) + size(x), 0);
+    return 0;
+  };
+  return Object.entries(item).reduce((n, [k, v]) => n + Buffer.byteLength(k) + size(v), 0);
 }

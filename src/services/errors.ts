@@ -47,7 +47,7 @@ export function isDynamoRefusal(error: unknown): boolean {
   if (!e || typeof e !== 'object') return false;
   const code = e.code ?? e.cause?.code ?? '';
   if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code) || /\b(ECONNREFUSED|EHOSTUNREACH)\b/.test(e.message ?? '')) return true;
-  return ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded'].includes(e.name ?? '');
+  return ['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'TransactionConflictException'].includes(e.name ?? '');
 }
 
 const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'];
@@ -62,6 +62,8 @@ const UNAVAILABLE_NAMES = [
   'InternalServerError',
   'ServiceUnavailable',
   'TransactionInProgressException',
+  // A write refused because a transaction was touching the item: nothing was written.
+  'TransactionConflictException',
 ];
 
 /** The item a failed condition returned (ReturnValuesOnConditionCheckFailure), as plain values. */

@@ -3,13 +3,12 @@
  * carry no member_id or distribution_date, so they are in no index and no history read sees them):
  *
  * - `#history` (the top marker): `months` with any record (YYYY-MM), `recent` (the newest
- *   confirmed awards, for /revert's suggestions), `open_draws` (draw records still `drawn`, for
- *   the expiry sweep) and `undelivered` (confirmed awards not yet handed over, for /deliveries).
+ *   confirmed awards, for /revert's suggestions) and `undelivered` (confirmed awards not yet
+ *   handed over, for /deliveries). Open draws are not here: see src/services/open-draws.ts.
  * - `#history#YYYY-MM` (one per month): `days` with any record in the date-index, both as
  *   `YYYY-MM-DD` and as `YYYY-MM-DD#<quality>`.
  *
- * Every write that puts a record into the date-index (confirm, cancel, expire), or that starts or
- * ends a draw, updates these in the same transaction, so guild-wide history can go straight to the
+ * Every write that puts a record into the date-index (confirm, cancel, expire) updates these in the same transaction, so guild-wide history can go straight to the
  * days that hold something — whatever the gaps — at a bounded cost per page. `check:data --fix`
  * adds what records written by other systems need.
  */
@@ -43,7 +42,6 @@ export interface TopMarker {
   months: string[];
   /** Newest first. */
   recent: RecentAward[];
-  openDraws: string[];
   undelivered: string[];
 }
 
@@ -53,8 +51,6 @@ export interface TopChange {
   addRecent?: RecentAward;
   /** Recent entries to drop (beyond the newest RECENT_AWARDS, or reverted). */
   dropRecent?: string[];
-  openDraw?: string;
-  closeDraw?: string;
   addUndelivered?: string;
   dropUndelivered?: string;
 }
@@ -78,7 +74,6 @@ export class HistoryIndex {
     return {
       months: strings(Item?.months).sort().reverse(),
       recent: recent.sort((a, b) => b.distributed_at.localeCompare(a.distributed_at)),
-      openDraws: strings(Item?.open_draws),
       undelivered: strings(Item?.undelivered),
     };
   }
@@ -174,8 +169,6 @@ export class HistoryIndex {
       update.set(['recent', id], summary);
     }
     for (const id of change.dropRecent ?? []) if (id !== change.addRecent?.id) update.remove(['recent', id]);
-    if (change.openDraw) update.add('open_draws', new Set([change.openDraw]));
-    if (change.closeDraw) update.delete('open_draws', new Set([change.closeDraw]));
     if (change.addUndelivered) update.add('undelivered', new Set([change.addUndelivered]));
     if (change.dropUndelivered) update.delete('undelivered', new Set([change.dropUndelivered]));
     return { Update: update.build(this.tableName, { distribution_id: TOP_MARKER }) };

@@ -275,32 +275,43 @@ export class MembersService {
     const link: RecentLink = { id: award.id, at: award.at, quality: award.quality, link_type: award.linkType };
     // Away members are skipped by random picks only; an officer may still name one.
     const notAway = award.skipIfAway ? '(attribute_not_exists(away_until) OR away_until < :today)' : 'attribute_exists(discord_id)';
+    // Eligibility was checked on this read: the join date (and officer flag) it was checked on must still stand.
+    const standing = `${member.storedJoinDate === undefined ? 'attribute_not_exists(join_date)' : '(join_date = :joined OR guild_join_date = :joined)'}${member.is_officer ? ' AND is_officer = :officer' : ''}`;
+    const standingValues = { ...(member.storedJoinDate === undefined ? {} : { ':joined': member.storedJoinDate }), ...(member.is_officer ? { ':officer': true } : {}) };
     if (member.counters) {
       const recent = this.recentUpdate(member, link, derived?.recent);
+      // last_link_at never moves back (a late retried award): set only when this award is newer
+      // than what the item holds, and the condition says the item still holds what was read.
+      const known = member.counters.last_link_at;
+      const newer = !known || known <= award.at;
       return {
         Update: {
           TableName: this.tableName,
           Key: { discord_id: member.discord_id },
-          UpdateExpression: `SET last_link_at = :at, updated_at = :at${recent.set} ADD links_received :one, ${AWARDS_ATTRIBUTE[award.quality]} :entry${recent.remove}`,
-          ConditionExpression: `attribute_exists(links_received) AND ${notAway}${recent.condition}`,
+          UpdateExpression: `SET ${newer ? 'last_link_at = :at, ' : ''}updated_at = :at${recent.set} ADD links_received :one, ${AWARDS_ATTRIBUTE[award.quality]} :entry${recent.remove}`,
+          ConditionExpression: `attribute_exists(links_received) AND ${notAway} AND ${standing} AND ${newer ? '(attribute_not_exists(last_link_at) OR last_link_at <= :at)' : 'last_link_at > :at'}${recent.condition}`,
           ...(Object.keys(recent.names).length ? { ExpressionAttributeNames: recent.names } : {}),
-          ExpressionAttributeValues: { ':at': award.at, ':one': 1, ':entry': new Set([entry]), ...recent.values, ...(award.skipIfAway ? { ':today': award.today } : {}) },
+          ExpressionAttributeValues: { ':at': award.at, ':one': 1, ':entry': new Set([entry]), ...recent.values, ...standingValues, ...(award.skipIfAway ? { ':today': award.today } : {}) },
         },
       };
     }
     const counters = derived?.counters ?? emptyCounters();
     const awards = { ...counters.awards, [award.quality]: [...counters.awards[award.quality], { at: award.at, id: award.id }] };
     const sets = QUALITIES.filter((q) => awards[q].length > 0);
+    // The newest of this award and the history it is counted from: never an older one.
+    const last = [award.at, counters.last_link_at ?? ''].sort().pop()!;
     return {
       Update: {
         TableName: this.tableName,
         Key: { discord_id: member.discord_id },
-        UpdateExpression: `SET links_received = :n, last_link_at = :at, updated_at = :at, recent_links = :recent ADD ${sets.map((q) => `${AWARDS_ATTRIBUTE[q]} :${q}`).join(', ')}`,
-        ConditionExpression: `attribute_exists(discord_id) AND attribute_not_exists(links_received) AND ${notAway}`,
+        UpdateExpression: `SET links_received = :n, last_link_at = :last, updated_at = :at, recent_links = :recent ADD ${sets.map((q) => `${AWARDS_ATTRIBUTE[q]} :${q}`).join(', ')}`,
+        ConditionExpression: `attribute_exists(discord_id) AND attribute_not_exists(links_received) AND ${notAway} AND ${standing} AND (attribute_not_exists(last_link_at) OR last_link_at <= :last)`,
         ExpressionAttributeValues: {
           ':n': counters.links_received + 1,
           ':at': award.at,
+          ':last': last,
           ':recent': recentMap(newestLinks([link, ...(derived?.recent ?? []).filter((l) => l.id !== link.id)])),
+          ...standingValues,
           ...(award.skipIfAway ? { ':today': award.today } : {}),
           ...Object.fromEntries(sets.map((q) => [`:${q}`, new Set(awards[q].map(encodeEntry))])),
         },

@@ -4,7 +4,7 @@
  * names a member, shows a time or a typed text, and where one goes to fix or start again
  * (DrawWording), so the meaning of every sentence is written once.
  */
-import type { DrawPolicy, Refusal } from '../domain/draw';
+import { MAX_REROLLS, type DrawPolicy, type Refusal } from '../domain/draw';
 import type { Quality } from '../domain/ranks';
 import type { DrawStatus } from '../domain/draw';
 import type { AwardFailure, StartRefusal } from '../services/draws';
@@ -113,6 +113,8 @@ function startRefusalMeaning(refusal: StartRefusal, quality: Quality, linkType: 
       return refusal.list
         ? `Nobody on list “${w.text(refusal.list.list_name, 60)}” can receive a ${quality} link right now (waiting members may be away or not eligible). ${w.fix.nobodyOnList}`
         : `Nobody on the roster can receive a ${quality} link right now (too new, or away).`;
+    case 'too_many_open':
+      return `Too many draws are open right now. Confirm or Cancel some of them (they also end by themselves after 15 minutes), then ${w.startAgain}.`;
   }
 }
 
@@ -131,6 +133,8 @@ export function drawRefusalText(refusal: Refusal | { reason: 'not_found' }, pool
       return `The draw changed since you looked (someone rerolled). The ${w.shownOn} now shows the current winner; press again if you still want to.`;
     case 'exhausted':
       return `Everyone in the pool (${plural(poolSize ?? 0, 'member')}) has been drawn. Confirm the current winner or Cancel.`;
+    case 'reroll_limit':
+      return `This draw has been rerolled ${MAX_REROLLS} times, the most one draw keeps. Confirm the current winner, or Cancel and ${w.startAgain}.`;
     case 'named':
       return `This winner was named by an officer, so nobody else can be drawn. Cancel and ${w.startAgain} to draw.`;
   }

@@ -5,21 +5,25 @@
  * made from, and the winner's member item as the caller read it, all handed in as plain data.
  * The sentences both views say about a draw are in ./draw-texts.ts.
  */
-import { candidatesFor, type DrawPolicy, type DrawStatus } from '../domain/draw';
+import { MAX_REROLLS, type DrawPolicy, type DrawStatus } from '../domain/draw';
 import { standingOf, type Quality, type Rank, type RankThresholds } from '../domain/ranks';
 import type { CandidateFigures, Distribution } from '../services/distributions';
 import type { CountedMember } from '../services/members';
 
-/** The pool a draw was made from (bound: the roster), and the policy's figures for its candidates. */
+/**
+ * What the record says of the pool the draw was made from. The pool itself (bound: the roster)
+ * is on the draw's pool items (src/services/draw-pools.ts), written once; the record keeps these
+ * figures of it, so a view reads the record alone.
+ */
 export interface DrawPool {
-  /** Every member id the draw could pick. */
-  members: readonly string[];
-  /** How many were in the pool (kept apart from `members`: the previous system kept no ids). */
+  /** How many were in the pool. */
   size: number;
-  /** Those in the pool who wanted the link's type. */
-  wanting: readonly string[];
-  /** Each candidate's figures under the policy (fewest / longest); empty for uniform. */
-  figures: ReadonlyMap<string, CandidateFigures>;
+  /** How many in the pool wanted the link's type. */
+  wanting: number;
+  /** How many in the pool a reroll could still draw. */
+  leftToDraw: number;
+  /** The winner's figures under the policy and the pool's range (fewest / longest); null when none were kept. */
+  figures: { winner: CandidateFigures | undefined; range: { min: number; max: number } } | null;
 }
 
 /** What a view of a draw is made from. */
@@ -96,16 +100,23 @@ export interface DrawFacts {
   message: { channelId: string; messageId: string } | null;
 }
 
-/** The pool as today's record keeps it (on the record itself). */
+/** The pool as the record keeps it. */
 export function poolOf(draw: Distribution): DrawPool {
-  return { members: draw.pool, size: draw.pool_size ?? draw.pool.length, wanting: draw.wanting, figures: draw.figures };
+  return {
+    size: draw.pool_size ?? draw.pool.length,
+    wanting: draw.wanting_count,
+    leftToDraw: draw.left_to_draw,
+    figures: draw.figures_range ? { winner: draw.winner_figures, range: draw.figures_range } : null,
+  };
 }
 
-/** Whether a Reroll could draw anyone: the draw is open, nobody is confirming, and someone in the pool was not drawn yet. */
+/**
+ * Whether a Reroll could draw anyone: the draw is open, nobody is confirming, someone in the pool
+ * was not drawn yet, and it was rerolled fewer than MAX_REROLLS times.
+ */
 export function canReroll(draw: Distribution, pool: DrawPool): boolean {
   if (draw.status !== 'drawn' || draw.named || draw.confirm) return false;
-  const exclude = new Set([...draw.drawn_before, ...(draw.winner_id ? [draw.winner_id] : [])]);
-  return candidatesFor({ pool: [...pool.members], wanting: new Set(pool.wanting), policy: 'uniform', stats: new Map(), exclude }).among.length > 0;
+  return pool.leftToDraw > 0 && draw.drawn_before.length < MAX_REROLLS;
 }
 
 function standingFor(member: CountedMember, settings: DrawViewSettings): WinnerStanding {
@@ -121,12 +132,11 @@ function standingFor(member: CountedMember, settings: DrawViewSettings): WinnerS
 function policyOf(draw: Distribution, pool: DrawPool, settings: DrawViewSettings): DrawFacts['policy'] {
   if (!draw.policy || draw.named) return null;
   let figures: NonNullable<DrawFacts['policy']>['figures'] = null;
-  if (draw.policy !== 'uniform' && pool.figures.size) {
-    const counts = [...pool.figures.values()].map((f) => f.count);
-    const winner = draw.winner_id ? pool.figures.get(draw.winner_id) : undefined;
-    figures = { winner: winner ? { count: winner.count, last: winner.last ?? null } : null, pool: { min: Math.min(...counts), max: Math.max(...counts) } };
+  if (draw.policy !== 'uniform' && pool.figures) {
+    const winner = pool.figures.winner;
+    figures = { winner: winner ? { count: winner.count, last: winner.last ?? null } : null, pool: { ...pool.figures.range } };
   }
-  return { name: draw.policy, wanting: pool.wanting.length, windowDays: settings.fairnessWindowDays, figures };
+  return { name: draw.policy, wanting: pool.wanting, windowDays: settings.fairnessWindowDays, figures };
 }
 
 /** The draw as both views show it. */

@@ -1,4 +1,6 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { MAX_REROLLS } from '../../src/domain/draw';
+import { itemBytes } from '../../src/services/draws';
 import { OptionType } from '../support/discord-emulator';
 import { testEndpoint } from '../support/dynamo';
 import { DynamoProxy } from '../support/dynamo-proxy';
@@ -18,7 +20,7 @@ const records = async () => (await h.storage.services.distributions.exportAll())
 
 describe('/distribute', () => {
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ awsRules: true });
     await h.seedMember(h.alice);
     await h.seedMember(h.bob);
     await h.seedMember(h.carol);
@@ -45,7 +47,7 @@ describe('/distribute', () => {
     expect(draft.text).toContain('3 in the pool · left out: 1 too new · drawn from every member eligible for gold');
     expect(h.emulator.buttonsOf(draft.messageId!).map((b) => b.label)).toEqual(['Confirm', 'Reroll', 'Cancel']);
     // The record was written before the message (where the message is, the sweep test shows).
-    const [open] = await h.storage.services.distributions.getMany((await h.storage.services.distributions.index.top({ consistent: true })).openDraws);
+    const [open] = await h.storage.services.draws.openDraws();
     expect(open).toMatchObject({ status: 'drawn', winner_id: winner, pool_size: 3 });
 
     const confirmed = await h.press(h.officer, draft.messageId!, button(draft, 'Confirm'));
@@ -63,12 +65,12 @@ describe('/distribute', () => {
     expect(h.emulator.pingedUsers(announced.id)).toEqual([winner]);
   });
 
-  it('60 rerolls in a row are all answered, each new winner is pinged, and the message always names whom Confirm awards', async () => {
+  it('40 rerolls in a row (the most a draw keeps) are all answered, each new winner is pinged, and the message always names whom Confirm awards', async () => {
     for (let i = 0; i < 58; i++) await h.seedMember(h.newUser(`m${i}`));
     await h.seedLinks('silver', 'Ship Cannon Damage');
     const draft = await draw('silver');
     const drawn = [winnerOf(draft.text)!];
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < MAX_REROLLS; i++) {
       const rolled = await h.press(h.officer, draft.messageId!, button(draft, 'Reroll'));
       expect(rolled.type).toBe(7);
       const next = shownWinner(draft.messageId!)!;
@@ -78,12 +80,20 @@ describe('/distribute', () => {
       expect(ping.body.content).toContain(`<@${next}> has been drawn`);
     }
     const message = h.emulator.messages.get(draft.messageId!)!;
-    expect(message.embeds[0].fields.find((f: { name: string }) => f.name.startsWith('Rerolled'))?.value).toMatch(/… and \d+ more$/);
+    // Everyone rerolled is named, in order (40 mentions fit one field).
+    expect(message.embeds[0].fields.find((f: { name: string }) => f.name.startsWith('Rerolled'))?.value).toBe(drawn.slice(0, MAX_REROLLS).map((id) => `<@${id}>`).join(' '));
+    // The record names everyone drawn before: it stays bounded, so Reroll ends here.
+    expect(h.emulator.buttonsOf(draft.messageId!).find((b) => b.label === 'Reroll')?.disabled).toBe(true);
+    const refused = await h.forge(h.officer, draft.messageId!, button(draft, 'Reroll'));
+    expect(refused.text).toContain(`rerolled ${MAX_REROLLS} times`);
     await h.press(h.officer, draft.messageId!, button(draft, 'Confirm'));
     const [record] = await records();
-    expect(record.member_id).toBe(drawn[60]);
-    expect(record.drawn_before).toEqual(drawn.slice(0, 60));
-    expect(record.rerolled_by).toHaveLength(60);
+    expect(record.member_id).toBe(drawn[MAX_REROLLS]);
+    expect(record.drawn_before).toEqual(drawn.slice(0, MAX_REROLLS));
+    expect(record.drawn_before_names).toHaveLength(MAX_REROLLS);
+    expect(record.rerolled_by).toHaveLength(MAX_REROLLS);
+    const raw = (await h.storage.db.send(new GetCommand({ TableName: h.storage.tables.distributions, Key: { distribution_id: record.distribution_id }, ConsistentRead: true }))).Item!;
+    expect(itemBytes(raw)).toBeLessThan(4_096);
   });
 
   it('Cancel ends the draw: nobody is awarded, the record stays cancelled, and a stale Confirm is refused', async () => {
@@ -256,7 +266,7 @@ describe('a Confirm whose DynamoDB answer is held back past the timeout', () => 
   let proxy: DynamoProxy;
   beforeEach(async () => {
     proxy = await DynamoProxy.start(testEndpoint());
-    h = await startHarness({ dynamoEndpoint: proxy.endpoint, dynamoRequestTimeoutMs: 400 });
+    h = await startHarness({ awsRules: true, dynamoEndpoint: proxy.endpoint, dynamoRequestTimeoutMs: 400 });
     await h.seedMember(h.alice);
     await h.seedMember(h.bob);
   });

@@ -1,5 +1,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { checkDistribution, checkLink, checkList, checkMember, counterDrift, dateIndexEntry, missingCountersFinding, recentAward } from '../../src/checks/items';
+import { checkDistribution, checkDrawItem, checkLink, checkList, checkMember, counterDrift, dateIndexEntry, missingCountersFinding, recentAward } from '../../src/checks/items';
+import { POOL_CHUNK } from '../../src/services/draw-pools';
+import { OPEN_PER_SHARD } from '../../src/services/open-draws';
 import { safeIdForm } from '../../src/domain/ids';
 import { HistoryIndex, RECENT_AWARDS, type RecentAward } from '../../src/services/history-index';
 import { emptyCounters } from '../../src/services/members';
@@ -177,5 +179,15 @@ describe('recent awards for /revert', () => {
   it('change nothing when every candidate is there or older than all 25', () => {
     const current = Array.from({ length: RECENT_AWARDS }, (_, i) => award(`bot${i}`, i + 2));
     expect(HistoryIndex.mergeRecent(current, [award('bot7', 9), award('old', 1)])).toEqual({ add: [], drop: [] });
+  });
+});
+
+describe('checkDrawItem: what a draw keeps beside its record', () => {
+  it('passes a pool item and an open-draw marker the bot writes, and reports one past its bound', () => {
+    expect(checkDrawItem({ distribution_id: '#pool#dist_a#0', draw_id: 'dist_a', chunk: 0, pool: ['1', '2'], wanting: [] })).toEqual({ label: 'pool item #pool#dist_a#0', findings: [] });
+    expect(checkDrawItem({ distribution_id: '#open#03', open_draws: new Set(['dist_a']) })).toEqual({ label: 'open-draw marker #open#03', findings: [] });
+    expect(checkDrawItem({ distribution_id: '#pool#dist_a#1', draw_id: 'dist_b', pool: Array.from({ length: POOL_CHUNK + 1 }, (_, i) => String(i)) })?.findings).toHaveLength(2);
+    expect(checkDrawItem({ distribution_id: '#open#04', open_draws: new Set(Array.from({ length: OPEN_PER_SHARD + 1 }, (_, i) => `dist_${i}`)) })?.findings).toHaveLength(1);
+    expect(checkDrawItem({ distribution_id: '#history' })).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { candidatesFor, decideCancel, decideConfirm, decideExpire, decideReroll, drawWinner, pickWinner, type DrawState } from '../../src/domain/draw';
+import { candidatesFor, decideCancel, decideConfirm, decideExpire, decideReroll, drawWinner, isClaimStale, MAX_REROLLS, pickWinner, type DrawState } from '../../src/domain/draw';
 
 const t0 = new Date('2026-11-25T12:00:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -28,8 +28,25 @@ describe('the draw: which change a draw accepts', () => {
     expect(decideReroll(claimed, 3, at(1000))).toEqual({ ok: false, reason: 'confirming' });
     expect(decideCancel(claimed, at(1000))).toEqual({ ok: false, reason: 'confirming' });
     expect(decideConfirm(claimed, 3, at(1000))).toEqual({ ok: true, retry: true });
-    // Even shown at an older version, or after the 15 minutes: the stored claim is what is retried.
-    expect(decideConfirm(claimed, 1, at(20 * 60_000))).toEqual({ ok: true, retry: true });
+    // Even shown at an older version: the stored claim is what is retried.
+    expect(decideConfirm(claimed, 1, at(1000))).toEqual({ ok: true, retry: true });
+  });
+
+  it('finishes a claimed award past the 15 minutes only while it may be in flight; a dead claim is released by Reroll and Cancel', () => {
+    const late = state({ confirm: { at: at(14.9 * 60_000).toISOString(), startedAt: at(14.9 * 60_000).toISOString() } });
+    expect(decideConfirm(late, 1, at(15.2 * 60_000))).toEqual({ ok: true, retry: true });
+    // A claim found long after (a process that died): the draw is overdue, and Confirm refuses it.
+    const dead = state({ confirm: { at: t0.toISOString(), startedAt: t0.toISOString() } });
+    expect(decideConfirm(dead, 3, at(20 * 60_000))).toEqual({ ok: false, reason: 'expired' });
+    // Past the in-flight time, before expiry: Reroll and Cancel go on (their write releases it).
+    expect(decideReroll(dead, 3, at(2 * 60_000))).toEqual({ ok: true });
+    expect(decideCancel(dead, at(2 * 60_000))).toEqual({ ok: true });
+    expect(isClaimStale(dead, at(2 * 60_000))).toBe(true);
+  });
+
+  it('allows at most MAX_REROLLS rerolls of one draw (the record stays bounded)', () => {
+    expect(decideReroll(state({ rerolls: MAX_REROLLS - 1 }), 3, t0)).toEqual({ ok: true });
+    expect(decideReroll(state({ rerolls: MAX_REROLLS }), 3, t0)).toEqual({ ok: false, reason: 'reroll_limit' });
   });
 
   it('expires only after 15 minutes, and not while a claimed award may still be in flight', () => {

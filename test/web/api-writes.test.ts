@@ -348,7 +348,7 @@ describe('draws', () => {
     expect(Date.parse(draw.expires_at) - Date.parse(draw.drawn_at)).toBe(15 * 60_000);
     const record = await services().distributions.get(idOf(draw.id), true);
     expect(record).toMatchObject({ status: 'drawn', method: 'web', drawn_by: h.officer.id, winner_id: draw.winner.id, pool_size: draw.pool_size });
-    expect(record!.pool).toContain(draw.winner.id);
+    expect((await services().draws.pools.read(record!.distribution_id, record!.pool_chunks!)).pool).toContain(draw.winner.id);
     // Posted by the bot in the announcement channel, with its buttons, and found from the record.
     const got = await officer.get(`/api/v1/draws/${draw.id}`);
     expect(got.status).toBe(200);
@@ -599,6 +599,46 @@ describe('when DynamoDB does not answer', () => {
     expect(again).toMatchObject({ status: 200, json: { outcome: 'awarded', draw: { status: 'confirmed', member_id: draw.winner.id } } });
     expect((await f.storage.services.inventory.get(link.link_id, true))?.is_available).toBe('false');
     expect((await f.storage.services.members.get(draw.winner.id, true))?.counters?.links_received).toBe(1);
+  });
+
+  it('an award whose read-back failed is still announced, and its Discord message still follows: the sweep does both', async () => {
+    await f.seedLinks('gold', 'Damage on Ships');
+    const messages = followDrawMessages(f);
+    const draws = f.app.services.draws;
+    const finish = draws.announced.bind(draws);
+    const announcedOnce = new Promise<void>((resolve) =>
+      jest.spyOn(draws, 'announced').mockImplementation(async (record) => {
+        await finish(record);
+        resolve();
+      }),
+    );
+    const draw = (await chief.post('/api/v1/draws', { quality: 'gold' })).json.draw;
+    const id = idFromSafeForm(draw.id)!;
+    await messages.posted(id);
+    const messageId = (await f.storage.services.draws.get(id))!.message_id!;
+    // The award goes through; every read after it fails (the SDK's attempts included).
+    proxy.inject('GetItem', { kind: 'fail', status: 503, errorType: 'ServiceUnavailable' }, 3, { after: 'TransactWriteItems' });
+    const pressed = f.emulator.requests.length;
+    const unknown = await chief.post(`/api/v1/draws/${draw.id}/confirm`, { version: draw.version });
+    expect(unknown.status).toBe(503);
+    proxy.clear();
+    expect(await f.storage.services.draws.get(id)).toMatchObject({ status: 'confirmed', announced_at: undefined });
+    // Before the sweep: nothing announced, and the message still offers Confirm.
+    expect(f.emulator.requests.slice(pressed).filter((r) => r.method === 'POST' && String(r.body?.content).includes('received a gold link')).length).toBe(0);
+    expect(f.emulator.buttonsOf(messageId).map((b) => b.label)).toEqual(['Confirm', 'Reroll', 'Cancel']);
+
+    await f.app.schedule.runNow('expire-draws');
+    const announced = await f.emulator.waitForRequest((r) => r.method === 'POST' && r.path === `/channels/${f.announceChannelId}/messages` && String(r.body?.content).includes('received a gold link'), { since: pressed });
+    expect(announced.body.content).toContain(`<@${draw.winner.id}> received a gold link`);
+    await f.emulator.waitForRequest((r) => r.method === 'PATCH' && r.path === `/channels/${f.announceChannelId}/messages/${messageId}`, { since: pressed });
+    expect(f.emulator.buttonsOf(messageId).map((b) => b.label)).toEqual(['Delivered']);
+    await announcedOnce;
+    expect((await f.storage.services.draws.get(id))?.announced_at).toBeDefined();
+    expect((await f.storage.services.draws.open.list()).map((e) => e.id)).not.toContain(id);
+    // Announced once: a second sweep announces nothing more.
+    await f.app.schedule.runNow('expire-draws');
+    expect(f.emulator.requests.slice(pressed).filter((r) => r.method === 'POST' && String(r.body?.content).includes('received a gold link') && r.path === `/channels/${f.announceChannelId}/messages`).length).toBe(1);
+    jest.restoreAllMocks();
   });
 
   it('an add of stock whose outcome is not known answers 503 and, sent again with its key, adds once', async () => {

@@ -49,6 +49,7 @@ function startRefusalStatus(reason: StartRefusal['reason']): HttpStatus {
     case 'named_not_eligible':
     case 'named_not_waiting':
     case 'nobody':
+    case 'too_many_open':
       return 409;
   }
 }
@@ -63,9 +64,7 @@ export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
 
   // The open draws, newest first: where a draw started in Discord is found on the web.
   app.get('/api/v1/draws', { preHandler: officerOnly }, async () => {
-    const { openDraws } = await ctx.services.distributions.index.top({ consistent: true });
-    const open = (await ctx.services.distributions.getMany(openDraws)).filter((d) => d.status === 'drawn');
-    open.sort((a, b) => (b.drawn_at ?? '').localeCompare(a.drawn_at ?? ''));
+    const open = await ctx.services.draws.openDraws();
     return { draws: await Promise.all(open.map(view)) };
   });
 

@@ -1,0 +1,101 @@
+/**
+ * What a draw writes once and never changes: its pool (SPEC's `pool`: every member id the draw
+ * could pick, in the order drawn from), those in it wanting the link's type, and each candidate's
+ * policy figures. They are kept beside the record, on pool items of the distributions table
+ * `#pool#<record id>#<n>` (n = 0, 1, …; the record's `pool_chunks` says how many), each holding
+ * at most POOL_CHUNK members of the pool in order, with their wants and figures. Pool items carry
+ * no index keys (in no index) and are written by /distribute alone, before the record: Reroll,
+ * Cancel and Confirm read them at most and never rewrite them, so a press costs the small record,
+ * not the pool. Bound: the roster (POOL_CHUNK members, about 110 KB, an item).
+ */
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CandidateStats } from '../domain/draw';
+import { retrying } from './retrying';
+
+/** Members of a pool on one pool item: about 110 KB with wants and figures, far below 400 KB. */
+export const POOL_CHUNK = 1_000;
+
+export const poolItemId = (drawId: string, chunk: number) => `#pool#${drawId}#${chunk}`;
+export const isPoolItemId = (id: string) => id.startsWith('#pool#');
+/** The record a pool item belongs to. */
+export const poolItemDraw = (id: string) => id.slice('#pool#'.length, id.lastIndexOf('#'));
+
+export interface DrawPool {
+  pool: string[];
+  wanting: string[];
+  figures: Map<string, CandidateStats>;
+}
+
+export class DrawPools {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  /** How many pool items a pool of this size takes. */
+  static chunks(poolSize: number): number {
+    return Math.max(1, Math.ceil(poolSize / POOL_CHUNK));
+  }
+
+  /** The pool items of a draw, as written. */
+  items(drawId: string, pool: DrawPool): Record<string, unknown>[] {
+    const wanting = new Set(pool.wanting);
+    return Array.from({ length: DrawPools.chunks(pool.pool.length) }, (_, n) => {
+      const ids = pool.pool.slice(n * POOL_CHUNK, (n + 1) * POOL_CHUNK);
+      const figures = ids.filter((id) => pool.figures.has(id)).map((id) => [id, pool.figures.get(id)!] as const);
+      return {
+        distribution_id: poolItemId(drawId, n),
+        draw_id: drawId,
+        chunk: n,
+        pool: ids,
+        wanting: ids.filter((id) => wanting.has(id)),
+        ...(figures.length ? { figures: Object.fromEntries(figures) } : {}),
+      };
+    });
+  }
+
+  /**
+   * Writes the pool items (before the record: a record never points at a pool that is not
+   * there). Plain puts, one write unit per KB: written once, never in a transaction.
+   */
+  async write(drawId: string, pool: DrawPool): Promise<void> {
+    let pending = this.items(drawId, pool).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length && attempt < 8; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      const batch = new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } });
+      const out = await retrying(() => this.db.send(batch));
+      pending = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+    }
+    if (pending.length) throw Object.assign(new Error('the draw pool could not be written'), { name: 'ThrottlingException' });
+  }
+
+  /** A draw's pool, read strongly consistently (it decides who a reroll may draw). */
+  async read(drawId: string, chunks: number): Promise<DrawPool> {
+    const byChunk = new Map<number, Record<string, unknown>>();
+    for (let start = 0; start < chunks; start += 100) {
+      let keys: Record<string, unknown>[] | undefined = Array.from({ length: Math.min(100, chunks - start) }, (_, i) => ({ distribution_id: poolItemId(drawId, start + i) }));
+      for (let attempt = 0; keys?.length && attempt < 8; attempt++) {
+        if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const batch = new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } });
+        const out = await retrying(() => this.db.send(batch));
+        for (const item of out.Responses?.[this.tableName] ?? []) byChunk.set(Number(item.chunk), item);
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+      }
+      if (keys?.length) throw Object.assign(new Error('the draw pool could not be read'), { name: 'ThrottlingException' });
+    }
+    return readPool([...byChunk.entries()].sort(([a], [b]) => a - b).map(([, item]) => item));
+  }
+}
+
+/** A pool from its items (in chunk order), or from a record that kept it whole (before pool items). */
+export function readPool(items: Record<string, unknown>[]): DrawPool {
+  const ids = (v: unknown) => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).filter((x): x is string => typeof x === 'string');
+  const figures = new Map<string, CandidateStats>();
+  for (const item of items) {
+    if (!item.figures || typeof item.figures !== 'object') continue;
+    for (const [id, f] of Object.entries(item.figures as Record<string, { count?: unknown; last?: unknown }>)) {
+      figures.set(id, { count: Number(f?.count ?? 0) || 0, ...(typeof f?.last === 'string' ? { last: f.last } : {}) });
+    }
+  }
+  return { pool: items.flatMap((i) => ids(i.pool)), wanting: items.flatMap((i) => ids(i.wanting)), figures };
+}
