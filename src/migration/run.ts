@@ -143,7 +143,7 @@ export async function migrateLegacyTable(options: MigrationOptions): Promise<Mig
 
 /**
  * Members copied with a count (`links_received`) but no award log: the logs their history (as
- * copied) holds are added where absent, so `fewest` and `longest` do not count them as never
+ * copied) holds are added where absent (when the count agrees with that history), so `fewest` and `longest` do not count them as never
  * served. A scan of the members table (bounded by the roster) and one history read per such member.
  */
 async function addAwardLogs(db: DynamoDBDocumentClient, targets: Record<TableKind, string>, onNote: MigrationOptions['onNote']): Promise<void> {
@@ -161,7 +161,11 @@ async function addAwardLogs(db: DynamoDBDocumentClient, targets: Record<TableKin
     );
     for (const item of out.Items ?? []) {
       const member = readMember(item);
-      const added = await members.addMissingAwardLogs(member, countersFromHistory(await distributions.memberRecords(member.discord_id)));
+      const derived = countersFromHistory(await distributions.memberRecords(member.discord_id));
+      // Only where the count kept agrees with the history copied: a count that disagrees is for
+      // check:data to report (and an officer to settle), not for the logs to paper over.
+      if (member.counters?.links_received !== derived.links_received) continue;
+      const added = await members.addMissingAwardLogs(member, derived);
       if (added.length) onNote?.({ key: member.discord_id, text: `member ${member.discord_id} (${displayId(member.username)}): kept a count but no award log; the ${added.join(', ')} log${added.length === 1 ? '' : 's'} added from their history` });
     }
     startKey = out.LastEvaluatedKey;

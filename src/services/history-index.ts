@@ -71,6 +71,8 @@ export class HistoryIndex {
   private wantsEnsured: Promise<void> | undefined;
   /** The day#quality entries this process has written to month markers lately (at most MARKED_KEPT). */
   private marked = new Set<string>();
+  /** The first month as this process last wrote or read it. */
+  private firstMonth: string | undefined;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -153,7 +155,9 @@ export class HistoryIndex {
   ensure(): Promise<void> {
     this.ensured ??= (async () => {
       const { firstMonth } = await this.top({ consistent: true });
-      await this.lowerFirstMonth(firstMonth ?? addMonths(this.clock.now().toISOString().slice(0, 7), -1));
+      const candidate = addMonths(this.clock.now().toISOString().slice(0, 7), -1);
+      this.firstMonth = firstMonth && firstMonth < candidate ? firstMonth : candidate;
+      await this.lowerFirstMonth(this.firstMonth);
     })().catch((error) => {
       this.ensured = undefined;
       throw error;
@@ -183,6 +187,11 @@ export class HistoryIndex {
     const entry = `${day}#${quality}`;
     if (this.marked.has(entry)) return;
     await this.ensure();
+    // A day older than where history starts (a clock set back, a late claim): history starts there now.
+    if (this.firstMonth && day.slice(0, 7) < this.firstMonth) {
+      await this.lowerFirstMonth(day.slice(0, 7));
+      this.firstMonth = day.slice(0, 7);
+    }
     await this.db.send(new UpdateCommand(new UpdateBuilder().add('days', new Set([day, entry])).build(this.tableName, { distribution_id: monthMarker(day.slice(0, 7)) })));
     this.marked.add(entry);
     // The newest entries only: a day's awards, cancels and expiries need no second write.

@@ -44,8 +44,8 @@ describe('reverting an award', () => {
     if (!created.ok) throw new Error('list');
     const listId = created.list.list_id;
     const first = await seedAward(storage, { memberId: member.discord_id, listId });
-    // Put back on the list by an officer, and served from it again.
-    await services.lists.addMember(listId, member.discord_id);
+    // Put back on the list (as data written before /list add refused a member already served), and served from it again.
+    await storage.db.send(new UpdateCommand({ TableName: storage.tables.lists, Key: { list_id: listId }, UpdateExpression: 'ADD eligible_members :m', ExpressionAttributeValues: { ':m': new Set([member.discord_id]) } }));
     const second = await seedAward(storage, { memberId: member.discord_id, listId });
 
     const one = await services.awards.revertDistribution(second.distribution_id, 'o', 'test');

@@ -146,7 +146,7 @@ describe('npm run check:data', () => {
     expect(report.stdout).not.toMatch(new RegExp(`member ${zoe}|#history|active-guard`));
     expect(totals(report)).toEqual([
       `distributions (${storage.tables.distributions}): 7 scanned, 2 fine, 5 reported, 5 would fix`,
-      `history markers: --fix would add ${days.size} day entries in ${months.size} new months and 0 obsolete attributes of #history`,
+      `history markers: --fix would add ${days.size} day entries in ${months.size} new months and 0 outgrown attributes of the top marker`,
       `members (${storage.tables.members}): 8 scanned, 1 fine, 7 reported, 7 would fix`,
       `inventory (${storage.tables.inventory}): 12 scanned, 6 fine, 6 reported, 0 would fix`,
       `lists (${storage.tables.lists}): 2 scanned, 1 fine, 1 reported, 0 would fix`,
@@ -244,7 +244,7 @@ describe('npm run check:data', () => {
     const again = await check('--fix');
     expect(again.code).toBe(0);
     expect(finalLine(again)).toBe('Finished: 0 changed');
-    expect(totals(again)[1]).toBe('history markers: 0 day entries in 0 new months and 0 obsolete attributes of #history added');
+    expect(totals(again)[1]).toBe('history markers: 0 day entries in 0 new months and 0 outgrown attributes of the top marker added');
     // Still reported (what cannot be added stays as it is), but nothing fixed.
     expect(totals(again)[0]).toBe(`distributions (${storage.tables.distributions}): 7 scanned, 2 fine, 5 reported, 0 fixed`);
     expect(again.stdout).not.toContain(': added ');
