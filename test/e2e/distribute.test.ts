@@ -18,7 +18,7 @@ const records = async () => (await h.storage.services.distributions.exportAll())
 
 describe('/distribute', () => {
   beforeEach(async () => {
-    h = await startHarness();
+    h = await startHarness({ awsRules: true });
     await h.seedMember(h.alice);
     await h.seedMember(h.bob);
     await h.seedMember(h.carol);
@@ -256,7 +256,7 @@ describe('a Confirm whose DynamoDB answer is held back past the timeout', () => 
   let proxy: DynamoProxy;
   beforeEach(async () => {
     proxy = await DynamoProxy.start(testEndpoint());
-    h = await startHarness({ dynamoEndpoint: proxy.endpoint, dynamoRequestTimeoutMs: 400 });
+    h = await startHarness({ awsRules: true, dynamoEndpoint: proxy.endpoint, dynamoRequestTimeoutMs: 400 });
     await h.seedMember(h.alice);
     await h.seedMember(h.bob);
   });

@@ -6,7 +6,7 @@ let h: Harness;
 const awards: string[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ awsRules: true });
   await h.seedMember(h.alice);
   await h.seedMember(h.bob, { username: '=HYPERLINK("http://evil","x")' });
   await h.seedLinks('gold', 'Damage on Ships', 13);

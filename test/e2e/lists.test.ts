@@ -3,7 +3,7 @@ import { opt, startHarness, type Harness } from '../support/harness';
 
 // Each test gets its own guild (tables, emulator, bot), so any one of them runs alone.
 let h: Harness;
-beforeEach(async () => (h = await startHarness()));
+beforeEach(async () => (h = await startHarness({ awsRules: true })));
 afterEach(() => h?.stop());
 
 /** Alice and Carol are Sages (gold), Bob a Book Worm; Carol crossed the gold threshold today. */

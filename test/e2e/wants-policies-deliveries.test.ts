@@ -4,7 +4,7 @@ import { opt, startHarness, type Answered, type Harness } from '../support/harne
 
 // Each test gets its own guild (tables, emulator, bot), so any one of them runs alone.
 let h: Harness;
-beforeEach(async () => (h = await startHarness()));
+beforeEach(async () => (h = await startHarness({ awsRules: true })));
 afterEach(() => h?.stop());
 
 const button = (a: Answered | string, label: string) => {
@@ -100,7 +100,7 @@ describe('draw policies', () => {
     expect((await h.storage.services.distributions.forMember(h.bob.id, { limit: 1 })).items[0]).toMatchObject({ policy: 'longest', status: 'confirmed' });
     await h.stop();
 
-    h = await startHarness({ env: { DRAW_POLICY: 'fewest' } });
+    h = await startHarness({ awsRules: true, env: { DRAW_POLICY: 'fewest' } });
     for (const m of [h.alice, h.bob]) await h.seedMember(m, { days: 800 });
     await h.seedLinks('gold', 'Damage on Ships', 2);
     await seedAward(h.storage, { memberId: h.bob.id, at: daysAgo(5) });
@@ -154,7 +154,7 @@ describe('delivery', () => {
 
   it('the daily reminder lists only awards undelivered past DELIVERY_REMINDER_HOURS, once a day', async () => {
     await h.stop();
-    h = await startHarness({ env: { DELIVERY_REMINDER_HOURS: '48' } });
+    h = await startHarness({ awsRules: true, env: { DELIVERY_REMINDER_HOURS: '48' } });
     for (const m of [h.alice, h.bob]) await h.seedMember(m);
     await h.seedLinks('gold', 'Damage on Ships', 2);
     await seedAward(h.storage, { memberId: h.alice.id, at: new Date(h.clock.nowMs() - 49 * 3_600_000) });

@@ -1,12 +1,13 @@
 import type { Distribution } from '../../src/services/distributions';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
+import { eventually } from '../support/eventually';
 import { DynamoProxy } from '../support/dynamo-proxy';
 import { seedAward, seedLink, seedMember, snowflake } from '../support/fixtures';
 import { headTables, putRaw } from '../support/legacy-fixtures';
 
 let storage: TestStorage;
-beforeEach(async () => (storage = await createTestStorage()));
+beforeEach(async () => (storage = await createTestStorage(undefined, undefined, { awsRules: true })));
 afterEach(() => storage.close());
 
 const day = (d: number) => new Date(Date.UTC(2026, 10, d, 10));
@@ -77,7 +78,9 @@ describe('reverting an award', () => {
     await services.wants.removeMember(member.discord_id);
     expect((await services.awards.revertDistribution(award.distribution_id, 'o', 'test')).ok).toBe(true);
     expect((await services.inventory.get(link.link_id, true))?.is_available).toBe('true');
-    expect((await services.distributions.forMember(member.discord_id)).items[0].status).toBe('reverted');
+    // A member's history is read through an index, which shows the revert only after a while.
+    const history = await eventually(() => services.distributions.forMember(member.discord_id), (page) => page.items[0]?.status === 'reverted');
+    expect(history.items[0].status).toBe('reverted');
   });
 });
 
@@ -112,7 +115,7 @@ describe('the newest links kept on the member item', () => {
     expect(kept.filter((r) => r.reverted).map((r) => r.id)).toEqual([awards[5].distribution_id]);
     expect(kept[0]).toEqual({ id: awards[6].distribution_id, at: day(7).toISOString(), quality: 'gold', link_type: 'Damage on Ships' });
     // The same as the history says.
-    const history = await services.roster.history(member.discord_id);
+    const history = await eventually(() => services.roster.history(member.discord_id), (h) => JSON.stringify(h.recent) === JSON.stringify(kept));
     expect(history.recent).toEqual(kept);
   });
 

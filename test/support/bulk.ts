@@ -6,7 +6,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TestStorage } from './dynamo';
 
-export async function seedAwardRecords(storage: Pick<TestStorage, 'db' | 'tables'>, count: number, options: { members: string[]; from: Date }): Promise<void> {
+export async function seedAwardRecords(storage: Pick<TestStorage, 'seedClients' | 'tables'>, count: number, options: { members: string[]; from: Date }): Promise<void> {
   const items = Array.from({ length: count }, (_, i) => {
     const at = new Date(options.from.getTime() - i * 60_000).toISOString();
     const member = options.members[i % options.members.length];
@@ -36,12 +36,15 @@ export async function seedAwardRecords(storage: Pick<TestStorage, 'db' | 'tables
   let next = 0;
   const worker = async () => {
     for (let b = next++; b < batches.length; b = next++) {
-      let pending = batches[b].map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length && attempt < 10; attempt++) {
-        const out = await storage.db.send(new BatchWriteCommand({ RequestItems: { [storage.tables.distributions]: pending } }));
-        pending = (out.UnprocessedItems?.[storage.tables.distributions] ?? []) as typeof pending;
+      // The past: straight into every copy of the table (AWS-rules mode: the replica's too).
+      for (const db of storage.seedClients) {
+        let pending = batches[b].map((Item) => ({ PutRequest: { Item } }));
+        for (let attempt = 0; pending.length && attempt < 10; attempt++) {
+          const out = await db.send(new BatchWriteCommand({ RequestItems: { [storage.tables.distributions]: pending } }));
+          pending = (out.UnprocessedItems?.[storage.tables.distributions] ?? []) as typeof pending;
+        }
+        if (pending.length) throw new Error('seedAwardRecords: DynamoDB kept items unprocessed');
       }
-      if (pending.length) throw new Error('seedAwardRecords: DynamoDB kept items unprocessed');
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));

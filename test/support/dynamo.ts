@@ -6,6 +6,7 @@ import type { TableKind } from '../../src/db/schema';
 import { createMissingTables } from '../../src/db/tables';
 import type { Clock } from '../../src/domain/clock';
 import { createServices, type Services } from '../../src/services';
+import { DynamoProxy, ORACLE_HEADER, type AwsRulesOptions } from './dynamo-proxy';
 
 export interface TestStorage {
   endpoint: string;
@@ -16,7 +17,43 @@ export interface TestStorage {
   services: Services;
   /** The clock the services read, when the test gave one (else the real one). */
   clock?: Clock;
-  close(): void;
+  /** AWS-rules mode: the proxy every request goes through (lag, conflicts, throttling, capacity). */
+  aws?: DynamoProxy;
+  /**
+   * AWS-rules mode: lets the lagging replica catch up now with everything written so far, as if
+   * it were written long ago (for what a test seeds before it acts). A no-op on plain Local.
+   */
+  catchUp(): Promise<void>;
+  /**
+   * Clients that write the past straight into every copy of the tables (the primary, and in
+   * AWS-rules mode the replica too), for bulk seeds too large to go through the proxy.
+   */
+  seedClients: DynamoDBDocumentClient[];
+  close(): Promise<void>;
+}
+
+/** How a test asks for AWS's rules: true (the defaults), or settings of its own. */
+export type AwsRules = boolean | Partial<Omit<AwsRulesOptions, 'replica'>>;
+
+/**
+ * Whether to play by AWS's rules: FLAVAFLAV_TEST_AWS_RULES=1 turns the mode on for every test,
+ * =0 off for every test (plain Local); unset, each suite says. FLAVAFLAV_TEST_LAG_MS sets the
+ * replica's lag (default 250 ms).
+ */
+export function awsRulesFor(asked: AwsRules | undefined): Omit<AwsRulesOptions, 'replica'> | undefined {
+  const forced = process.env.FLAVAFLAV_TEST_AWS_RULES?.trim();
+  if (forced === '0') return undefined;
+  if (!asked && forced !== '1') return undefined;
+  const lag = process.env.FLAVAFLAV_TEST_LAG_MS?.trim();
+  if (lag && !/^\d{1,6}$/.test(lag)) throw new Error(`FLAVAFLAV_TEST_LAG_MS must be a whole number of milliseconds (got "${lag}")`);
+  return { ...(lag ? { lagMs: Number(lag) } : {}), ...(typeof asked === 'object' ? asked : {}) };
+}
+
+/** The lagging replica global-setup started (AWS-rules mode reads from it). */
+export function replicaEndpoint(): string {
+  const endpoint = process.env.TEST_DYNAMODB_REPLICA_ENDPOINT;
+  if (!endpoint) throw new Error('TEST_DYNAMODB_REPLICA_ENDPOINT is unset: run the tests through jest (global setup starts the replica)');
+  return endpoint;
 }
 
 export function testEndpoint(): string {
@@ -35,12 +72,47 @@ export function tableNamesFor(env: string): Record<TableKind, string> {
 }
 
 /** Fresh tables with a unique env suffix, so test files never see each other's data. */
-export async function createTestStorage(endpoint = testEndpoint(), clock?: Clock): Promise<TestStorage> {
+/**
+ * `oracle` (AWS-rules mode): this storage is the test's own view, beside the code under test
+ * (the harness's app has a client of its own): its reads see the primary and its writes reach the
+ * replica at once. Storage tests, whose code under test is these services, leave it off.
+ */
+export async function createTestStorage(upstream = testEndpoint(), clock?: Clock, options: { awsRules?: AwsRules; oracle?: boolean } = {}): Promise<TestStorage> {
   const env = `t${randomUUID().slice(0, 8)}`;
   const tables = tableNamesFor(env);
+  const rules = awsRulesFor(options.awsRules);
+  const aws = rules ? await DynamoProxy.start(upstream, { aws: { replica: replicaEndpoint(), ...rules } }) : undefined;
+  const endpoint = aws?.endpoint ?? upstream;
   const { client, db } = createDynamoClients({ endpoint, region: 'us-east-1' });
+  if (aws && options.oracle) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers[ORACLE_HEADER] = '1';
+        return next(args);
+      },
+      { step: 'build', name: 'flavaflavTestOracle' },
+    );
+  }
   await createMissingTables(client, tables);
-  return { endpoint, env, tables, client, db, services: createServices(db, tables, clock), clock, close: () => client.destroy() };
+  const direct = aws ? [createDynamoClients({ endpoint: upstream, region: 'us-east-1' }), createDynamoClients({ endpoint: replicaEndpoint(), region: 'us-east-1' })] : [];
+  return {
+    endpoint,
+    env,
+    tables,
+    client,
+    db,
+    services: createServices(db, tables, clock),
+    clock,
+    aws,
+    catchUp: async () => aws?.catchUp(),
+    seedClients: aws ? direct.map((d) => d.db) : [db],
+    close: async () => {
+      client.destroy();
+      for (const d of direct) d.client.destroy();
+      await aws?.stop();
+    },
+  };
 }
 
 /**

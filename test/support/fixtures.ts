@@ -1,7 +1,8 @@
 /**
  * Seeding helpers for storage tests. Awards are made the way the bot makes them (a draw naming
  * the winner, then Confirm), so every table and marker is as a real award leaves it; `at` fixes
- * when, on a clock of its own.
+ * when, on a clock of its own. What they write stands for the past: in AWS-rules mode the lagging
+ * replica catches up with it at once (dynamo-proxy.ts).
  */
 import { findLinkType } from '../../src/domain/catalog';
 import type { Quality } from '../../src/domain/ranks';
@@ -10,6 +11,7 @@ import type { Link } from '../../src/services/inventory';
 import type { CountedMember } from '../../src/services/members';
 import { createServices, type Services } from '../../src/services';
 import type { TestStorage } from './dynamo';
+import { DynamoProxy } from './dynamo-proxy';
 
 let nextId = 200000000000000000n;
 /** A fresh Discord-like id (snowflake-shaped) per call. */
@@ -24,12 +26,15 @@ export async function seedMember(services: Services, extra: { discord_id?: strin
     added_by: 'seed',
   });
   if (!result.ok) throw new Error('seed member exists');
+  await DynamoProxy.catchUpAll();
   return result.member;
 }
 
 export async function seedLink(services: Services, quality: Quality = 'gold', typeName = 'Damage on Ships', count = 1): Promise<Link[]> {
   const type = findLinkType(typeName)!;
-  return (await services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' })).links;
+  const { links } = await services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' });
+  await DynamoProxy.catchUpAll();
+  return links;
 }
 
 export interface SeedAward {
@@ -48,9 +53,11 @@ export async function seedAward(storage: Pick<TestStorage, 'db' | 'tables' | 'cl
   const at = award.at ?? storage.clock?.now() ?? new Date();
   const services = createServices(storage.db, storage.tables, { now: () => at });
   const by = award.by ?? 'seed-officer';
+  await DynamoProxy.catchUpAll();
   const started = await services.draws.start({ quality: award.quality ?? 'gold', linkType: award.linkType, memberId: award.memberId, listId: award.listId, by, method: 'discord' });
   if (!started.ok) throw new Error(`seedAward: the draw was refused (${started.reason})`);
   const confirmed = await services.draws.confirm(started.draw.distribution_id, by, started.draw.version, 'seed');
   if (confirmed.outcome !== 'awarded') throw new Error(`seedAward: not awarded (${JSON.stringify(confirmed)})`);
+  await DynamoProxy.catchUpAll();
   return confirmed.draw;
 }

@@ -1,4 +1,4 @@
-/** Stops the DynamoDB Local that global-setup started (only that process, by its handle). */
+/** Stops the DynamoDB Locals that global-setup started (only those processes, by their handles). */
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__FLAVAFLAV_DYNAMO__?.stop();
+  await Promise.all([globalThis.__FLAVAFLAV_DYNAMO__?.stop(), globalThis.__FLAVAFLAV_DYNAMO_REPLICA__?.stop()]);
 }

@@ -12,7 +12,7 @@ import type { Quality } from '../../src/domain/ranks';
 import type { Link } from '../../src/services/inventory';
 import type { Member } from '../../src/services/members';
 import { TestClock } from './clock';
-import { createTestStorage, type TestStorage } from './dynamo';
+import { createTestStorage, type AwsRules, type TestStorage } from './dynamo';
 import { DiscordEmulator, OptionType, Permission, nextSnowflake, type CommandOption, type EmulatedUser, type SentInteraction } from './discord-emulator';
 
 export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.emulated.token-not-a-secret';
@@ -101,6 +101,12 @@ export interface HarnessOptions extends AppOptions {
    * the emulator (h.webUrl is its origin).
    */
   web?: boolean;
+  /**
+   * Play by AWS's rules (test/support/dynamo-proxy.ts): reads without ConsistentRead and index
+   * reads lag, transactions conflict, items throttle, capacity is recorded (h.storage.aws).
+   * FLAVAFLAV_TEST_AWS_RULES=1/0 forces it on/off for every test.
+   */
+  awsRules?: AwsRules;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -113,7 +119,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const emulator = await new DiscordEmulator(guildId, TOKEN, { now: () => clock.nowMs() }).start();
   emulator.addRole(officerRoleId, 'Officers');
   emulator.addChannel({ id: announceChannelId, name: 'announcements' });
-  const storage = await createTestStorage(options.dynamoEndpoint, clock);
+  // The test's own services see the stored truth; the app, with a client of its own, plays by the rules.
+  const storage = await createTestStorage(options.dynamoEndpoint, clock, { awsRules: options.awsRules, oracle: true });
   let webEnv: Record<string, string> = {};
   let webUrl: string | undefined;
   if (options.web) {
@@ -139,7 +146,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     { requireDiscord: true },
   );
-  const { env: _env, dynamoEndpoint: _endpoint, logLines, web: _web, ...appOptions } = options;
+  const { env: _env, dynamoEndpoint: _endpoint, logLines, web: _web, awsRules: _awsRules, ...appOptions } = options;
   const logger = logLines
     ? createLogger({ logLevel: options.env?.LOG_LEVEL ?? 'debug', prettyLogs: false }, { write: (line: string) => void logLines.push(line) })
     : createLogger({ logLevel: process.env.TEST_LOG_LEVEL ?? 'silent', prettyLogs: false });
@@ -190,12 +197,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         added_by: 'seed',
       });
       if (!result.ok) throw new Error(`seedMember: ${user.username} is already on the roster`);
+      // Seeded: written long before the test acts, so every replica has it.
+      await storage.catchUp();
       return result.member;
     },
     async seedLinks(quality, typeName, count = 1) {
       const type = findLinkType(typeName);
       if (!type) throw new Error(`seedLinks: no link type ${typeName}`);
-      return (await storage.services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' })).links;
+      const { links } = await storage.services.inventory.add({ link_type: type.name, quality, category: type.category, bonus: type.bonus[quality], count, added_by: 'seed' });
+      // Seeded: written long before the test acts, so every replica has it.
+      await storage.catchUp();
+      return links;
     },
     run: (user, command, sub, options = []) =>
       answered(sub ? emulator.sendSubcommand(user, command, sub, options) : emulator.sendCommand(user, command, options)),
@@ -205,7 +217,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await app.shutdown({ drainMs: 5_000 });
       await emulator.stop();
-      storage.close();
+      await storage.close();
     },
   };
 }

@@ -62,7 +62,7 @@ const since = () => h.emulator.requests.length;
 const winnerIn = (messageId: string) => /Winner: <@(\d+)>/.exec(h.emulator.messages.get(messageId)!.embeds[0]?.description ?? '')?.[1];
 
 beforeAll(async () => {
-  h = await startHarness({ web: true, webRateLimits: { signInPerMinute: 1_000, writesPerMinute: 1_000 } });
+  h = await startHarness({ awsRules: true, web: true, webRateLimits: { signInPerMinute: 1_000, writesPerMinute: 1_000 } });
   messages = followDrawMessages(h);
   browser = await launchChromium();
   await h.seedMember(h.alice, { days: 400 });
