@@ -12,7 +12,7 @@ import { seedAward, seedLink, seedMember } from '../support/fixtures';
 let storage: TestStorage;
 const now = new Date(Date.UTC(2026, 10, 20, 12));
 const clock: Clock = { now: () => now };
-beforeEach(async () => (storage = await createTestStorage(undefined, clock)));
+beforeEach(async () => (storage = await createTestStorage(undefined, clock, { awsRules: true })));
 afterEach(() => storage.close());
 
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);

@@ -16,7 +16,7 @@ let now = new Date(Date.UTC(2026, 10, 20, 12));
 const clock: Clock = { now: () => now };
 beforeEach(async () => {
   now = new Date(Date.UTC(2026, 10, 20, 12));
-  storage = await createTestStorage(undefined, clock);
+  storage = await createTestStorage(undefined, clock, { awsRules: true });
 });
 afterEach(() => storage.close());
 
