@@ -54,7 +54,7 @@ function requireRecordId(text: string): string {
 }
 
 async function execute({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const record = await ctx.services.distributions.get(requireRecordId(interaction.options.getString('distribution', true)));
+  const record = await ctx.services.distributions.get(requireRecordId(interaction.options.getString('distribution', true)), true);
   if (!record) throw new UserError(FAILURE_TEXT.not_found);
   if (record.status === 'reverted') throw new UserError(FAILURE_TEXT.already_reverted);
   if (record.status !== 'confirmed') throw new UserError(FAILURE_TEXT.not_an_award);
