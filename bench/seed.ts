@@ -13,9 +13,10 @@ import { addDays, utcDay } from '../src/domain/dates';
 import { DRAW_TTL_MS } from '../src/domain/draw';
 import { newLinkId } from '../src/domain/link-ids';
 import type { Quality } from '../src/domain/ranks';
-import { monthMarker, RECENT_AWARDS, TOP_MARKER, WANTS_MARKER } from '../src/services/history-index';
+import { monthMarker, TOP_MARKER, WANTS_MARKER } from '../src/services/history-index';
 import { DrawPools } from '../src/services/draw-pools';
 import { OPEN_SHARDS, openShardId } from '../src/services/open-draws';
+import { UNDELIVERED_WINDOW_DAYS } from '../src/services/awards';
 import type { Services } from '../src/services';
 import { recentFromHistory } from '../src/services/distributions';
 import { RECENT_LINKS, recentMap } from '../src/services/members';
@@ -209,18 +210,10 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     set.add(day).add(`${day}#${a.quality}`);
     byMonth.set(day.slice(0, 7), set);
   }
-  const recent = Object.fromEntries(
-    awards.slice(-RECENT_AWARDS).map((a) => {
-      const m = members.find((x) => x.id === a.memberId)!;
-      const record = records[awards.indexOf(a)];
-      return [a.id, { member_id: a.memberId, member_username: m.username, link_type: record.link_type, quality: a.quality, distributed_at: a.at }];
-    }),
-  );
-  const undelivered = awards.filter((a) => !a.delivered).map((a) => a.id);
   const wantCounts: Record<string, number> = {};
   for (const m of members) for (const w of m.wants) wantCounts[w] = (wantCounts[w] ?? 0) + 1;
   const markers = [
-    { distribution_id: TOP_MARKER, months: new Set(byMonth.keys()), recent, ...(undelivered.length ? { undelivered: new Set(undelivered) } : {}) },
+    { distribution_id: TOP_MARKER, first_month: [...byMonth.keys()].sort()[0] ?? now.toISOString().slice(0, 7) },
     ...[...byMonth].map(([month, days]) => ({ distribution_id: monthMarker(month), days })),
     { distribution_id: WANTS_MARKER, counts: wantCounts },
   ];
@@ -330,10 +323,12 @@ export async function verifySample(services: Services, guild: SeededGuild): Prom
   const newest = guild.awards.at(-1)!;
   const guildWide = await services.distributions.guildWide({ limit: 10 });
   if (guildWide.items[0]?.distribution_id !== newest.id) fail(`guild-wide history starts with ${guildWide.items[0]?.distribution_id}`);
-  const top = await services.distributions.index.top();
-  if (top.recent[0]?.id !== newest.id) fail('the newest award is not first among /revert suggestions');
+  const recent = await services.distributions.recentAwards();
+  if (recent[0]?.distribution_id !== newest.id) fail('the newest award is not first among /revert suggestions');
   const undelivered = await services.awards.undelivered();
-  if (undelivered.length !== guild.awards.filter((a) => !a.delivered).length) fail(`${undelivered.length} awards read as undelivered`);
+  const since = new Date(services.distributions.now().getTime() - (UNDELIVERED_WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  const expected = guild.awards.filter((a) => !a.delivered && a.at.slice(0, 10) >= since).length;
+  if (undelivered.length !== expected) fail(`${undelivered.length} awards read as undelivered, ${expected} seeded in the last ${UNDELIVERED_WINDOW_DAYS} days`);
   checked.push(`guild-wide history and /revert suggestions start with the newest award; ${undelivered.length} undelivered`);
   return checked;
 }

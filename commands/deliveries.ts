@@ -10,6 +10,7 @@ import { UserError } from '../src/bot/errors';
 import { capped, COLOURS, discordTime, plural, QUALITY_LABEL, safeText, userMention } from '../src/bot/format';
 import type { Answer } from '../src/bot/responder';
 import { utcDay } from '../src/domain/dates';
+import { UNDELIVERED_WINDOW_DAYS } from '../src/services/awards';
 import type { Distribution } from '../src/services/distributions';
 import { originOf, pageButtons } from './shared';
 
@@ -36,8 +37,8 @@ async function deliveriesPage(ctx: BotContext, page: number): Promise<Answer> {
   const embed = new EmbedBuilder()
     .setColor(COLOURS.info)
     .setTitle('Awards to hand over in game')
-    .setDescription(shown.length ? shown.map((d, i) => `**${i + 1}.** ${describe(d)}`).join('\n') : 'Every award has been delivered.')
-    .setFooter({ text: `${plural(pending.length, 'award')} undelivered · page ${current + 1} of ${pages}` });
+    .setDescription(shown.length ? shown.map((d, i) => `**${i + 1}.** ${describe(d)}`).join('\n') : `Every award of the last ${UNDELIVERED_WINDOW_DAYS} days has been delivered.`)
+    .setFooter({ text: `${plural(pending.length, 'award')} undelivered (awarded in the last ${UNDELIVERED_WINDOW_DAYS} days) · page ${current + 1} of ${pages}` });
   const delivered = shown.length
     ? [
         new ActionRowBuilder<ButtonBuilder>().addComponents(

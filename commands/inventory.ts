@@ -71,7 +71,7 @@ async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteracti
   const { type } = added;
   // The links are written: a failed read now must not make the answer say otherwise.
   const [stock, wanting] = await Promise.all([
-    ctx.services.inventory.stock({ quality, linkType: type.name }).then((s) => String(s[0]?.count ?? count), () => 'could not be read just now'),
+    ctx.services.inventory.countAvailableWith(quality, type.name, added.links).then(String, () => 'could not be read just now'),
     ctx.services.wants.counts([type.name]).then((c) => c.get(type.name) ?? 0, () => undefined),
   ]);
   await respond.send({

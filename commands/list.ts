@@ -111,6 +111,8 @@ function changeFailure(result: Exclude<ListMemberResult, { ok: true }>, who: str
       return new UserError('That list is closed. Start a new one with /list create.');
     case 'already_in':
       return new UserError(`${who} is already waiting on that list.`);
+    case 'already_served':
+      return new UserError(`${who} was already served from that list, so they cannot wait on it again. Nothing was changed.`);
     case 'not_in':
       return new UserError(`${who} is not waiting on that list.`);
     case 'not_on_roster':

@@ -54,7 +54,7 @@ function requireRecordId(text: string): string {
 }
 
 async function execute({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const record = await ctx.services.distributions.get(requireRecordId(interaction.options.getString('distribution', true)));
+  const record = await ctx.services.distributions.get(requireRecordId(interaction.options.getString('distribution', true)), true);
   if (!record) throw new UserError(FAILURE_TEXT.not_found);
   if (record.status === 'reverted') throw new UserError(FAILURE_TEXT.already_reverted);
   if (record.status !== 'confirmed') throw new UserError(FAILURE_TEXT.not_an_award);
@@ -105,16 +105,16 @@ async function confirmRevert({ interaction, ctx, respond }: Call<ButtonInteracti
 }
 
 /**
- * The newest confirmed awards, from the history marker: one read per keystroke (two when the
- * officer check needs the roster), whatever the size of the history.
+ * The newest standing awards, read from the newest days of the date-index (the history markers
+ * say which): a few small reads per keystroke, whatever the size of the history.
  */
 async function recentAwardChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {
   const query = String(interaction.options.getFocused()).toLowerCase();
-  const { recent } = await ctx.services.distributions.index.top({ signal });
+  const recent = await ctx.services.distributions.recentAwards(25, { signal });
   return recent
-    .filter((d) => `${d.member_username} ${d.link_type} ${d.quality} ${d.id}`.toLowerCase().includes(query) && safeIdForm(d.id).length <= 100)
+    .filter((d) => `${d.member_username ?? ''} ${d.link_type} ${d.quality} ${d.distribution_id}`.toLowerCase().includes(query) && safeIdForm(d.distribution_id).length <= 100)
     .slice(0, 25)
-    .map((d) => ({ name: `${shortDate(d.distributed_at)} ${d.member_username}: ${d.quality} ${d.link_type}`.slice(0, 100), value: safeIdForm(d.id) }));
+    .map((d) => ({ name: `${shortDate(d.distributed_at ?? '')} ${d.member_username ?? d.member_id}: ${d.quality} ${d.link_type}`.slice(0, 100), value: safeIdForm(d.distribution_id) }));
 }
 
 export default defineCommand({

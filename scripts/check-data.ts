@@ -64,7 +64,7 @@ function summary(progress: CheckProgress, tables: Record<TableKind, string>, mis
     return `${kind} (${tables[kind]}): ${c.scanned} scanned, ${c.fine} fine, ${c.reported} reported, ${c.fixed} ${fix ? 'fixed' : 'would fix'}`;
   });
   const m = progress.markers;
-  const markers = `${m.entries} day entries in ${m.months} new months and ${m.recent} recent awards`;
+  const markers = `${m.entries} day entries in ${m.months} new months and ${m.obsolete} outgrown attributes of the top marker`;
   lines.splice(1, 0, `history markers: ${fix ? `${markers} added` : `--fix would add ${markers}`}`);
   return lines;
 }

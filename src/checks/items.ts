@@ -12,7 +12,6 @@ import { displayId, safeIdForm } from '../domain/ids';
 import { isQuality, type Quality } from '../domain/ranks';
 import { kindOf } from '../migration/legacy-items';
 import { readDistribution } from '../services/distributions';
-import type { RecentAward } from '../services/history-index';
 import { isMemberItem, readMember, type Counters, type Member } from '../services/members';
 import { GUEST_SESSIONS_KEY } from '../services/sessions';
 
@@ -143,13 +142,6 @@ export function dateIndexEntry(item: Item, additions: DistributionReport['additi
   return { day, quality: readDistribution(item).quality };
 }
 
-/** The record as /revert suggests it, when it is a standing award (or will be one once fixed). */
-export function recentAward(item: Item): RecentAward | undefined {
-  if (!isAwardShaped(item) || (item.status !== undefined && item.status !== 'confirmed')) return undefined;
-  const d = readDistribution(item);
-  return { id: d.distribution_id, member_id: d.member_id!, member_username: d.member_username ?? d.member_id!, link_type: d.link_type, quality: d.quality, distributed_at: d.distributed_at! };
-}
-
 /** What a page of the members table (or the legacy single table holding members) holds. */
 export function checkMember(item: Item, options: { legacyTable: boolean }): MemberReport {
   const key = String(item.discord_id ?? '');
@@ -213,6 +205,12 @@ export function missingCountersFinding(derived: Counters): string {
 }
 
 /** A member keeping counters but not their newest links (counted before FlavaFlav kept them). */
+/** A member item keeping counters but not the award log of qualities their history holds. */
+export function missingLogsFinding(qualities: Quality[], derived: Counters): string {
+  const counts = qualities.map((q) => `${derived.awards[q].length} ${q}`).join(', ');
+  return `no award log for ${qualities.join(', ')} although their history holds ${counts}: the fairness policies count them as never served until fixed`;
+}
+
 export const MISSING_RECENT_FINDING = 'no recent_links (/member info reads their history instead, one query more, until fixed)';
 
 /** What adding counters writes, in words. */

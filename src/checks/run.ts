@@ -6,8 +6,9 @@
  * anyone wrote is ever rewritten:
  *
  * 1. distributions: `status: confirmed` and `distribution_date` on the previous system's awards;
- * 2. markers: the history markers' days for every record in the date-index, and the newest
- *    awards into `#history`'s `recent` (never `undelivered`: delivery was not tracked before);
+ * 2. markers: the history markers' days for every record in the date-index (and the first
+ *    month), and the removal of what an older FlavaFlav kept on `#history` growing with history
+ *    (`months`, `recent`, `undelivered`: bounded reads of the date-index replace them);
  * 3. members: counters and newest links derived from each member's history (needs 1: the
  *    history it counts); newest links alone for members counted before they were kept;
  * 4. inventory, 5. lists: reported only.
@@ -19,7 +20,7 @@ import { paginateScan, UpdateCommand, type DynamoDBDocumentClient } from '@aws-s
 import type { TableKind } from '../db/schema';
 import { countersFromHistory, DistributionsService, recentFromHistory } from '../services/distributions';
 import { isConditionalCheckFailed } from '../services/errors';
-import { HistoryIndex, isMarkerId, RECENT_AWARDS, type RecentAward } from '../services/history-index';
+import { HistoryIndex, isMarkerId } from '../services/history-index';
 import { MembersService, type Member } from '../services/members';
 import {
   checkDistribution,
@@ -33,7 +34,7 @@ import {
   isListGuardId,
   MISSING_RECENT_FINDING,
   missingCountersFinding,
-  recentAward,
+  missingLogsFinding,
   type DistributionReport,
   type ItemReport,
 } from './items';
@@ -57,8 +58,8 @@ export interface MarkerCounts {
   /** Entries added to month markers: a day (YYYY-MM-DD), or a day with a quality (YYYY-MM-DD#gold). */
   entries: number;
   months: number;
-  /** Awards put into `recent`. */
-  recent: number;
+  /** Attributes an older FlavaFlav kept on `#history` (growing with history) removed. */
+  obsolete: number;
 }
 
 export interface CheckProgress {
@@ -69,8 +70,6 @@ export interface CheckProgress {
   pages: number;
   counts: Record<CheckedTable, TableCounts>;
   markers: MarkerCounts;
-  /** The newest standing awards the markers phase has seen so far (at most RECENT_AWARDS). */
-  recent: RecentAward[];
 }
 
 export interface ReportedItem extends ItemReport {
@@ -107,12 +106,12 @@ export interface CheckResult {
 
 export function freshProgress(): CheckProgress {
   const zero = (): TableCounts => ({ scanned: 0, fine: 0, reported: 0, fixed: 0 });
-  return { phase: PHASES[0], pages: 0, counts: { distributions: zero(), members: zero(), inventory: zero(), lists: zero() }, markers: { entries: 0, months: 0, recent: 0 }, recent: [] };
+  return { phase: PHASES[0], pages: 0, counts: { distributions: zero(), members: zero(), inventory: zero(), lists: zero() }, markers: { entries: 0, months: 0, obsolete: 0 } };
 }
 
 /** Everything fix changed (or would change): items and marker entries. */
 export function changes(progress: CheckProgress): number {
-  return CHECKED_TABLES.reduce((sum, t) => sum + progress.counts[t].fixed, 0) + progress.markers.entries + progress.markers.months + progress.markers.recent;
+  return CHECKED_TABLES.reduce((sum, t) => sum + progress.counts[t].fixed, 0) + progress.markers.entries + progress.markers.months + progress.markers.obsolete;
 }
 
 const PHASE_TABLE: Record<Phase, TableKind> = { distributions: 'distributions', markers: 'distributions', members: 'members', inventory: 'inventory', lists: 'lists' };
@@ -127,8 +126,8 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
   const members = new MembersService(db, tables.members);
   const index = new HistoryIndex(db, tables.distributions);
   const report = (item: ReportedItem) => options.onItem?.(item);
-  /** Day and day#quality entries the markers hold (read when the markers phase starts). */
-  let known: { days: Set<string>; months: Set<string> } | undefined;
+  /** Day and day#quality entries the month markers hold, by month (each read when first needed; one per month of history). */
+  const known = new Map<string, Set<string>>();
 
   const perItem: Record<Exclude<Phase, 'markers'>, (item: Item) => Promise<void>> = {
     async distributions(item) {
@@ -199,6 +198,16 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     if (member.counters) {
       const drift = counterDrift(member.counters, derived);
       if (drift) findings.push(drift);
+      const logs = MembersService.missingAwardLogs(member, derived);
+      if (logs.length) {
+        findings.push(missingLogsFinding(logs, derived));
+        const what = `the ${logs.join(', ')} award log${logs.length === 1 ? '' : 's'} (from their history)`;
+        if (!fix) return `--fix would add ${what}${member.recent ? '' : ' and recent_links'}`;
+        // Empty when an award or a revert changed the item meanwhile: it is checked again next run.
+        const added = await members.addMissingAwardLogs(member, derived);
+        const recent = !member.recent && (await members.addMissingRecent(member, recentFromHistory(records)));
+        return added.length || recent ? `added ${[added.length ? what : '', recent ? 'recent_links' : ''].filter(Boolean).join(' and ')}` : undefined;
+      }
       if (member.recent) return undefined;
       findings.push(MISSING_RECENT_FINDING);
       if (!fix) return '--fix would add recent_links (their 5 newest links)';
@@ -214,37 +223,33 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
   /** The markers phase, a page at a time: the days its records are listed under, where absent. */
   async function addMarkerDays(items: Item[]): Promise<void> {
     const records = items.filter((item) => !isMarkerId(String(item.distribution_id)));
-    for (const item of records) {
-      const award = recentAward(item);
-      if (award) progress.recent = newest([...progress.recent, award]);
-    }
     // Without fix a record is counted as fix would leave it (with its distribution_date).
     const entries = records.map((item) => dateIndexEntry(item, checkDistribution(item).additions)).filter((e) => e !== undefined);
     if (!entries.length) return;
-    if (!known) {
-      const top = await index.top({ consistent: true });
-      const byMonth = await index.days(top.months);
-      known = { days: new Set([...byMonth.values()].flatMap((days) => [...days])), months: new Set(top.months) };
+    const unread = [...new Set(entries.map((e) => e.day.slice(0, 7)))].filter((m) => !known.has(m));
+    if (unread.length) {
+      const byMonth = await index.days(unread, { consistent: true });
+      for (const m of unread) known.set(m, byMonth.get(m) ?? new Set());
     }
-    const { days, months } = known;
-    const absent = entries.filter((e) => !days.has(e.day) || !days.has(`${e.day}#${e.quality}`));
-    if (!absent.length) return;
-    if (fix) await index.addDays(absent);
+    const { firstMonth } = await index.top({ consistent: true });
+    const absent = entries.filter((e) => !known.get(e.day.slice(0, 7))!.has(e.day) || !known.get(e.day.slice(0, 7))!.has(`${e.day}#${e.quality}`));
+    const earliest = entries.map((e) => e.day.slice(0, 7)).sort()[0];
+    if (!absent.length && firstMonth && firstMonth <= earliest) return;
+    // addDays also moves the first month back to the earliest of these, where needed.
+    if (fix) await index.addDays(absent.length ? absent : entries.filter((e) => e.day.slice(0, 7) === earliest).slice(0, 1));
     for (const { day, quality } of absent) {
+      const days = known.get(day.slice(0, 7))!;
+      if (!days.size) progress.markers.months++;
       for (const entry of [day, `${day}#${quality}`]) {
         if (!days.has(entry)) progress.markers.entries++;
         days.add(entry);
       }
-      if (!months.has(day.slice(0, 7))) progress.markers.months++;
-      months.add(day.slice(0, 7));
     }
   }
 
-  /** The markers phase's last step: the newest awards into `recent`, where absent. */
-  async function addRecentAwards(): Promise<void> {
-    if (!progress.recent.length) return;
-    const added = fix ? (await index.addRecent(progress.recent)).length : HistoryIndex.mergeRecent((await index.top({ consistent: true })).recent, progress.recent).add.length;
-    progress.markers.recent += added;
+  /** The markers phase's last step: what an older FlavaFlav kept on `#history`, growing with history, goes. */
+  async function removeObsolete(): Promise<void> {
+    progress.markers.obsolete += fix ? (await index.removeObsolete()).length : (await index.top({ consistent: true })).obsolete.length;
   }
 
   let pagesThisRun = 0;
@@ -259,7 +264,7 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
         if (phase === 'markers') await addMarkerDays(page.Items ?? []);
         else await eachLimited(page.Items ?? [], options.concurrency ?? 8, perItem[phase]);
         progress.nextKey = page.LastEvaluatedKey;
-        if (!progress.nextKey && phase === 'markers') await addRecentAwards();
+        if (!progress.nextKey && phase === 'markers') await removeObsolete();
         if (!progress.nextKey) progress.phase = nextPhase(phase);
         progress.pages++;
         pagesThisRun++;
@@ -278,12 +283,6 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
 
 function nextPhase(phase: Phase): Phase | 'done' {
   return PHASES[PHASES.indexOf(phase) + 1] ?? 'done';
-}
-
-/** The newest RECENT_AWARDS awards, one entry per id. */
-function newest(awards: RecentAward[]): RecentAward[] {
-  const byId = new Map(awards.map((a) => [a.id, a]));
-  return [...byId.values()].sort((a, b) => b.distributed_at.localeCompare(a.distributed_at) || a.id.localeCompare(b.id)).slice(0, RECENT_AWARDS);
 }
 
 function describeAdditions(additions: DistributionReport['additions']): string {

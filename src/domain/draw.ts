@@ -128,10 +128,20 @@ export function decideExpire(state: DrawState, now: Date): Decision {
 
 // ---- who may be picked ------------------------------------------------------------------------
 
+/**
+ * A candidate's figures from their awards of one quality (oldest first): how many fall in the
+ * fairness window (`fewest`), and the last one whenever it was (`longest` has no window).
+ */
+export function statsFromAwards(awards: readonly { at: string }[], windowStart: string): CandidateStats {
+  const count = awards.filter((a) => a.at >= windowStart).length;
+  const last = awards.reduce<string | undefined>((newest, a) => (newest === undefined || a.at > newest ? a.at : newest), undefined);
+  return { count, ...(last ? { last } : {}) };
+}
+
 /** A candidate's record for the fairness policies: links of this quality in the window, the last one. */
 export interface CandidateStats {
   count: number;
-  /** ISO timestamp of the last link of this quality in the window; undefined: none. */
+  /** ISO timestamp of the last link of this quality, whenever it was; undefined: none. */
   last?: string;
 }
 

@@ -3,15 +3,18 @@
  * scanned. Each item is written only if its key is absent, so what is already there (copied by
  * an earlier run, or changed since) is never overwritten and a second run writes nothing. After
  * every page the caller gets the key to resume from, so an interrupted run can go on where it
- * stopped.
+ * stopped. When the whole table has been copied, members that kept a count but no award log get
+ * their logs from the history now copied (the fairness policies read them), where absent.
  */
 import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TABLES, type TableKind } from '../db/schema';
 import { displayId } from '../domain/ids';
 import type { Quality } from '../domain/ranks';
+import { countersFromHistory, DistributionsService } from '../services/distributions';
 import { isConditionalCheckFailed } from '../services/errors';
 import { HistoryIndex } from '../services/history-index';
 import { ListsService } from '../services/lists';
+import { MembersService, readMember } from '../services/members';
 import { isLinkHistory, migrateItem, type Migrated } from './legacy-items';
 
 export interface MigrationCounts {
@@ -129,10 +132,45 @@ export async function migrateLegacyTable(options: MigrationOptions): Promise<Mig
     await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
     startKey = page.LastEvaluatedKey;
     await options.onPage?.({ pages, counts: { ...counts }, nextKey: startKey });
-    if (!startKey) return { counts, finished: true, nextKey: undefined };
+    if (!startKey) {
+      if (!dryRun) await addAwardLogs(db, targets, options.onNote);
+      return { counts, finished: true, nextKey: undefined };
+    }
     if (options.shouldStop?.()) break;
   }
   return { counts, finished: false, nextKey: startKey };
+}
+
+/**
+ * Members copied with a count (`links_received`) but no award log: the logs their history (as
+ * copied) holds are added where absent (when the count agrees with that history), so `fewest` and `longest` do not count them as never
+ * served. A scan of the members table (bounded by the roster) and one history read per such member.
+ */
+async function addAwardLogs(db: DynamoDBDocumentClient, targets: Record<TableKind, string>, onNote: MigrationOptions['onNote']): Promise<void> {
+  const members = new MembersService(db, targets.members);
+  const distributions = new DistributionsService(db, targets.distributions);
+  let startKey: Record<string, unknown> | undefined;
+  for (let page = 0; page < 1_000; page++) {
+    const out = await db.send(
+      new ScanCommand({
+        TableName: targets.members,
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+        FilterExpression: 'attribute_exists(links_received) AND attribute_not_exists(awards_bronze) AND attribute_not_exists(awards_silver) AND attribute_not_exists(awards_gold)',
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const member = readMember(item);
+      const derived = countersFromHistory(await distributions.memberRecords(member.discord_id));
+      // Only where the count kept agrees with the history copied: a count that disagrees is for
+      // check:data to report (and an officer to settle), not for the logs to paper over.
+      if (member.counters?.links_received !== derived.links_received) continue;
+      const added = await members.addMissingAwardLogs(member, derived);
+      if (added.length) onNote?.({ key: member.discord_id, text: `member ${member.discord_id} (${displayId(member.username)}): kept a count but no award log; the ${added.join(', ')} log${added.length === 1 ? '' : 's'} added from their history` });
+    }
+    startKey = out.LastEvaluatedKey;
+    if (!startKey) return;
+  }
 }
 
 async function putIfAbsent(db: DynamoDBDocumentClient, table: string, migrated: Extract<Migrated, { ok: true }>, dryRun: boolean): Promise<Outcome> {

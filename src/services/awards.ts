@@ -7,7 +7,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { systemClock, type Clock } from '../domain/clock';
 import { countersFromHistory, isStanding, recentFromHistory, type Distribution, type DistributionsService } from './distributions';
 import { RecordChanges } from './changes';
-import { HistoryIndex, TOP_MARKER } from './history-index';
+import { addMonths, HistoryIndex, TOP_MARKER } from './history-index';
 import { isConditionalCheckFailed } from './errors';
 import type { ReadOptions } from './pagination';
 import type { Counters, MembersService } from './members';
@@ -15,6 +15,9 @@ import type { InventoryService } from './inventory';
 import type { ListsService } from './lists';
 import { runTransaction, type TransactionPart } from './transactions';
 import { UpdateBuilder } from './update-builder';
+
+/** /deliveries and the daily reminder list the undelivered awards of this many days, today included. */
+export const UNDELIVERED_WINDOW_DAYS = 30;
 
 export type RevertFailure = 'not_found' | 'not_an_award' | 'already_reverted' | 'link_changed' | 'busy';
 export type RevertResult =
@@ -64,7 +67,6 @@ export class AwardsService {
 
       const parts: TransactionPart<'already_reverted' | 'link_changed' | 'member_changed'>[] = [
         { item: this.revertRecordItem(distributionId, revertedBy, revertedAt), reason: 'already_reverted' },
-        { item: this.index.topItem({ dropRecent: [distributionId], dropUndelivered: distributionId }) },
       ];
       // A link no longer in the inventory has nothing to go back to the stock.
       if (link) parts.push({ item: inventory.revertItem(record.link_id, distributionId), reason: 'link_changed' });
@@ -80,7 +82,6 @@ export class AwardsService {
       const listPlaceRestored = Boolean(record.list_id && !keepsListPlace);
       if (listPlaceRestored) parts.push({ item: lists.revertItem(record.list_id!, record.member_id) });
 
-      await this.index.ensure();
       const outcome = await runTransaction(this.db, parts);
       if (outcome.ok) {
         const reverted: Distribution = { ...record, status: 'reverted', reverted_by: revertedBy, reverted_at: revertedAt };
@@ -108,13 +109,15 @@ export class AwardsService {
     const update = new UpdateBuilder().set(['delivered_at'], deliveredAt).set(['delivered_by'], by);
     // Once, and only on a standing award: two presses at once record the first.
     update.condition(`attribute_not_exists(${update.name('delivered_at')}) AND (${update.name('status')} = ${update.value('confirmed')} OR attribute_not_exists(${update.name('status')}))`);
-    await this.index.ensure();
-    const outcome = await runTransaction(this.db, [
-      { item: { Update: update.build(this.services.distributions.tableName, { distribution_id: distributionId }) }, reason: 'changed' },
-      { item: this.index.topItem({ dropUndelivered: distributionId }) },
-    ]);
+    let written = true;
+    try {
+      await this.db.send(new UpdateCommand(update.build(this.services.distributions.tableName, { distribution_id: distributionId })));
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      written = false;
+    }
     const now = await this.services.distributions.get(distributionId, true);
-    if (outcome.ok && now) {
+    if (written && now) {
       this.changes.emit(now, 'delivered', origin);
       return { ok: true, distribution: now };
     }
@@ -122,11 +125,16 @@ export class AwardsService {
     return { ok: false, reason: 'not_an_award', distribution: now };
   }
 
-  /** Confirmed awards not yet handed over in game, oldest first (from the undelivered marker). */
+  /**
+   * Confirmed awards of the last UNDELIVERED_WINDOW_DAYS days not yet handed over in game, oldest
+   * first: the month markers say which of those days hold records, and each is read (a bounded
+   * number of queries, whatever the history). Older awards still undelivered are not listed.
+   */
   async undelivered(options: ReadOptions = {}): Promise<Distribution[]> {
-    const { undelivered } = await this.index.top({ consistent: true, signal: options.signal });
-    const records = await this.services.distributions.getMany(undelivered, options);
-    return records.filter((d) => isStanding(d) && !d.delivered_at).sort((a, b) => (a.distributed_at ?? '').localeCompare(b.distributed_at ?? ''));
+    const today = this.clock.now();
+    const from = new Date(today.getTime() - (UNDELIVERED_WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+    const { days } = await this.index.daysNewestFirst(addMonths(today.toISOString().slice(0, 7), 1), UNDELIVERED_WINDOW_DAYS + 31, { since: from, signal: options.signal });
+    return this.services.distributions.undeliveredOn(days, options);
   }
 
   /**

@@ -12,7 +12,7 @@ import { storedDay, storedInstant } from '../domain/dates';
 import { candidatesFor, DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '../domain/draw';
 import { readPool } from './draw-pools';
 import { isQuality, QUALITIES, type Quality } from '../domain/ranks';
-import { HistoryIndex, isMarkerId } from './history-index';
+import { addMonths, HistoryIndex, isMarkerId, RECENT_AWARDS } from './history-index';
 import { emptyCounters, RECENT_LINKS, type Counters, type RecentLink } from './members';
 import { ReadCoalescer } from './coalesce';
 import { decodeCursor, encodeCursor, InvalidCursorError, isPossibleKey, type Page, type ReadOptions } from './pagination';
@@ -102,8 +102,13 @@ export interface HistoryFilter {
 
 const MEMBER_INDEX = 'member-date-index';
 const DATE_INDEX = 'date-index';
-/** A guild-wide page reads at most this many days (plus 2 marker reads): ≤ 32 requests a page. */
+/** A guild-wide page reads at most this many days (plus the top marker and a few month-marker batches). */
 const MAX_DAY_QUERIES = 30;
+/** /revert's suggestions read at most this many days. */
+const MAX_RECENT_QUERIES = 10;
+/** Days read at once when listing undelivered awards, and pages read of one day (1 MB each). */
+const DAY_QUERIES_AT_ONCE = 6;
+const MAX_DAY_PAGES = 10;
 /** A member's whole history is read for counters and reverts; this bounds it (1 MB pages). */
 const MAX_MEMBER_PAGES = 20;
 
@@ -125,7 +130,7 @@ export class DistributionsService {
     readonly tableName: string,
     private readonly clock: Clock = systemClock,
   ) {
-    this.index = new HistoryIndex(db, tableName);
+    this.index = new HistoryIndex(db, tableName, clock);
   }
 
   async get(distributionId: string, consistent = false, { signal }: ReadOptions = {}): Promise<Distribution | undefined> {
@@ -210,9 +215,11 @@ export class DistributionsService {
   /**
    * Guild-wide history, newest first: every status but open draws. The history markers say which
    * days hold records (and of which quality), so a page reads the top marker, the month markers
-   * it needs (one batch), and at most MAX_DAY_QUERIES days: at most 32 requests, whatever the
-   * gaps, and it goes on as long as older records exist. Callers asking for the same page at the
-   * same time share one read (ReadCoalescer), unless they may give up on it (`signal`).
+   * it needs (a few BatchGets, whatever the years), and at most MAX_DAY_QUERIES days: a bounded
+   * number of requests whatever the gaps, and it goes on as long as older records exist. The
+   * markers are read consistently, so a record just written is on a day the page reads. Callers
+   * asking for the same page at the same time share one read (ReadCoalescer), unless they may give
+   * up on it (`signal`).
    */
   async guildWide(options: { limit?: number; cursor?: string } & HistoryFilter & ReadOptions = {}): Promise<Page<Distribution>> {
     if (options.signal) return this.readGuildWide(options);
@@ -224,29 +231,97 @@ export class DistributionsService {
     const limit = options.limit ?? 10;
     const cursor = decodeCursor<GuildCursor>(options.cursor);
     if (cursor && !isGuildCursor(cursor)) throw new InvalidCursorError('this page is no longer valid; start again from the first page');
-    const top = await this.index.top({ signal: options.signal });
-    const months = top.months.filter((m) => !cursor || m <= cursor.day.slice(0, 7));
-    const byMonth = await this.index.days(months, { signal: options.signal });
-    const tag = (day: string) => (options.quality ? `${day}#${options.quality}` : day);
-    const days = months
-      .flatMap((m) => [...(byMonth.get(m) ?? [])].filter((d) => d.length === 10 && byMonth.get(m)!.has(tag(d))))
-      .filter((d) => !cursor || (cursor.after ? d < cursor.day : d <= cursor.day))
-      .sort()
-      .reverse();
+    const { days, more } = await this.index.daysNewestFirst(cursor ? cursor.day.slice(0, 7) : this.latestMonth(), MAX_DAY_QUERIES, {
+      quality: options.quality,
+      signal: options.signal,
+      ...(cursor ? (cursor.after ? { before: cursor.day } : { through: cursor.day }) : {}),
+    });
 
     const items: Distribution[] = [];
     let key = cursor && !cursor.after ? cursor.key : undefined;
-    for (let i = 0; i < days.length && i < MAX_DAY_QUERIES; i++) {
+    for (let i = 0; i < days.length; i++) {
       const day = days[i];
       const page = await this.readDay(day, limit - items.length, key, options);
       items.push(...page.items);
       key = undefined;
       if (page.lastKey) return { items, cursor: encodeCursor({ day, key: page.lastKey }) };
-      if (items.length >= limit) return { items, cursor: i + 1 < days.length ? encodeCursor({ day, after: true }) : undefined };
+      if (items.length >= limit) return { items, cursor: i + 1 < days.length || more ? encodeCursor({ day, after: true }) : undefined };
     }
     // Out of queries for this page before it filled: the next page goes on from here.
-    const next = days[Math.min(days.length, MAX_DAY_QUERIES) - 1];
-    return { items, cursor: days.length > MAX_DAY_QUERIES ? encodeCursor({ day: next, after: true }) : undefined };
+    return { items, cursor: more ? encodeCursor({ day: days[days.length - 1], after: true }) : undefined };
+  }
+
+  /** The month after this one: the newest a record can be in (a clock a little behind another process's). */
+  private latestMonth(): string {
+    return addMonths(this.clock.now().toISOString().slice(0, 7), 1);
+  }
+
+  /**
+   * The newest standing awards (for /revert's suggestions), newest first: the newest days that
+   * hold records, one query each, until `limit` are found or MAX_RECENT_QUERIES days were read.
+   * A revert leaves them at once (a record reverted is no longer standing) and older awards fill
+   * the place; nothing is kept to refill.
+   */
+  async recentAwards(limit = RECENT_AWARDS, options: ReadOptions = {}): Promise<Distribution[]> {
+    const { days } = await this.index.daysNewestFirst(this.latestMonth(), MAX_RECENT_QUERIES, { signal: options.signal });
+    const found: Distribution[] = [];
+    for (const day of days) {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DATE_INDEX,
+          KeyConditionExpression: 'distribution_date = :d',
+          FilterExpression: 'attribute_exists(member_id) AND (#s = :c OR attribute_not_exists(#s))',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':d': day, ':c': 'confirmed' },
+          ScanIndexForward: false,
+        }),
+        { abortSignal: options.signal },
+      );
+      found.push(...(result.Items ?? []).map(readDistribution).filter(isStanding));
+      if (found.length >= limit) break;
+    }
+    return found.sort(newestFirst).slice(0, limit);
+  }
+
+  /**
+   * Awards FlavaFlav made on these days that are not marked delivered, oldest first: one query a
+   * day (a few at a time), then the records found read again consistently, so an award delivered
+   * or reverted a moment ago is not listed. Awards the previous system made are never listed
+   * (delivery was not tracked then): they carry no draw `version`.
+   */
+  async undeliveredOn(days: string[], options: ReadOptions = {}): Promise<Distribution[]> {
+    const candidates: string[] = [];
+    for (let i = 0; i < days.length; i += DAY_QUERIES_AT_ONCE) {
+      const pages = await Promise.all(
+        days.slice(i, i + DAY_QUERIES_AT_ONCE).map(async (day) => {
+          const ids: string[] = [];
+          let startKey: Record<string, unknown> | undefined;
+          for (let page = 0; page < MAX_DAY_PAGES; page++) {
+            const result = await this.db.send(
+              new QueryCommand({
+                TableName: this.tableName,
+                IndexName: DATE_INDEX,
+                KeyConditionExpression: 'distribution_date = :d',
+                FilterExpression: '#s = :c AND attribute_not_exists(delivered_at) AND attribute_exists(#v)',
+                ProjectionExpression: 'distribution_id',
+                ExpressionAttributeNames: { '#s': 'status', '#v': 'version' },
+                ExpressionAttributeValues: { ':d': day, ':c': 'confirmed' },
+                ExclusiveStartKey: startKey,
+              }),
+              { abortSignal: options.signal },
+            );
+            ids.push(...(result.Items ?? []).map((item) => String(item.distribution_id)));
+            startKey = result.LastEvaluatedKey;
+            if (!startKey) break;
+          }
+          return ids;
+        }),
+      );
+      candidates.push(...pages.flat());
+    }
+    const records = await this.getMany(candidates, { ...options, consistent: true });
+    return records.filter((d) => isStanding(d) && !d.delivered_at).sort((a, b) => (a.distributed_at ?? '').localeCompare(b.distributed_at ?? '') || a.distribution_id.localeCompare(b.distribution_id));
   }
 
   /** Up to `room` records of one day, newest first; `lastKey` when the day goes on. */

@@ -18,6 +18,7 @@ import {
   CONFIRM_IN_FLIGHT_MS,
   pickWinner,
   candidatesFor,
+  statsFromAwards,
   type CandidateStats,
   type DrawPolicy,
   type DrawState,
@@ -32,7 +33,7 @@ import { isDynamoUnavailable, isConditionalCheckFailed } from './errors';
 import { HistoryIndex, TOP_MARKER } from './history-index';
 import type { InventoryService, Link } from './inventory';
 import type { DistributionList, ListsService } from './lists';
-import type { CountedMember, Counters, Member, MembersService, RecentLink } from './members';
+import { wantFulfilled, type CountedMember, type Counters, type Member, type MembersService, type RecentLink } from './members';
 import type { RosterService } from './roster';
 import type { ChangeListener, DrawChange, RecordChanges } from './changes';
 import { runTransaction, transactionToken, type TransactionPart } from './transactions';
@@ -321,15 +322,13 @@ export class DrawsService {
     };
   }
 
-  /** Each candidate's links of this quality in the fairness window, and the last one (the fewest and longest policies). */
+  /** Each candidate's links of this quality in the fairness window, and the last one whenever it was. */
   private async figuresFor(candidates: Member[], quality: Quality, now: Date): Promise<Map<string, CandidateStats>> {
     const since = new Date(now.getTime() - this.settings.fairnessWindowDays * 86_400_000).toISOString();
     const counted: CountedMember[] = await this.s.roster.countedAll(candidates);
     return new Map(
-      counted.map((m) => {
-        const inWindow = m.counters.awards[quality].filter((a) => a.at >= since);
-        return [m.discord_id, { count: inWindow.length, ...(inWindow.length ? { last: inWindow[inWindow.length - 1].at } : {}) }];
-      }),
+      // The window counts for `fewest` only: `longest` reads the last link whenever it was.
+      counted.map((m) => [m.discord_id, statsFromAwards(m.counters.awards[quality], since)]),
     );
   }
 
@@ -484,11 +483,9 @@ export class DrawsService {
     // A claim left by a process that died goes with the draw.
     record.remove(['confirm_at']).remove(['confirm_by']).remove(['confirm_started_at']);
     await this.index.ensure();
-    const parts: TransactionPart<string>[] = [
-      { item: { Update: record.build(this.table, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
-      { item: this.index.dayItem(day, draw.quality) },
-      { item: this.index.topItem({ month: day.slice(0, 7) }) },
-    ];
+    // The day is listed before the record can enter the date-index on it (outside the transaction).
+    await this.index.markDay(day, draw.quality);
+    const parts: TransactionPart<string>[] = [{ item: { Update: record.build(this.table, { distribution_id: draw.distribution_id }) }, reason: 'changed' }];
     if (draw.open_shard !== undefined) parts.push({ item: this.open.leaveItem(draw.distribution_id, draw.open_shard) });
     const outcome = await runTransaction(this.db, parts);
     if (!outcome.ok) {
@@ -525,8 +522,7 @@ export class DrawsService {
       return { outcome: 'refused', ...(refused as Extract<ChangeResult, { ok: false }>) };
     }
 
-    // The history marker (for the newest awards kept on it) does not depend on the winner: read both at once.
-    const [winner, top] = await Promise.all([this.s.members.get(draw.winner_id!, true), this.index.top()]);
+    const winner = await this.s.members.get(draw.winner_id!, true);
     if (!winner) return this.notAwarded(draw, 'member_removed', origin);
     const ineligible = this.ineligible(draw, winner, utcDay(now));
     if (ineligible) return this.notAwarded(draw, ineligible, origin);
@@ -542,7 +538,7 @@ export class DrawsService {
     // links written by another award at the same moment): read it again, a bounded number of times.
     for (let attempt = 1; ; attempt++) {
       const derived = member.counters && member.recent ? undefined : await this.s.roster.history(member.discord_id);
-      const parts = await this.awardParts(draw, claim, member, derived, HistoryIndex.overflow(top), now);
+      const parts = await this.awardParts(draw, claim, member, derived, now);
       let outcome;
       try {
         outcome = await runTransaction(this.db, parts, { token: transactionToken(parts) });
@@ -584,7 +580,7 @@ export class DrawsService {
     return undefined;
   }
 
-  private async awardParts(draw: Distribution, claim: NonNullable<Distribution['confirm']>, winner: Member, derived: { counters: Counters; recent: RecentLink[] } | undefined, overflow: string[], now: Date): Promise<TransactionPart<string>[]> {
+  private async awardParts(draw: Distribution, claim: NonNullable<Distribution['confirm']>, winner: Member, derived: { counters: Counters; recent: RecentLink[] } | undefined, now: Date): Promise<TransactionPart<string>[]> {
     const day = claim.at.slice(0, 10);
     const record = new UpdateBuilder()
       .set(['status'], 'confirmed')
@@ -605,18 +601,15 @@ export class DrawsService {
       { item: { Update: record.build(this.table, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
       { item: this.s.inventory.awardItem(draw.link_id, draw.distribution_id), reason: 'link_gone' },
       { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, linkType: draw.link_type, today: day, skipIfAway: !draw.named }, derived), reason: 'member_changed' },
-      { item: this.index.dayItem(day, draw.quality) },
-      {
-        item: this.index.topItem({
-          month: day.slice(0, 7),
-          addUndelivered: draw.distribution_id,
-          addRecent: { id: draw.distribution_id, member_id: draw.winner_id!, member_username: winner.username, link_type: draw.link_type, quality: draw.quality, distributed_at: claim.at },
-          dropRecent: overflow,
-        }),
-      },
     ];
     if (draw.list_id) parts.push({ item: this.s.lists.awardItem(draw.list_id, draw.winner_id!), reason: 'winner_served' });
-    await this.index.ensure();
+    // A want fulfilled leaves the winner's wants (awardItem) and its count, together.
+    if (wantFulfilled(winner, draw.link_type).fulfilled) {
+      await this.index.ensureWants();
+      parts.push({ item: this.index.wantsItem([[draw.link_type, -1]]) });
+    }
+    // The day is listed before the award can enter the date-index on it (outside the transaction).
+    await this.index.markDay(day, draw.quality);
     return parts;
   }
 

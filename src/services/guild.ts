@@ -38,7 +38,7 @@ export type CreateListResult =
 
 export type ListMemberResult =
   | { ok: true; list: DistributionList }
-  | Refusal<'list_not_found' | 'closed' | 'already_in' | 'not_in' | 'not_on_roster'>
+  | Refusal<'list_not_found' | 'closed' | 'already_in' | 'already_served' | 'not_in' | 'not_on_roster'>
   | Refusal<'not_eligible', { standing: Standing; quality: Quality }>;
 
 export type AddStockResult =

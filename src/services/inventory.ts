@@ -174,6 +174,16 @@ export class InventoryService {
     );
   }
 
+  /**
+   * How many links of one quality and type are available, counting `added` (just written) whether
+   * or not the availability index shows them yet: it lags behind the table on AWS, and an officer
+   * must see what they just added.
+   */
+  async countAvailableWith(quality: Quality, linkType: string, added: Link[]): Promise<number> {
+    const seen = await this.queryAvailable({ quality, linkType }, { fields: ['link_id'] });
+    return new Set([...seen.map((l) => l.link_id), ...added.filter((l) => l.quality === quality && l.link_type === linkType).map((l) => l.link_id)]).size;
+  }
+
   /** Removes an available link; a handed-out link is history and is never removed. */
   async remove(linkId: string): Promise<{ ok: true; link: Link } | { ok: false; reason: 'not_found' | 'handed_out' }> {
     if (!isPossibleKey(linkId)) return { ok: false, reason: 'not_found' };

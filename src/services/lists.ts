@@ -32,7 +32,7 @@ const ACTIVE_INDEX = 'active-quality-index';
  */
 const guardId = (quality: Quality) => `active-guard#${quality}`;
 
-export type ListChange = { ok: true; list: DistributionList } | { ok: false; reason: 'not_found' | 'closed' | 'already_in' | 'not_in' };
+export type ListChange = { ok: true; list: DistributionList } | { ok: false; reason: 'not_found' | 'closed' | 'already_in' | 'already_served' | 'not_in' };
 
 export class ListsService {
   constructor(
@@ -135,8 +135,13 @@ export class ListsService {
     return outcome.failed.some((f) => f.reason === 'exists') ? 'exists' : 'active_exists';
   }
 
+  /**
+   * Puts a member among those waiting, unless they are waiting already or were served from this
+   * list: checked in the write's condition, so an award made at the same moment cannot leave them
+   * both waiting and served.
+   */
   async addMember(listId: string, memberId: string): Promise<ListChange> {
-    return this.change(listId, 'ADD eligible_members :m', 'NOT contains(eligible_members, :id)', memberId, 'already_in');
+    return this.change(listId, 'ADD eligible_members :m', 'NOT contains(eligible_members, :id) AND NOT contains(winners, :id)', memberId, 'already_in');
   }
 
   async removeMember(listId: string, memberId: string): Promise<ListChange> {
@@ -234,7 +239,9 @@ export class ListsService {
       if (!isConditionalCheckFailed(error)) throw error;
       const old = failedConditionItem(error as { Item?: Record<string, unknown> });
       if (!old) return { ok: false, reason: 'not_found' };
-      return { ok: false, reason: normalizeList(old).is_active !== 'true' ? 'closed' : failure };
+      const found = normalizeList(old);
+      if (found.is_active !== 'true') return { ok: false, reason: 'closed' };
+      return { ok: false, reason: failure === 'already_in' && found.winners.includes(memberId) ? 'already_served' : failure };
     }
   }
 }

@@ -278,6 +278,7 @@ export class MembersService {
     // Eligibility was checked on this read: the join date (and officer flag) it was checked on must still stand.
     const standing = `${member.storedJoinDate === undefined ? 'attribute_not_exists(join_date)' : '(join_date = :joined OR guild_join_date = :joined)'}${member.is_officer ? ' AND is_officer = :officer' : ''}`;
     const standingValues = { ...(member.storedJoinDate === undefined ? {} : { ':joined': member.storedJoinDate }), ...(member.is_officer ? { ':officer': true } : {}) };
+    const want = wantFulfilled(member, award.linkType);
     if (member.counters) {
       const recent = this.recentUpdate(member, link, derived?.recent);
       // last_link_at never moves back (a late retried award): set only when this award is newer
@@ -288,10 +289,10 @@ export class MembersService {
         Update: {
           TableName: this.tableName,
           Key: { discord_id: member.discord_id },
-          UpdateExpression: `SET ${newer ? 'last_link_at = :at, ' : ''}updated_at = :at${recent.set} ADD links_received :one, ${AWARDS_ATTRIBUTE[award.quality]} :entry${recent.remove}`,
-          ConditionExpression: `attribute_exists(links_received) AND ${notAway} AND ${standing} AND ${newer ? '(attribute_not_exists(last_link_at) OR last_link_at <= :at)' : 'last_link_at > :at'}${recent.condition}`,
+          UpdateExpression: `SET ${newer ? 'last_link_at = :at, ' : ''}updated_at = :at${recent.set} ADD links_received :one, ${AWARDS_ATTRIBUTE[award.quality]} :entry${recent.remove}${want.update}`,
+          ConditionExpression: `attribute_exists(links_received) AND ${notAway} AND ${standing} AND ${newer ? '(attribute_not_exists(last_link_at) OR last_link_at <= :at)' : 'last_link_at > :at'}${recent.condition}${want.condition}`,
           ...(Object.keys(recent.names).length ? { ExpressionAttributeNames: recent.names } : {}),
-          ExpressionAttributeValues: { ':at': award.at, ':one': 1, ':entry': new Set([entry]), ...recent.values, ...standingValues, ...(award.skipIfAway ? { ':today': award.today } : {}) },
+          ExpressionAttributeValues: { ':at': award.at, ':one': 1, ':entry': new Set([entry]), ...recent.values, ...want.values, ...standingValues, ...(award.skipIfAway ? { ':today': award.today } : {}) },
         },
       };
     }
@@ -304,9 +305,10 @@ export class MembersService {
       Update: {
         TableName: this.tableName,
         Key: { discord_id: member.discord_id },
-        UpdateExpression: `SET links_received = :n, last_link_at = :last, updated_at = :at, recent_links = :recent ADD ${sets.map((q) => `${AWARDS_ATTRIBUTE[q]} :${q}`).join(', ')}`,
-        ConditionExpression: `attribute_exists(discord_id) AND attribute_not_exists(links_received) AND ${notAway} AND ${standing} AND (attribute_not_exists(last_link_at) OR last_link_at <= :last)`,
+        UpdateExpression: `SET links_received = :n, last_link_at = :last, updated_at = :at, recent_links = :recent ADD ${sets.map((q) => `${AWARDS_ATTRIBUTE[q]} :${q}`).join(', ')}${want.update}`,
+        ConditionExpression: `attribute_exists(discord_id) AND attribute_not_exists(links_received) AND ${notAway} AND ${standing} AND (attribute_not_exists(last_link_at) OR last_link_at <= :last)${want.condition}`,
         ExpressionAttributeValues: {
+          ...want.values,
           ':n': counters.links_received + 1,
           ':at': award.at,
           ':last': last,
@@ -436,6 +438,46 @@ export class MembersService {
     }
   }
 
+  /**
+   * The qualities whose award log a member item keeping counters lacks although their history
+   * holds awards of it (a member copied by migrate:legacy kept a count but no logs): without the
+   * log, `fewest` and `longest` count them as never served.
+   */
+  static missingAwardLogs(member: Member, derived: Counters): Quality[] {
+    if (!member.counters) return [];
+    return QUALITIES.filter((q) => derived.awards[q].length > 0 && member.counters!.awards[q].length === 0);
+  }
+
+  /**
+   * Adds the award logs (and last link) a member item keeping counters lacks, from their history
+   * (`derived`), only where absent and only while no award or revert changed the item since it
+   * was read (its count is as read): for `check:data --fix` and the migration. Returns the
+   * qualities added.
+   */
+  async addMissingAwardLogs(member: Member, derived: Counters): Promise<Quality[]> {
+    const absent = MembersService.missingAwardLogs(member, derived);
+    if (!absent.length || !member.counters) return [];
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { discord_id: member.discord_id },
+          UpdateExpression: `${derived.last_link_at ? 'SET last_link_at = if_not_exists(last_link_at, :last) ' : ''}ADD ${absent.map((q) => `${AWARDS_ATTRIBUTE[q]} :${q}`).join(', ')}`,
+          ConditionExpression: `links_received = :seen AND ${absent.map((q) => `attribute_not_exists(${AWARDS_ATTRIBUTE[q]})`).join(' AND ')}`,
+          ExpressionAttributeValues: {
+            ':seen': member.counters.links_received,
+            ...(derived.last_link_at ? { ':last': derived.last_link_at } : {}),
+            ...Object.fromEntries(absent.map((q) => [`:${q}`, new Set(derived.awards[q].map(encodeEntry))])),
+          },
+        }),
+      );
+      return absent;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return [];
+      throw error;
+    }
+  }
+
   /** Adds the newest links an item lacks, from its history, unless something wrote them first (`check:data --fix`). */
   async addMissingRecent(member: Member, recent: RecentLink[]): Promise<boolean> {
     try {
@@ -473,6 +515,18 @@ export class MembersService {
       throw error;
     }
   }
+}
+
+/**
+ * An award fulfils the winner's want of its type (docs: wants): the type leaves `wants` in the
+ * award's update. Conditioned on `wants` still being as read, so the wants counts kept beside it
+ * (`fulfilled`: one fewer) never drift when a /want change races the award.
+ */
+export function wantFulfilled(member: Member, linkType: string): { fulfilled: boolean; update: string; condition: string; values: Record<string, unknown> } {
+  const fulfilled = member.wants.includes(linkType);
+  return fulfilled
+    ? { fulfilled, update: ' DELETE wants :want', condition: ' AND contains(wants, :wantType)', values: { ':want': new Set([linkType]), ':wantType': linkType } }
+    : { fulfilled, update: '', condition: ' AND NOT contains(wants, :wantType)', values: { ':wantType': linkType } };
 }
 
 export function emptyCounters(): Counters {

@@ -495,10 +495,11 @@ describe('autocomplete', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it('/revert suggestions for an officer: one read of the history marker, whatever the history', async () => {
+  it('/revert suggestions for an officer: the history marker, the newest months’ markers, then the newest days until 25 awards, whatever the history', async () => {
     const { choices, requests } = await suggest(h.officer, 'revert', [focused('distribution')]);
     expect(choices.length).toBeGreaterThan(0);
-    expect(requests.map((r) => r.operation)).toEqual(['GetItem']);
+    // Here every award is on one day: one query. However long the history, at most 10 days are read.
+    expect(requests.map((r) => r.operation)).toEqual(['GetItem', 'BatchGetItem', 'Query']);
   });
 
   it('a 5,000-character keystroke, a mention and __proto__ get choices within Discord’s limits', async () => {

@@ -222,7 +222,7 @@ describe('npm run check:data -- --fix beside the running bot', () => {
     expect(lines[2]).toContain('~~reverted~~');
     expect(lines[4]).toContain(`<@${h.alice.id}> · Silver Melee Accuracy/Defense`);
     // Delivery was not tracked before: only bob's new award is listed as owed, none of the old ones.
-    const { undelivered } = await h.storage.services.distributions.index.top({ consistent: true });
+    const undelivered = (await h.storage.services.awards.undelivered()).map((d) => d.distribution_id);
     expect(undelivered).toHaveLength(1);
     expect(head.awards.filter((a) => undelivered.includes(a.id))).toEqual([]);
 

@@ -144,7 +144,7 @@ describe('delivery', () => {
     expect(after.text).toContain('1 award undelivered');
     expect(after.text).not.toContain(h.alice.id);
     const viaList = await h.press(h.officer, after.messageId!, button(after, '1 delivered'));
-    expect(viaList.text).toContain('Every award has been delivered');
+    expect(viaList.text).toContain('Every award of the last 30 days has been delivered');
     // The award's own message follows: its Delivered button goes.
     await h.emulator.waitForRequest((r) => r.method === 'PATCH' && r.path === `/channels/${h.emulator.channelId}/messages/${second.messageId}`);
     expect(h.emulator.buttonsOf(second.messageId!)).toEqual([]);

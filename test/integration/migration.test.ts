@@ -126,6 +126,8 @@ describe('npm run migrate:legacy', () => {
     expect((await scan(storage.tables.members)).map((m) => m.discord_id).sort()).toEqual([ANNA, BEN, CARA, DAN]);
     expect(await members.get(ANNA)).toMatchObject({ username: 'anna', counters: { links_received: 1 }, is_officer: false });
     expect((await members.get(ANNA)) as object).not.toHaveProperty('rank');
+    // She kept a count but no award log: the log comes from her history as copied, so the fairness policies see her served.
+    expect((await members.get(ANNA, true))?.counters?.awards.gold.map((a) => a.id)).toEqual(['dist-1']);
     // BEN's item kept no counters: none are made up; they are derived from his history.
     expect(await members.get(BEN)).toMatchObject({ is_officer: true });
     expect((await members.get(BEN))?.counters).toBeUndefined();

@@ -1,9 +1,8 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { checkDistribution, checkDrawItem, checkLink, checkList, checkMember, counterDrift, dateIndexEntry, missingCountersFinding, recentAward } from '../../src/checks/items';
+import { checkDistribution, checkDrawItem, checkLink, checkList, checkMember, counterDrift, dateIndexEntry, missingCountersFinding } from '../../src/checks/items';
 import { POOL_CHUNK } from '../../src/services/draw-pools';
 import { OPEN_PER_SHARD } from '../../src/services/open-draws';
 import { safeIdForm } from '../../src/domain/ids';
-import { HistoryIndex, RECENT_AWARDS, type RecentAward } from '../../src/services/history-index';
 import { emptyCounters } from '../../src/services/members';
 import { headTables, singleTable, type RawItem } from '../support/legacy-fixtures';
 
@@ -74,18 +73,6 @@ describe('check:data on a distribution', () => {
   ])('says why %j does not fit', (extra, finding) => {
     const report = checkDistribution({ distribution_id: 'd', quality: 'gold', link_id: 'l', ...extra });
     expect(report.findings.join('\n')).toContain(finding);
-  });
-
-  it('suggests standing awards for /revert, normalized, and not reverted ones', () => {
-    expect(recentAward(headRecord(3))).toEqual({
-      id: head.awards[3].id,
-      member_id: head.awards[3].memberId,
-      member_username: 'anna',
-      link_type: 'Damage on Ships',
-      quality: 'gold',
-      distributed_at: head.awards[3].at,
-    });
-    expect(recentAward({ ...headRecord(3), status: 'reverted' })).toBeUndefined();
   });
 });
 
@@ -162,23 +149,6 @@ describe('check:data on links and lists', () => {
       'eligible_members is a list, not a string set: adding, removing and serving members fails; left as is',
     ]);
     expect(checkList({ list_id: 'l', list_name: 'Gold', quality: 'gold', is_active: 'true', eligible_members: new Set(['1']) }).findings).toEqual([]);
-  });
-});
-
-describe('recent awards for /revert', () => {
-  const award = (id: string, day: number): RecentAward => ({ id, member_id: '1', member_username: 'a', link_type: 'x', quality: 'gold', distributed_at: `2026-01-${String(day).padStart(2, '0')}T00:00:00.000Z` });
-
-  it('add only the newest missing ones and drop what falls beyond the newest 25', () => {
-    const current = Array.from({ length: RECENT_AWARDS }, (_, i) => award(`bot${i}`, i + 2));
-    const { add, drop } = HistoryIndex.mergeRecent(current, [award('old', 1), award('new', 28), award('bot3', 28)]);
-    // The entry the bot holds wins over a candidate of the same id.
-    expect(add.map((a) => a.id)).toEqual(['new']);
-    expect(drop).toEqual(['bot0']);
-  });
-
-  it('change nothing when every candidate is there or older than all 25', () => {
-    const current = Array.from({ length: RECENT_AWARDS }, (_, i) => award(`bot${i}`, i + 2));
-    expect(HistoryIndex.mergeRecent(current, [award('bot7', 9), award('old', 1)])).toEqual({ add: [], drop: [] });
   });
 });
 

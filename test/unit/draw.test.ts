@@ -1,4 +1,4 @@
-import { candidatesFor, decideCancel, decideConfirm, decideExpire, decideReroll, drawWinner, isClaimStale, MAX_REROLLS, pickWinner, type DrawState } from '../../src/domain/draw';
+import { candidatesFor, decideCancel, decideConfirm, decideExpire, decideReroll, drawWinner, isClaimStale, MAX_REROLLS, pickWinner, statsFromAwards, type DrawState } from '../../src/domain/draw';
 
 const t0 = new Date('2026-11-25T12:00:00.000Z');
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -82,6 +82,21 @@ describe('the draw: who may be picked', () => {
     expect(candidatesFor({ pool, wanting: new Set(), policy: 'longest', stats }).among).toEqual(['b', 'd']);
     expect(candidatesFor({ pool: ['a', 'c'], wanting: new Set(), policy: 'longest', stats }).among).toEqual(['c']);
     expect(candidatesFor({ pool: ['a', 'c'], wanting: new Set(), policy: 'fewest', stats }).among).toEqual(['c']);
+  });
+
+  it('figures: fewest counts the window, longest reads the last link whenever it was', () => {
+    const awards = [{ at: '2025-06-01T00:00:00.000Z' }, { at: '2025-10-01T00:00:00.000Z' }, { at: '2026-11-01T00:00:00.000Z' }];
+    expect(statsFromAwards(awards, '2026-06-01T00:00:00.000Z')).toEqual({ count: 1, last: '2026-11-01T00:00:00.000Z' });
+    expect(statsFromAwards(awards.slice(0, 2), '2026-06-01T00:00:00.000Z')).toEqual({ count: 0, last: '2025-10-01T00:00:00.000Z' });
+    expect(statsFromAwards([], '2026-06-01T00:00:00.000Z')).toEqual({ count: 0 });
+    // Served 400 and 200 days ago, and never: never first, then the oldest.
+    const stats = new Map([
+      ['old', statsFromAwards([{ at: '2025-10-16T00:00:00.000Z' }], '2026-05-24T00:00:00.000Z')],
+      ['newer', statsFromAwards([{ at: '2026-05-04T00:00:00.000Z' }], '2026-05-24T00:00:00.000Z')],
+      ['never', statsFromAwards([], '2026-05-24T00:00:00.000Z')],
+    ]);
+    expect(candidatesFor({ pool: ['old', 'newer', 'never'], wanting: new Set(), policy: 'longest', stats }).among).toEqual(['never']);
+    expect(candidatesFor({ pool: ['old', 'newer'], wanting: new Set(), policy: 'longest', stats }).among).toEqual(['old']);
   });
 
   it('draws among those who want the link while any are left, under the same policy, then among the rest', () => {

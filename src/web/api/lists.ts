@@ -71,6 +71,8 @@ function answer(result: ListMemberResult, names: ReadonlyMap<string, string>, us
       throw conflict('That list is closed. Nothing was changed; start a new one.', reason);
     case 'already_in':
       throw conflict(`${who} is already waiting on that list. Nothing was changed.`, reason);
+    case 'already_served':
+      throw conflict(`${who} was already served from that list, so they cannot wait on it again. Nothing was changed.`, reason);
     case 'not_in':
       throw notFound(`${who} is not waiting on that list. Nothing was changed.`, reason);
     case 'not_on_roster':

@@ -82,7 +82,7 @@ export function stockRoutes(app: FastifyInstance, ctx: WebContext): void {
     const { type } = added;
     // The links are written: a failed read now must not make the answer say otherwise.
     const [inStock, wantedBy] = await Promise.all([
-      ctx.services.inventory.stock({ quality: input.quality, linkType: type.name }).then((s) => s[0]?.count ?? null, () => null),
+      ctx.services.inventory.countAvailableWith(input.quality, type.name, added.links).then((n) => n, () => null),
       ctx.services.wants.counts([type.name]).then((c) => c.get(type.name) ?? 0, () => null),
     ]);
     return reply.code(added.repeated ? 200 : 201).send({
