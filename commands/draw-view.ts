@@ -32,7 +32,13 @@ function source(draw: Distribution): string {
 function leftOut(draw: Distribution): string {
   const out = draw.left_out;
   if (!out) return '';
-  const parts = [out.away ? `${out.away} away` : '', out.too_new ? `${out.too_new} too new` : '', out.unreadable ? `${out.unreadable} with an unreadable join date` : ''].filter(Boolean);
+  const parts = [
+    out.away ? `${out.away} away` : '',
+    out.too_new ? `${out.too_new} too new` : '',
+    out.unreadable ? `${out.unreadable} with an unreadable join date` : '',
+    out.attendance ? `${out.attendance} with too few events attended` : '',
+    out.inactive ? `${out.inactive} inactive (missed events in a row)` : '',
+  ].filter(Boolean);
   return parts.length ? ` · left out: ${parts.join(', ')}` : '';
 }
 
@@ -96,7 +102,7 @@ export async function drawMessage(ctx: BotContext, draw: Distribution): Promise<
     { name: 'Quality', value: quality, inline: true },
     { name: 'Bonus', value: draw.bonus ? `+${safeText(draw.bonus, 20)}` : '—', inline: true },
   );
-  const poolLine = `${draw.pool_size ?? draw.pool.length} in the pool${leftOut(draw)} · drawn from ${source(draw)}`;
+  const poolLine = `${draw.pool_size ?? draw.pool.length} in the pool${leftOut(draw)} · drawn from ${source(draw)}${draw.compensation !== undefined ? ` · compensation, owed first: ${safeText(draw.compensation, 200) || 'no reason given'}` : ''}`;
   const rerolled = draw.drawn_before.length ? mentionList(draw.drawn_before, '') : undefined;
   const footer = `Draw ${displayId(draw.distribution_id)}`;
 

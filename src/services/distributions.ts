@@ -69,7 +69,10 @@ export interface Distribution {
   confirm?: { at: string; by: string; startedAt: string };
   list_name?: string;
   /** How many the pool left out, and why. */
-  left_out?: { away: number; too_new: number; unreadable: number };
+  left_out?: { away: number; too_new: number; unreadable: number; attendance?: number; inactive?: number };
+  /** The award pays a debt (docs/attendance.md): why it was owed, and which debt (a quality or "any"). */
+  compensation?: string;
+  compensation_debt?: string;
   /** Those in the pool who wanted the link's type. */
   wanting: string[];
   /** The policy's figures for each candidate considered (fewest / longest). */
@@ -355,7 +358,7 @@ export function readDistribution(item: Record<string, unknown>): Distribution {
       figures.set(id, { count: Number(f?.count ?? 0) || 0, ...(typeof f?.last === 'string' ? { last: f.last } : {}) });
     }
   }
-  const leftOut = item.left_out as { away?: unknown; too_new?: unknown; unreadable?: unknown } | undefined;
+  const leftOut = item.left_out as { away?: unknown; too_new?: unknown; unreadable?: unknown; attendance?: unknown; inactive?: unknown } | undefined;
   const confirm = item.confirm_at && item.confirm_started_at ? { at: String(item.confirm_at), by: String(item.confirm_by ?? ''), startedAt: String(item.confirm_started_at) } : undefined;
   return {
     distribution_id: String(item.distribution_id),
@@ -393,7 +396,17 @@ export function readDistribution(item: Record<string, unknown>): Distribution {
     ended_by: text(item.ended_by),
     confirm,
     list_name: text(item.list_name),
-    left_out: leftOut ? { away: Number(leftOut.away ?? 0) || 0, too_new: Number(leftOut.too_new ?? 0) || 0, unreadable: Number(leftOut.unreadable ?? 0) || 0 } : undefined,
+    left_out: leftOut
+      ? {
+          away: Number(leftOut.away ?? 0) || 0,
+          too_new: Number(leftOut.too_new ?? 0) || 0,
+          unreadable: Number(leftOut.unreadable ?? 0) || 0,
+          ...(leftOut.attendance !== undefined ? { attendance: Number(leftOut.attendance) || 0 } : {}),
+          ...(leftOut.inactive !== undefined ? { inactive: Number(leftOut.inactive) || 0 } : {}),
+        }
+      : undefined,
+    ...(typeof item.compensation === 'string' ? { compensation: item.compensation } : {}),
+    ...(typeof item.compensation_debt === 'string' ? { compensation_debt: item.compensation_debt } : {}),
     wanting: ids(item.wanting),
     figures,
     stored: { distributed_at: item.distributed_at },

@@ -70,6 +70,8 @@ export function notAwardedText(reason: AwardFailure, wording: DrawWording): stri
       return 'Not awarded: the winner is marked away. Nothing was written; Reroll, or clear their away date first.';
     case 'member_not_eligible':
       return 'Not awarded: the winner cannot receive this quality any more. Nothing was written; Reroll or Cancel.';
+    case 'debt_paid':
+      return 'Not awarded: the winner was owed this link, and that debt was paid or forgiven meanwhile. Nothing was written; Reroll or Cancel.';
     case 'busy':
       return 'Not awarded: the database is busy. Nothing was written; press Confirm again.';
   }

@@ -23,6 +23,7 @@ import {
   type Refusal,
 } from '../domain/draw';
 import { isAway, standingOf, type Quality, type RankThresholds } from '../domain/ranks';
+import { DEFAULT_ATTENDANCE, drawExclusion, ineligibility, owedFirst, type AttendanceRules, type DebtKey } from '../domain/attendance';
 import { readDistribution, type Distribution, type DistributionsService } from './distributions';
 import { isDynamoUnavailable, isConditionalCheckFailed } from './errors';
 import { HistoryIndex } from './history-index';
@@ -38,6 +39,8 @@ export interface DrawSettings {
   ranks: RankThresholds;
   defaultPolicy: DrawPolicy;
   fairnessWindowDays: number;
+  /** Attendance rules (docs/attendance.md); off when absent. */
+  attendance?: AttendanceRules;
 }
 
 export interface StartDraw {
@@ -62,7 +65,7 @@ export type StartRefusal =
   | { reason: 'nobody'; list?: DistributionList };
 
 /** Why an award was not made although the draw was open. Nothing was written. */
-export type AwardFailure = 'link_gone' | 'winner_served' | 'list_closed' | 'member_removed' | 'member_away' | 'member_not_eligible' | 'busy';
+export type AwardFailure = 'link_gone' | 'winner_served' | 'list_closed' | 'member_removed' | 'member_away' | 'member_not_eligible' | 'debt_paid' | 'busy';
 
 
 export type ChangeResult = { ok: true; draw: Distribution } | ({ ok: false; draw: Distribution | undefined } & (Refusal | { reason: 'not_found' }));
@@ -147,13 +150,12 @@ export class DrawsService {
 
     const byId = new Map(roster.map((m) => [m.discord_id, m]));
     const considered = list ? list.eligible_members.map((id) => byId.get(id)).filter((m): m is Member => m !== undefined) : roster;
-    const leftOut = { away: 0, too_new: 0, unreadable: 0 };
+    const attendance = this.settings.attendance ?? DEFAULT_ATTENDANCE;
+    const leftOut = { away: 0, too_new: 0, unreadable: 0, ...(attendance.required ? { attendance: 0, inactive: 0 } : {}) };
     const pool: Member[] = [];
     for (const m of considered) {
-      const standing = standingOf(m, this.settings.ranks, today);
-      if (standing.daysInGuild === null && !m.is_officer) leftOut.unreadable++;
-      else if (!standing.eligibleFor.includes(input.quality)) leftOut.too_new++;
-      else if (isAway(m, today)) leftOut.away++;
+      const reason = drawExclusion(m, input.quality, this.settings.ranks, attendance, now);
+      if (reason) leftOut[reason] = (leftOut[reason] ?? 0) + 1;
       else pool.push(m);
     }
 
@@ -163,11 +165,17 @@ export class DrawsService {
     let listId = list?.list_id;
     let wanting: string[] = [];
     let figures = new Map<string, CandidateStats>();
-    if (input.memberId) {
+    // Those owed a link of this quality (or any) come first, oldest debt first, whatever the policy.
+    const owed = input.memberId ? [] : owedFirst(pool, input.quality);
+    const compensation = owed.length ? { reason: owed[0].debt.reason, debt: owed[0].debt.key } : undefined;
+    if (owed.length) {
+      winner = owed[0].member;
+      pool.splice(0, pool.length, ...owed.map((o) => o.member));
+    } else if (input.memberId) {
       const member = byId.get(input.memberId) ?? (await this.s.members.get(input.memberId, true));
       if (!member) return { ok: false, reason: 'named_not_on_roster' };
       const standing = standingOf(member, this.settings.ranks, today);
-      if (!standing.eligibleFor.includes(input.quality) || (standing.daysInGuild === null && !member.is_officer)) return { ok: false, reason: 'named_not_eligible', member };
+      if (!standing.eligibleFor.includes(input.quality) || (standing.daysInGuild === null && !member.is_officer) || ineligibility(member, input.quality, this.settings.ranks, attendance, now)) return { ok: false, reason: 'named_not_eligible', member };
       const waiting = list?.eligible_members.includes(member.discord_id) ?? false;
       if (input.listId && !waiting) return { ok: false, reason: 'named_not_waiting', list: list! };
       // Named outside the list: the award does not touch the list.
@@ -185,7 +193,7 @@ export class DrawsService {
       winner = byId.get(pick.winnerId)!;
     }
 
-    const draw = this.newRecord({ input, link, list, listId, pool, leftOut, policy, winner, named, wanting, figures, now });
+    const draw: Record<string, unknown> = { ...this.newRecord({ input, link, list, listId, pool, leftOut, policy, winner, named, wanting, figures, now }), ...(compensation ? { compensation: compensation.reason, compensation_debt: compensation.debt } : {}) };
     await this.index.ensure();
     // The record and its place among the open draws (for the expiry sweep), together.
     const outcome = await runTransaction(this.db, [
@@ -204,7 +212,7 @@ export class DrawsService {
     list: DistributionList | undefined;
     listId: string | undefined;
     pool: Member[];
-    leftOut: { away: number; too_new: number; unreadable: number };
+    leftOut: { away: number; too_new: number; unreadable: number; attendance?: number; inactive?: number };
     policy: DrawPolicy;
     winner: Member;
     named: boolean;
@@ -276,7 +284,9 @@ export class DrawsService {
       const members = (await Promise.all(tier.filter((m) => !figures.has(m)).map((m) => this.s.members.get(m)))).filter((m): m is Member => m !== undefined);
       figures = new Map([...figures, ...(await this.figuresFor(members, draw.quality, now))]);
     }
-    const pick = pickWinner({ pool: draw.pool, wanting: new Set(draw.wanting), policy: draw.policy ?? 'uniform', stats: figures, exclude });
+    // A compensation draw goes on in the order owed (oldest debt first).
+    const owedNext = draw.compensation !== undefined ? draw.pool.find((m) => !exclude.has(m)) : undefined;
+    const pick = draw.compensation !== undefined ? (owedNext ? { winnerId: owedNext } : null) : pickWinner({ pool: draw.pool, wanting: new Set(draw.wanting), policy: draw.policy ?? 'uniform', stats: figures, exclude });
     if (!pick) return { ok: false, reason: 'exhausted', draw };
     const next = await this.s.members.get(pick.winnerId);
 
@@ -390,6 +400,7 @@ export class DrawsService {
       const standing = standingOf(winner, this.settings.ranks, utcDay(now));
       if (!standing.eligibleFor.includes(draw.quality) || (standing.daysInGuild === null && !winner.is_officer)) return this.notAwarded(draw, 'member_not_eligible', origin);
       if (!draw.named && isAway(winner, utcDay(now))) return this.notAwarded(draw, 'member_away', origin);
+      if (draw.compensation_debt && !winner.debts.some((d) => d.key === draw!.compensation_debt)) return this.notAwarded(draw, 'debt_paid', origin);
       const claimed = await this.claim(draw, by, now);
       if (!claimed) return this.explainConfirm(id, origin);
       draw = claimed;
@@ -427,6 +438,7 @@ export class DrawsService {
       const fresh = await this.s.members.get(draw.winner_id!, true);
       if (!fresh) return this.notAwarded(draw, 'member_removed', origin);
       if (!draw.named && isAway(fresh, day)) return this.notAwarded(draw, 'member_away', origin);
+      if (draw.compensation_debt && !fresh.debts.some((d) => d.key === draw.compensation_debt)) return this.notAwarded(draw, 'debt_paid', origin);
       if (attempt === 3) return this.notAwarded(draw, 'busy', origin);
       member = fresh;
     }
@@ -450,7 +462,7 @@ export class DrawsService {
     const parts: TransactionPart<string>[] = [
       { item: { Update: record.build(this.s.distributions.tableName, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
       { item: this.s.inventory.awardItem(draw.link_id, draw.distribution_id), reason: 'link_gone' },
-      { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, linkType: draw.link_type, today: day, skipIfAway: !draw.named }, derived), reason: 'member_changed' },
+      { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, linkType: draw.link_type, today: day, skipIfAway: !draw.named, clearDebt: draw.compensation_debt as DebtKey | undefined }, derived), reason: 'member_changed' },
       { item: this.index.dayItem(day, draw.quality) },
       {
         item: this.index.topItem({

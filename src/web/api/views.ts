@@ -90,6 +90,7 @@ export async function drawView(ctx: WebContext, draw: Distribution) {
       : null,
     pool_size: draw.pool_size ?? draw.pool.length,
     left_out: draw.left_out ?? null,
+    compensation: draw.compensation ?? null,
     source,
     list: draw.list_id ? { id: safeIdForm(draw.list_id), name: draw.list_name ?? null } : null,
     drawn_before: draw.drawn_before.map((id) => ({ id, username: names.get(id) ?? null })),

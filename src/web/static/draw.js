@@ -35,7 +35,7 @@ function source(draw) {
 
 function poolLine(draw) {
   const out = draw.left_out;
-  const parts = out ? [out.away ? `${out.away} away` : '', out.too_new ? `${out.too_new} too new` : '', out.unreadable ? `${out.unreadable} with an unreadable join date` : ''].filter(Boolean) : [];
+  const parts = out ? [out.away ? `${out.away} away` : '', out.too_new ? `${out.too_new} too new` : '', out.unreadable ? `${out.unreadable} with an unreadable join date` : '', out.attendance ? `${out.attendance} with too few events attended` : '', out.inactive ? `${out.inactive} inactive (missed events in a row)` : ''].filter(Boolean) : [];
   return `${draw.pool_size} in the pool${parts.length ? ` · left out: ${parts.join(', ')}` : ''} · drawn from ${source(draw)}`;
 }
 
