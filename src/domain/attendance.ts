@@ -202,3 +202,42 @@ export function afterEvent(
     resetMisses: false,
   };
 }
+
+/** The previous system's attendance fields (its single table at 9abbdbc), when an item has them. */
+export const LEGACY_ATTENDANCE_FIELDS = ['weekly_boss_participation', 'omni_participation_dates', 'omni_absence_count', 'last_omni_participation', 'compensation_owed'] as const;
+
+/**
+ * What the previous system's attendance fields stand for: `omni_participation_dates` as attended
+ * `omni` events, `weekly_boss_participation: true` as a `boss` event attended at `updated_at`,
+ * `omni_absence_count` as the current run of misses, and `compensation_owed` as a debt of any
+ * quality (its data says none). `instant` reads a stored timestamp (ISO, or null when unreadable).
+ */
+export function legacyAttendance(item: Record<string, unknown>, instant: (value: unknown) => string | null): { attendance?: Attendance; debt?: Debt } {
+  const has = LEGACY_ATTENDANCE_FIELDS.some((f) => item[f] !== undefined && item[f] !== null);
+  if (!has) return {};
+  const updated = instant(item.updated_at) ?? instant(item.created_at);
+  const omni = (Array.isArray(item.omni_participation_dates) ? item.omni_participation_dates : [])
+    .map((d) => instant(d))
+    .filter((d): d is string => d !== null)
+    .sort();
+  const attended: AttendedEvent[] = omni.map((at) => ({ event: `legacy-omni#${at}`, kind: 'omni' as const, at }));
+  if ((item.weekly_boss_participation === true || item.weekly_boss_participation === 'true') && updated) attended.push({ event: `legacy-boss#${updated}`, kind: 'boss', at: updated });
+  const last = instant(item.last_omni_participation) ?? omni[omni.length - 1];
+  const absences = Math.min(MISSED_KEPT, Math.max(0, Math.trunc(Number(item.omni_absence_count ?? 0)) || 0));
+  // The misses' days were not kept: they follow the last attendance, in order.
+  const base = Date.parse(last ?? updated ?? '1970-01-01T00:00:00.000Z');
+  const missed = Array.from({ length: absences }, (_, i) => {
+    const at = new Date(base + i + 1).toISOString();
+    return { event: `legacy-omni-miss#${i + 1}`, at };
+  });
+  const attendance: Attendance = {
+    attended: attended.sort((a, b) => a.at.localeCompare(b.at)).slice(-ATTENDED_KEPT),
+    missed,
+    ...(last ? { lastAttendedAt: last } : {}),
+  };
+  const owed = item.compensation_owed === true || item.compensation_owed === 'true';
+  return {
+    attendance,
+    ...(owed ? { debt: { key: 'any' as const, reason: 'owed by the previous system (its data names no quality)', since: updated ?? '1970-01-01T00:00:00.000Z', by: 'migration' } } : {}),
+  };
+}

@@ -5,7 +5,7 @@
  * `role`). It writes SPEC's form and only adds what an item lacks.
  */
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterEvent, DEBT_KEYS, EVENT_KINDS, NO_ATTENDANCE, type Attendance, type AttendanceRules, type Debt, type DebtKey, type EventKind } from '../domain/attendance';
+import { afterEvent, DEBT_KEYS, EVENT_KINDS, legacyAttendance, NO_ATTENDANCE, type Attendance, type AttendanceRules, type Debt, type DebtKey, type EventKind } from '../domain/attendance';
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { QUALITIES, type Quality } from '../domain/ranks';
@@ -66,6 +66,8 @@ export interface Member {
   attendance: Attendance;
   /** Links owed (compensation), oldest first: at most one per quality and one of any quality. */
   debts: Debt[];
+  /** False when the item keeps no `debts` and they were read from the previous system's `compensation_owed`. */
+  debtsStored: boolean;
   /** What the item stores as its join date, exactly (for conditions on what was read). */
   storedJoinDate?: unknown;
   /** What the item stores as updated_at, exactly (for conditions on what was read). */
@@ -263,7 +265,7 @@ export class MembersService {
     award: { id: string; at: string; quality: Quality; linkType: string; today: string; skipIfAway: boolean; clearDebt?: DebtKey },
     derived?: { counters: Counters; recent: RecentLink[] },
   ): TransactWriteItem {
-    return withDebtCleared(this.awardUpdate(member, award, derived), award.clearDebt);
+    return withDebtCleared(this.awardUpdate(member, award, derived), award.clearDebt, member.debtsStored);
   }
 
   private awardUpdate(
@@ -511,7 +513,8 @@ export class MembersService {
 
   /** Clears every link owed to a member. */
   async forgive(discordId: string, now = this.clock.now()): Promise<Member | undefined> {
-    return this.updateExisting(discordId, 'REMOVE debts SET updated_at = :now', { ':now': now.toISOString() });
+    // An empty map, not none: an item without `debts` is read from the previous system's `compensation_owed`.
+    return this.updateExisting(discordId, 'SET debts = :none, updated_at = :now', { ':none': {}, ':now': now.toISOString() });
   }
 
   /** The attendance and debt the previous system's fields stand for, added where the item has none (migration and `check:data --fix`). */
@@ -600,8 +603,7 @@ export function readMember(item: Record<string, unknown>): Member {
     away_until: storedDay(item.away_until) ?? undefined,
     wants: readWants(item.wants),
     recent: readRecent(item.recent_links),
-    attendance: readAttendance(item),
-    debts: readDebts(item.debts),
+    ...readAttendanceAndDebts(item),
   };
   if (item.links_received !== undefined && item.links_received !== null) {
     const awards = emptyCounters().awards;
@@ -619,10 +621,23 @@ export function readMember(item: Record<string, unknown>): Member {
  * An award's member update that also pays a debt: the debt leaves in the same write, and must still
  * be there (two draws paying one debt at once: the second is refused, nothing written).
  */
-function withDebtCleared(item: TransactWriteItem, key: DebtKey | undefined): TransactWriteItem {
+function withDebtCleared(item: TransactWriteItem, key: DebtKey | undefined, stored: boolean): TransactWriteItem {
   if (!key || !item.Update) return item;
   const update = item.Update;
   const expression = update.UpdateExpression ?? '';
+  if (!stored) {
+    // The debt is the previous system's `compensation_owed` (left as it is): paid, the item keeps
+    // an empty `debts`, so it is no longer read as owed; only while it still has none.
+    return {
+      Update: {
+        ...update,
+        UpdateExpression: expression.replace(/^SET /, 'SET #debts = :nodebts, '),
+        ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(#debts)`,
+        ExpressionAttributeNames: { ...(update.ExpressionAttributeNames ?? {}), '#debts': 'debts' },
+        ExpressionAttributeValues: { ...(update.ExpressionAttributeValues ?? {}), ':nodebts': {} },
+      },
+    };
+  }
   const remove = '#debts.#debt';
   // One REMOVE clause per expression: join the award's own, if it has one.
   const merged = / REMOVE /.test(expression) ? expression.replace(' REMOVE ', ` REMOVE ${remove}, `) : `${expression} REMOVE ${remove}`;
@@ -633,6 +648,18 @@ function withDebtCleared(item: TransactWriteItem, key: DebtKey | undefined): Tra
       ConditionExpression: `${update.ConditionExpression} AND attribute_exists(#debts.#debt)`,
       ExpressionAttributeNames: { ...(update.ExpressionAttributeNames ?? {}), '#debts': 'debts', '#debt': key },
     },
+  };
+}
+
+/** Attendance and debts as FlavaFlav keeps them, else as the previous system's fields say (never rewritten). */
+function readAttendanceAndDebts(item: Record<string, unknown>): { attendance: Attendance; debts: Debt[]; debtsStored: boolean } {
+  const keepsAttendance = item.attended !== undefined || item.missed !== undefined || item.last_attended_at !== undefined;
+  const keepsDebts = item.debts !== undefined;
+  const legacy = keepsAttendance && keepsDebts ? {} : legacyAttendance(item, storedInstant);
+  return {
+    attendance: keepsAttendance ? readAttendance(item) : (legacy.attendance ?? NO_ATTENDANCE),
+    debts: keepsDebts ? readDebts(item.debts) : legacy.debt ? [legacy.debt] : [],
+    debtsStored: keepsDebts || !legacy.debt,
   };
 }
 

@@ -1,4 +1,8 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { migrateLegacyTable } from '../../src/migration/run';
 import { opt, startHarness, type Answered, type Harness } from '../support/harness';
+import { putRaw, singleTable } from '../support/legacy-fixtures';
 
 // Each test gets its own guild (tables, emulator, bot), so any one of them runs alone.
 let h: Harness;
@@ -273,3 +277,48 @@ describe('cycles', () => {
     expect(stale.text).toContain('closed already');
   });
 });
+
+describe('the previous system’s attendance fields', () => {
+  it('a member migrated from the old single table keeps their attendance and their debt, which the next draw pays', async () => {
+    h = await startHarness({ env: { ATTENDANCE_KIND: 'omni', ATTENDANCE_MIN: '1' } });
+    const people = { fiona: h.newUser('fiona').id, gus: h.newUser('gus').id, hana: h.newUser('hana').id, ivan: h.newUser('ivan').id, juno: h.newUser('juno').id };
+    const legacy = `flavaflav-users-${h.storage.env}`;
+    await h.storage.client.send(
+      new CreateTableCommand({ TableName: legacy, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'discord_id', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'discord_id', KeyType: 'HASH' }] }),
+    );
+    const table = singleTable(people, h.clock.now());
+    await putRaw(h.storage.client, legacy, table.items);
+    const result = await migrateLegacyTable({ db: h.storage.db, source: legacy, targets: h.storage.tables });
+    expect(result.finished).toBe(true);
+
+    // What the previous system wrote is kept as it was, beside what it stands for.
+    const raw = (await h.storage.db.send(new GetCommand({ TableName: h.storage.tables.members, Key: { discord_id: people.gus }, ConsistentRead: true }))).Item!;
+    expect(raw).toMatchObject({ compensation_owed: true, omni_absence_count: 3, debts: { any: { by: 'migration' } } });
+    expect(Object.keys(raw.missed)).toHaveLength(3);
+
+    // Fiona attended an omni event 7 days ago (this week) and missed one since: eligible, active.
+    const fiona = await h.run(h.officer, 'member', 'info', [opt.user('user', people.fiona)]);
+    expect(fiona.text).toContain('May receive: Bronze, Silver, Gold');
+    expect(fiona.text).toContain('1 miss in a row');
+    // Gus missed three in a row: inactive, and owed a link of any quality.
+    const gus = await h.run(h.officer, 'member', 'info', [opt.user('user', people.gus)]);
+    expect(gus.text).toContain('3 misses in a row · **inactive**');
+    expect(gus.text).toContain('Owed: a link of any quality since');
+
+    // Attending again makes Gus active; the next silver draw pays his debt first.
+    await bossLikeEvent('omni', [{ id: people.gus }]);
+    await h.seedLinks('silver', 'Damage on Ships');
+    const draft = await h.run(h.officer, 'distribute', null, [opt.str('quality', 'silver')]);
+    expect(winnerOf(draft.text)).toBe(people.gus);
+    expect(draft.text).toContain('compensation, owed first: owed by the previous system');
+    await h.press(h.officer, draft.messageId!, buttonOf(draft, 'Confirm'));
+    expect((await h.storage.services.members.get(people.gus, true))!.debts).toEqual([]);
+  });
+});
+
+async function bossLikeEvent(kind: string, present: { id: string }[]) {
+  const started = await h.run(h.officer, 'event', 'start', [opt.str('kind', kind)]);
+  for (const user of present) await h.run(h.officer, 'event', 'attend', [opt.user('user', user.id)]);
+  await h.run(h.officer, 'event', 'close', []);
+  return started;
+}
