@@ -6,6 +6,8 @@
 import { candidatesFor } from '../../domain/draw';
 import { safeIdForm } from '../../domain/ids';
 import { isAway, standingOf } from '../../domain/ranks';
+import { attendedInWindow, eligibleQualities, EVENT_KINDS, isInactive, LEFT_OUT_WORDS } from '../../domain/attendance';
+import type { GuildEvent } from '../../services/events';
 import type { Distribution } from '../../services/distributions';
 import type { DistributionList } from '../../services/lists';
 import type { CountedMember } from '../../services/members';
@@ -21,11 +23,50 @@ export function memberView(ctx: WebContext, member: CountedMember) {
     rank: standing.rank,
     days_in_guild: standing.daysInGuild === null ? null : Math.max(0, standing.daysInGuild),
     join_date: member.join_date ?? null,
-    eligible_for: standing.eligibleFor,
+    eligible_for: eligibleQualities(member, ctx.config.ranks, ctx.config.attendance, ctx.clock.now()),
+    ...attendanceView(ctx, member, standing.eligibleFor),
     links_received: member.counters.links_received,
     last_link_at: member.counters.last_link_at ?? null,
     away_until: isAway(member, today) ? (member.away_until ?? null) : null,
     wants: member.wants,
+  };
+}
+
+/** A member's attendance, which rule keeps them from which quality, and what they are owed (docs/attendance.md). */
+export function attendanceView(ctx: WebContext, member: CountedMember, byRank: readonly string[]) {
+  const rules = ctx.config.attendance;
+  const now = ctx.clock.now();
+  const may = eligibleQualities(member, ctx.config.ranks, rules, now);
+  const inactive = isInactive(member.attendance, rules);
+  return {
+    /** Qualities the rank allows but too few events attended keeps them from. */
+    held_by_attendance: byRank.filter((q) => !may.includes(q as never)),
+    left_out: inactive ? LEFT_OUT_WORDS.get('inactive') : null,
+    attendance: {
+      counted: rules.required ? { kind: rules.required.kind, min: rules.required.min, window_days: rules.windowDays } : null,
+      attended: Object.fromEntries(EVENT_KINDS.map((k) => [k, attendedInWindow(member.attendance, k, rules.windowDays, now)])),
+      misses_in_a_row: member.attendance.missed.length,
+      inactive,
+    },
+    debts: member.debts.map((d) => ({ quality: d.key, reason: d.reason, since: d.since, by: d.by })),
+  };
+}
+
+/** An event and its roll, names from the roster where known. */
+export function eventView(event: GuildEvent, names: ReadonlyMap<string, string>) {
+  const person = (id: string) => ({ id, username: names.get(id) ?? null });
+  return {
+    id: safeIdForm(event.event_id),
+    kind: event.kind,
+    name: event.name ?? null,
+    status: event.status,
+    started_by: event.started_by,
+    started_at: event.started_at,
+    closes_at: event.closes_at,
+    closed_at: event.closed_at ?? null,
+    present: event.present.map(person),
+    absent: event.absent.map(person),
+    excused: event.excused.map(person),
   };
 }
 
@@ -41,6 +82,8 @@ export function listView(list: DistributionList, names: ReadonlyMap<string, stri
     // In the order the lists service keeps them (it stores them as sets).
     waiting: list.eligible_members.map(person),
     winners: list.winners.map(person),
+    cycle: list.cycle ?? 1,
+    served_everyone: list.is_active === 'true' && list.eligible_members.length === 0 && list.winners.length > 0,
   };
 }
 
