@@ -195,9 +195,11 @@ export class EventsService {
           Key: { list_id: event.event_id },
           UpdateExpression: `${present ? 'ADD' : 'DELETE'} present :m SET version = version + :one`,
           // Only while open and before check-in ends: a check-in never lands after the close's roll.
-          ConditionExpression: '#status = :open AND closes_at > :now AND version = :seen',
+          // Check-ins commute (a set), so a burst of them never waits on each other; each moves the
+          // version, which the close's roll is conditioned on.
+          ConditionExpression: '#status = :open AND closes_at > :now',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':m': new Set([memberId]), ':one': 1, ':open': 'open', ':now': now.toISOString(), ':seen': event.version },
+          ExpressionAttributeValues: { ':m': new Set([memberId]), ':one': 1, ':open': 'open', ':now': now.toISOString() },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -3,7 +3,9 @@
  * member for themself while open, officers' corrections and close, debts; each refusal with its
  * status and nothing written.
  */
-import { safeIdForm } from '../../src/domain/ids';
+import type { Browser } from 'playwright-core';
+import { idFromSafeForm, safeIdForm } from '../../src/domain/ids';
+import { launchChromium, phone, signInWithBrowser } from '../support/browser';
 import { startHarness, type Harness } from '../support/harness';
 import { signIn, snapshotTables, type WebClient } from '../support/web';
 
@@ -105,5 +107,38 @@ describe('/api/v1/members/{user_id}/debts', () => {
     expect((await bob.get('/api/v1/me')).json.debts).toHaveLength(1);
     const cleared = await officer.delete(`/api/v1/members/${h.bob.id}/debts`);
     expect(cleared.json.member.debts).toEqual([]);
+  });
+});
+
+describe('the Attendance page', () => {
+  let browser: Browser;
+  beforeAll(async () => (browser = await launchChromium()));
+  afterAll(() => browser?.close());
+
+  it('on a phone: a member checks in with one press; an officer closes; names are text, never markup', async () => {
+    const started = await officer.post('/api/v1/events', { kind: 'boss', name: '<img src=x onerror=alert(1)>' });
+    expect(started.status).toBe(201);
+    const { context, page } = await phone(browser);
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    try {
+      await signInWithBrowser(page, h, h.bob);
+      await page.locator('#standing').waitFor();
+      await page.getByRole('link', { name: 'Attendance', exact: true }).click();
+      await page.locator('#view h1', { hasText: 'Attendance' }).waitFor();
+      const card = page.locator(`[data-event="${started.json.event.id}"]`);
+      expect(await card.locator('h2').textContent()).toBe('Boss: <img src=x onerror=alert(1)>');
+      expect(await page.locator('#view img').count()).toBe(0);
+      await card.locator('button[data-action="check-in"]').click();
+      await page.locator('#notice', { hasText: 'Checked in' }).waitFor();
+      expect(await page.locator(`[data-event="${started.json.event.id}"] [data-field="present"]`).textContent()).toContain('bob');
+      expect((await h.storage.services.events.get(idFromSafeForm(started.json.event.id)!, true))?.present).toContain(h.bob.id);
+      // Members see no officer controls.
+      expect(await page.locator('#start-event, #debts').count()).toBe(0);
+      expect(await page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });
