@@ -7,6 +7,7 @@
 import { LINK_TYPES } from '../src/domain/catalog';
 import { addDays, utcDay } from '../src/domain/dates';
 import { keyedLinkId } from '../src/domain/link-ids';
+import { MAX_OPEN_EVENTS } from '../src/services/events';
 import { OptionType, type CommandOption, type EmulatedUser, type SentInteraction } from '../test/support/discord-emulator';
 import type { BenchGuild } from './guild';
 import { seedOpenDraws, type SeededMember } from './seed';
@@ -100,6 +101,16 @@ export function scenarios(g: BenchGuild): Scenario[] {
   const nonOfficers = seeded.members.filter((m) => !m.officer);
   const newcomers: EmulatedUser[] = [];
   const removeMessages: string[] = [];
+  let checkInMessage = '';
+  const eventsToClose: string[] = [];
+  /** Closes every event still open, unmeasured, so the next scenario can start its own. */
+  const closeOpenEvents = async () => {
+    for (let page = await services.events.page(undefined); page.events.length; ) {
+      for (const event of page.events) if (event.status !== 'closed') await services.events.close(event.event_id, officer.id);
+      if (!page.cursor) break;
+      page = await services.events.page(page.cursor);
+    }
+  };
   const today = utcDay(new Date());
 
   return [
@@ -291,6 +302,38 @@ export function scenarios(g: BenchGuild): Scenario[] {
       },
     },
     { name: 'member: Remove', send: (i) => press(officer, removeMessages[i], 'Remove') },
+
+    // ---- attendance (docs/attendance.md) ------------------------------------------------------
+    {
+      name: '/event start',
+      // At most MAX_OPEN_EVENTS are open for check-in at once: no burst.
+      runs: MAX_OPEN_EVENTS,
+      burst: 0,
+      send: (i) => subcommand(officer, 'event', 'start', [str('kind', 'boss'), str('name', `Bench boss ${i}`)]),
+      finish: closeOpenEvents,
+    },
+    {
+      name: 'event: I was there',
+      prepare: async () => void (checkInMessage = (await g.once(() => subcommand(officer, 'event', 'start', [str('kind', 'boss'), str('name', 'Check-in burst')]))).messageId),
+      // Each press is a different member of the roster checking themself in.
+      send: (i) => press(g.user(nth(seeded.members, i)), checkInMessage, 'I was there'),
+      finish: closeOpenEvents,
+    },
+    {
+      name: '/event close',
+      exception: 'the roster: every member is recorded present, absent or excused, and each one attending or missing it is written',
+      runs: MAX_OPEN_EVENTS,
+      burst: 0,
+      timeoutMs: 5 * 60_000,
+      before: async (i) => {
+        const started = await services.events.start({ kind: 'boss', name: `Closed ${i}`, by: officer.id });
+        if (!started.ok) throw new Error(`could not start an event to close: ${started.reason}`);
+        eventsToClose[i] = started.event.event_id;
+        for (let k = 0; k < 10; k++) await services.events.checkIn(started.event.event_id, nth(seeded.members, i * 10 + k).id);
+      },
+      send: (i) => subcommand(officer, 'event', 'close', [str('event', eventsToClose[i])]),
+      finish: closeOpenEvents,
+    },
   ];
 
   /** The message that answered the interaction with this id. */

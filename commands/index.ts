@@ -2,6 +2,7 @@
 import type { Command } from '../src/bot/command';
 import deliveries from './deliveries';
 import distribute from './distribute';
+import event from './event';
 import history from './history';
 import inventory from './inventory';
 import list from './list';
@@ -9,4 +10,4 @@ import member from './member';
 import revert from './revert';
 import want from './want';
 
-export const COMMANDS: Command[] = [member, inventory, list, distribute, history, revert, want, deliveries];
+export const COMMANDS: Command[] = [member, inventory, list, distribute, history, revert, want, deliveries, event];

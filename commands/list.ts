@@ -1,6 +1,8 @@
 /** /list — distribution lists: queues of members waiting for a link of one quality. */
-import { EmbedBuilder, InteractionContextType, SlashCommandBuilder, type AutocompleteInteraction, type ChatInputCommandInteraction } from 'discord.js';
-import { defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
+import { ActionRowBuilder, ButtonBuilder, ButtonStyle, EmbedBuilder, InteractionContextType, SlashCommandBuilder, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
+import { button, defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
+import { actionId, arg } from '../src/bot/custom-ids';
+import { owedFirst } from '../src/domain/attendance';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, mentionList, plural, safeText, userMention } from '../src/bot/format';
 import { QUALITIES } from '../src/domain/ranks';
@@ -9,6 +11,10 @@ import type { DistributionList } from '../src/services/lists';
 import { requireOptionId, requireQuality } from './shared';
 
 const FILLS = ['eligible', 'empty'] as const;
+
+const ids = {
+  nextCycle: actionId<{ list: string }>('list', 'next', { list: arg.recordId }),
+};
 
 const listOption = (required: boolean) => (o: import('discord.js').SlashCommandStringOption) =>
   o.setName('list').setDescription('Which list').setRequired(required).setAutocomplete(true).setMaxLength(100);
@@ -68,11 +74,44 @@ function listEmbed(list: DistributionList, title?: string) {
   return new EmbedBuilder()
     .setColor(list.is_active === 'true' ? QUALITY_COLOURS[list.quality] : COLOURS.muted)
     .setTitle(title ?? safeText(list.list_name, 100))
-    .setDescription(`${QUALITY_LABEL[list.quality]} list${list.is_active === 'true' ? '' : ' · closed'} · created ${list.created_at.slice(0, 10)}`)
+    .setDescription(
+      `${QUALITY_LABEL[list.quality]} list${list.cycle ? ` · cycle ${list.cycle}` : ''}${list.is_active === 'true' ? '' : ' · closed'} · created ${list.created_at.slice(0, 10)}${servedEveryone(list) ? '\nEveryone on this list has been served: an officer can start the next cycle.' : ''}`,
+    )
     .addFields(
       { name: `Waiting · ${list.eligible_members.length}`, value: mentionList(list.eligible_members, 'Nobody') },
       { name: `Served · ${list.winners.length}`, value: mentionList(list.winners, 'Nobody yet') },
     );
+}
+
+/** An active list whose last waiting member has been served. */
+const servedEveryone = (list: DistributionList) => list.is_active === 'true' && list.eligible_members.length === 0 && list.winners.length > 0;
+
+/** One list, with who is owed its quality first and, once everyone is served, the next cycle's button. */
+async function oneList(ctx: BotContext, list: DistributionList) {
+  const embed = listEmbed(list);
+  const owed = list.is_active === 'true' ? owedFirst(await ctx.services.members.listAll(), list.quality) : [];
+  if (owed.length) embed.addFields({ name: `Owed first · ${owed.length}`, value: mentionList(owed.map((o) => o.member.discord_id), 'Nobody') });
+  const components = servedEveryone(list)
+    ? [new ActionRowBuilder<ButtonBuilder>().addComponents(new ButtonBuilder().setCustomId(ids.nextCycle.build({ list: list.list_id })).setLabel('Start next cycle').setStyle(ButtonStyle.Primary))]
+    : [];
+  return { embeds: [embed], components };
+}
+
+async function nextCycle({ interaction, ctx, respond }: Call<ButtonInteraction>, { list }: { list: string }) {
+  const result = await ctx.services.guild.nextCycle(list, interaction.user.id);
+  if (!result.ok) {
+    switch (result.reason) {
+      case 'list_not_found':
+        throw new UserError(`There is no such list. ${PICK_LIST}`);
+      case 'closed':
+        throw new UserError('That list is closed already. Nothing was changed; see the active lists with /list show.');
+      case 'still_waiting':
+        throw new UserError('Members are still waiting on that list. Nothing was changed.');
+      case 'active_exists':
+        throw new UserError('The list was closed, but another active list of that quality exists, so no new cycle was started. See /list show.');
+    }
+  }
+  await respond.send({ embeds: [listEmbed(result.list, `Next cycle: ${safeText(result.list.list_name, 60)}`)], components: [] });
 }
 
 async function create({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
@@ -91,14 +130,14 @@ async function create({ interaction, ctx, respond }: Call<ChatInputCommandIntera
 
 async function show({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
   const listId = interaction.options.getString('list');
-  if (listId) return respond.send({ embeds: [listEmbed(await requireList(ctx, listId))] });
+  if (listId) return respond.send(await oneList(ctx, await requireList(ctx, listId)));
   const active = await ctx.services.lists.listActive();
   const embed = new EmbedBuilder().setColor(COLOURS.info).setTitle('Active lists');
   if (!active.length) embed.setDescription('No active lists. Officers start one with /list create.');
   for (const list of active) {
     embed.addFields({
       name: `${QUALITY_LABEL[list.quality]} · ${safeText(list.list_name, 60)}`,
-      value: `${plural(list.eligible_members.length, 'member')} waiting, ${list.winners.length} served`,
+      value: `${plural(list.eligible_members.length, 'member')} waiting, ${list.winners.length} served${servedEveryone(list) ? ' · everyone served: see this list to start the next cycle' : ''}`,
     });
   }
   await respond.send({ embeds: [embed] });
@@ -139,9 +178,11 @@ async function removeMember({ interaction, ctx, respond }: Call<ChatInputCommand
 }
 
 async function close({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
-  const result = await ctx.services.guild.closeList(listIdOf(interaction));
+  const result = await ctx.services.guild.closeList(listIdOf(interaction), interaction.user.id);
   if (!result.ok) throw changeFailure(result, '');
-  await respond.send({ embeds: [listEmbed(result.list, `Closed: ${safeText(result.list.list_name, 60)}`)] });
+  const embed = listEmbed(result.list, `Closed: ${safeText(result.list.list_name, 60)}`);
+  if (result.owed?.length) embed.addFields({ name: `Now owed a ${result.list.quality} link (away or inactive) · ${result.owed.length}`, value: mentionList(result.owed, 'Nobody') });
+  await respond.send({ embeds: [embed] });
 }
 
 export async function activeListChoices(interaction: AutocompleteInteraction, ctx: BotContext, signal: AbortSignal): Promise<Choice[]> {
@@ -163,6 +204,7 @@ export default defineCommand({
     remove: { access: 'officer', ephemeral: false, run: removeMember },
     close: { access: 'officer', ephemeral: false, run: close },
   },
+  components: [button(ids.nextCycle, { access: 'officer', run: nextCycle })],
   autocomplete: {
     'show/list': listChoices,
     'add/list': { ...listChoices, access: 'officer' },

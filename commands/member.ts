@@ -17,10 +17,11 @@ import { button, defineCommand, select, type BotContext, type Call } from '../sr
 import { actionId, arg } from '../src/bot/custom-ids';
 import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_LABEL, plural, safeText, shortDate, userMention } from '../src/bot/format';
-import { RANKS, type Rank } from '../src/domain/ranks';
+import { QUALITIES, RANKS, type Rank } from '../src/domain/ranks';
+import { DEBT_REASON_MAX } from '../src/domain/attendance';
 import { recentFromHistory } from '../src/services/distributions';
 import { RECENT_LINKS } from '../src/services/members';
-import { memberFields, pageButtons, requireCountedMember, requireMember, standing } from './shared';
+import { debtField, memberFields, pageButtons, requireCountedMember, requireMember, standing } from './shared';
 
 const PAGE_SIZE = 15;
 /** A remove confirmation is good for this long; pressed later, it asks to run the command again. */
@@ -97,6 +98,26 @@ const data = new SlashCommandBuilder()
       .setDescription('Skip a member in random draws until a date (officers, or yourself)')
       .addUserOption((o) => o.setName('user').setDescription('Who is away').setRequired(true))
       .addStringOption((o) => o.setName('until').setDescription('Last day away (YYYY-MM-DD), or "none" to clear it').setRequired(true).setMaxLength(10)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('owe')
+      .setDescription('Record a link owed to a member: the next draw of that quality serves them first (officers)')
+      .addUserOption((o) => o.setName('user').setDescription('Who is owed').setRequired(true))
+      .addStringOption((o) =>
+        o
+          .setName('quality')
+          .setDescription('Quality owed')
+          .setRequired(true)
+          .addChoices(...QUALITIES.map((q) => ({ name: QUALITY_LABEL[q], value: q }))),
+      )
+      .addStringOption((o) => o.setName('reason').setDescription('Why (shown with the award)').setRequired(true).setMaxLength(DEBT_REASON_MAX)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('forgive')
+      .setDescription('Clear every link owed to a member (officers)')
+      .addUserOption((o) => o.setName('user').setDescription('Who is no longer owed').setRequired(true)),
   );
 
 async function add({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
@@ -278,6 +299,42 @@ async function away({ interaction, ctx, respond, isOfficer }: Call<ChatInputComm
   });
 }
 
+async function owe({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
+  const user = interaction.options.getUser('user', true);
+  const result = await ctx.services.guild.owe({ memberId: user.id, quality: interaction.options.getString('quality', true), reason: interaction.options.getString('reason', true), by: interaction.user.id });
+  if (!result.ok) {
+    switch (result.reason) {
+      case 'not_found':
+        throw new UserError(`${userMention(user.id)} is not on the roster. An officer can add them with /member add.`);
+      case 'bad_quality':
+        throw new UserError('Quality must be bronze, silver or gold.');
+      case 'empty_reason':
+        throw new UserError('Give a reason (it is shown with the award that pays the debt).');
+      case 'long_reason':
+        throw new UserError(`A reason is at most ${DEBT_REASON_MAX} characters; yours is ${result.length}.`);
+    }
+  }
+  await respond.send({
+    embeds: [
+      new EmbedBuilder()
+        .setColor(COLOURS.success)
+        .setTitle('Link owed')
+        .setDescription(`${userMention(user.id)} is owed a ${interaction.options.getString('quality', true)} link: the next draw of that quality serves them first.`)
+        .addFields(debtField(result.member)),
+    ],
+  });
+}
+
+async function forgive({ interaction, ctx, respond }: Call<ChatInputCommandInteraction>) {
+  const user = interaction.options.getUser('user', true);
+  const result = await ctx.services.guild.forgive(user.id);
+  if (!result.ok) {
+    if (result.reason === 'nothing_owed') throw new UserError(`${userMention(user.id)} is owed nothing. Nothing was changed.`);
+    throw new UserError(`${userMention(user.id)} is not on the roster. An officer can add them with /member add.`);
+  }
+  await respond.send({ embeds: [new EmbedBuilder().setColor(COLOURS.success).setTitle('Debts cleared').setDescription(`${userMention(user.id)} is no longer owed a link.`)] });
+}
+
 async function showPage({ ctx, respond }: Call<ButtonInteraction>, { rank, page }: { rank: RankCode; page: number }) {
   await respond.send(await rosterPage(ctx, RANK_OF_CODE.get(rank) ?? 'all', page));
 }
@@ -314,6 +371,8 @@ export default defineCommand({
     promote: { access: 'officer', ephemeral: false, run: (call) => setOfficer(call, true) },
     demote: { access: 'officer', ephemeral: false, run: (call) => setOfficer(call, false) },
     away: { access: 'anyone', ephemeral: false, run: away },
+    owe: { access: 'officer', ephemeral: false, run: owe },
+    forgive: { access: 'officer', ephemeral: false, run: forgive },
   },
   components: [
     button(ids.page, { access: 'anyone', work: 'roster', run: showPage }),

@@ -5,6 +5,7 @@ import { UserError } from '../src/bot/errors';
 import { capped, discordTime, plural, QUALITY_LABEL, safeText } from '../src/bot/format';
 import { parseDay } from '../src/domain/dates';
 import { isQuality, standingOf, type Quality, type Standing } from '../src/domain/ranks';
+import { attendedInWindow, eligibleQualities, isInactive, LEFT_OUT_WORDS } from '../src/domain/attendance';
 import type { CountedMember, Member } from '../src/services/members';
 
 /** A YYYY-MM-DD option that must exist in the calendar. */
@@ -59,16 +60,53 @@ export function daysText(member: Member, s: Standing): string {
   return `${plural(Math.max(0, s.daysInGuild), 'day')} (since ${member.join_date})`;
 }
 
+/** What a member may receive with attendance counted, and which rule keeps them from the rest. */
+export function mayReceiveText(ctx: BotContext, member: Member, s: Standing): string {
+  const rules = ctx.config.attendance;
+  const may = eligibleQualities(member, ctx.config.ranks, rules, ctx.clock.now());
+  const held = s.eligibleFor.filter((q) => !may.includes(q));
+  const base = may.length ? may.map((q) => QUALITY_LABEL[q]).join(', ') : 'nothing yet';
+  if (!held.length || !rules.required) return base;
+  const count = attendedInWindow(member.attendance, rules.required.kind, rules.windowDays, ctx.clock.now());
+  return `${base} (not ${held.map((q) => QUALITY_LABEL[q]).join(', ')}: ${LEFT_OUT_WORDS.get('attendance')}, ${count} of ${rules.required.min} ${rules.required.kind} in ${plural(rules.windowDays, 'day')})`;
+}
+
+/** Recent attendance and the current run of misses, when the guild counts attendance or the member has any. */
+export function attendanceText(ctx: BotContext, member: Member): string | undefined {
+  const rules = ctx.config.attendance;
+  const a = member.attendance;
+  if (!rules.required && !a.attended.length && !a.missed.length) return undefined;
+  const now = ctx.clock.now();
+  const kinds = (['boss', 'omni', 'other'] as const).map((k) => [k, attendedInWindow(a, k, rules.windowDays, now)] as const).filter(([, n]) => n > 0);
+  const attended = kinds.length ? kinds.map(([k, n]) => `${n} ${k}`).join(', ') : 'no events';
+  return `${attended} in the last ${plural(rules.windowDays, 'day')} · ${plural(a.missed.length, 'miss', 'misses')} in a row${isInactive(a, rules) ? ' · **inactive** until they attend again' : ''}`;
+}
+
+export function debtField(member: Member): APIEmbedField {
+  return {
+    name: 'Owed',
+    value: capped(
+      member.debts.map((d) => `${d.key === 'any' ? 'a link of any quality' : `a ${d.key} link`} since ${d.since.slice(0, 10)}: ${safeText(d.reason, 200) || 'no reason given'}`),
+      'nothing',
+      '\n',
+    ),
+  };
+}
+
 export function memberFields(ctx: BotContext, member: CountedMember): APIEmbedField[] {
   const s = standing(ctx, member);
   const away = member.away_until && member.away_until >= ctx.today() ? `away until ${member.away_until}` : undefined;
+  const inactive = isInactive(member.attendance, ctx.config.attendance) ? `left out of draws: ${LEFT_OUT_WORDS.get('inactive')}` : undefined;
+  const attendance = attendanceText(ctx, member);
   return [
     { name: 'Rank', value: s.rank, inline: true },
     { name: 'In the guild', value: daysText(member, s), inline: true },
-    { name: 'May receive', value: eligibilityText(s), inline: true },
+    { name: 'May receive', value: mayReceiveText(ctx, member, s), inline: true },
     { name: 'Links received', value: String(member.counters.links_received), inline: true },
     { name: 'Last link', value: discordTime(member.counters.last_link_at), inline: true },
-    { name: 'Status', value: away ?? (s.daysInGuild === null && !member.is_officer ? 'left out of draws' : 'available for draws'), inline: true },
+    { name: 'Status', value: away ?? inactive ?? (s.daysInGuild === null && !member.is_officer ? 'left out of draws: join date unreadable' : 'available for draws'), inline: true },
+    ...(attendance ? [{ name: 'Attendance', value: attendance }] : []),
+    ...(member.debts.length ? [debtField(member)] : []),
     { name: 'Wants', value: capped(member.wants.map((w) => safeText(w, 100)), 'nothing listed (see /want add)', ', ') },
   ];
 }

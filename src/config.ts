@@ -7,6 +7,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import type { TableKind } from './db/schema';
+import { EVENT_KINDS, type AttendanceRules } from './domain/attendance';
 import { DRAW_POLICIES, type DrawPolicy } from './domain/draw';
 
 export type StorageMode = 'embedded' | 'endpoint' | 'aws';
@@ -41,6 +42,8 @@ export interface Config {
     /** Hours before an undelivered award is listed in the daily reminder; 0 disables it. */
     deliveryReminderHours: number;
   };
+  /** Attendance (docs/attendance.md): eligibility by events attended, inactivity after misses. */
+  attendance: AttendanceRules;
   healthPort: number;
   /** The web dashboard (docs/web-api.md): on only with a port and all three of its variables set. */
   web: WebConfig;
@@ -195,6 +198,23 @@ const schema = z.object({
   ),
   FAIRNESS_WINDOW_DAYS: wholeNumber(180, 3650),
   DELIVERY_REMINDER_HOURS: wholeNumber(48, 8760),
+  ATTENDANCE_KIND: z.preprocess(
+    blankToUndefined,
+    z.enum(EVENT_KINDS, { message: `must be one of ${EVENT_KINDS.join(', ')}` }).optional(),
+  ),
+  ATTENDANCE_MIN: z.preprocess(
+    blankToUndefined,
+    z.string().trim().regex(/^\d+$/, 'must be a whole number from 1 to 100').transform(Number).refine((n) => n >= 1 && n <= 100, 'must be a whole number from 1 to 100').optional(),
+  ),
+  ATTENDANCE_WINDOW_DAYS: z.preprocess(
+    blankToUndefined,
+    z.string().trim().regex(/^\d+$/, 'must be a whole number from 1 to 90').transform(Number).refine((n) => n >= 1 && n <= 90, 'must be a whole number from 1 to 90').optional().transform((v) => v ?? 7),
+  ),
+  MAX_ABSENCES: wholeNumber(3, 50),
+  EVENT_CHECKIN_HOURS: z.preprocess(
+    blankToUndefined,
+    z.string().trim().regex(/^\d+$/, 'must be a whole number from 1 to 168').transform(Number).refine((n) => n >= 1 && n <= 168, 'must be a whole number from 1 to 168').optional().transform((v) => v ?? 12),
+  ),
   HEALTH_PORT: wholeNumber(8080, 65535),
   WEB_PORT: wholeNumber(3000, 65535),
   WEB_HOST: z.preprocess(
@@ -264,6 +284,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     if (!v.DISCORD_TOKEN) throw new ConfigError('DISCORD_TOKEN is required: set it to the bot token');
     if (!v.DISCORD_GUILD_ID) throw new ConfigError('DISCORD_GUILD_ID is required: set it to the id of the guild served');
   }
+  if ((v.ATTENDANCE_KIND === undefined) !== (v.ATTENDANCE_MIN === undefined)) {
+    throw new ConfigError(v.ATTENDANCE_KIND ? 'ATTENDANCE_MIN must be set with ATTENDANCE_KIND (events attended in the window, 1 to 100)' : 'ATTENDANCE_KIND must be set with ATTENDANCE_MIN (boss, omni or other)');
+  }
   if (v.GOLD_MIN_DAYS < v.SILVER_MIN_DAYS) {
     throw new ConfigError(`GOLD_MIN_DAYS must be at least SILVER_MIN_DAYS (${v.SILVER_MIN_DAYS}), got ${v.GOLD_MIN_DAYS}`);
   }
@@ -306,6 +329,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     ranks: { silverMinDays: v.SILVER_MIN_DAYS, goldMinDays: v.GOLD_MIN_DAYS },
     draws: { defaultPolicy: v.DRAW_POLICY, fairnessWindowDays: v.FAIRNESS_WINDOW_DAYS, deliveryReminderHours: v.DELIVERY_REMINDER_HOURS },
+    attendance: {
+      ...(v.ATTENDANCE_KIND && v.ATTENDANCE_MIN ? { required: { kind: v.ATTENDANCE_KIND, min: v.ATTENDANCE_MIN } } : {}),
+      windowDays: v.ATTENDANCE_WINDOW_DAYS,
+      maxAbsences: v.MAX_ABSENCES,
+      checkinHours: v.EVENT_CHECKIN_HOURS,
+    },
     healthPort: v.HEALTH_PORT,
     web: {
       port: v.WEB_PORT,

@@ -258,4 +258,5 @@ export function checkList(item: Item): ItemReport {
   return { label: `list ${displayId(id)}${typeof item.list_name === 'string' ? ` (${displayId(item.list_name)})` : ''}`, findings };
 }
 
-export const isListGuardId = (id: string) => id.startsWith('active-guard#');
+/** FlavaFlav's own items in the lists table: the active-list guards and the attendance events (docs/attendance.md). */
+export const isListGuardId = (id: string) => id.startsWith('active-guard#') || id.startsWith('event#') || id === 'events#head';

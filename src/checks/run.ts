@@ -18,6 +18,8 @@
  */
 import { paginateScan, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableKind } from '../db/schema';
+import { legacyAttendance } from '../domain/attendance';
+import { storedInstant } from '../domain/dates';
 import { countersFromHistory, DistributionsService, recentFromHistory } from '../services/distributions';
 import { isConditionalCheckFailed } from '../services/errors';
 import { HistoryIndex, isMarkerId } from '../services/history-index';
@@ -164,6 +166,10 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
       let change: string | undefined;
       // Without a distributions table there is no history to count from: counters are left alone.
       if (checked.kind === 'member' && !missing.has('distributions')) change = await checkCounters(checked.member, checked.findings);
+      if (checked.kind === 'member') {
+        const legacy = await checkLegacyAttendance(item, checked.findings);
+        if (legacy) change = change ? `${change}; ${legacy}` : legacy;
+      }
       if (!checked.findings.length) return void counts.fine++;
       counts.reported++;
       if (change) counts.fixed++;
@@ -192,6 +198,18 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
    * Adds the counters or newest links a member lacks (from their history), or says the kept
    * counters disagree with it.
    */
+  /** The previous system's attendance fields, turned into FlavaFlav's attendance and debt where the item has none (docs/attendance.md). */
+  async function checkLegacyAttendance(item: Item, findings: string[]): Promise<string | undefined> {
+    const legacy = legacyAttendance(item, storedInstant);
+    const attendance = legacy.attendance && item.attended === undefined && item.missed === undefined ? legacy.attendance : undefined;
+    const debt = legacy.debt && item.debts === undefined ? legacy.debt : undefined;
+    if (!attendance && !debt) return undefined;
+    const what = [attendance ? `attended, missed (${attendance.attended.length} events attended, ${attendance.missed.length} misses in a row)` : '', debt ? 'debts (a link of any quality owed)' : ''].filter(Boolean).join(' and ');
+    findings.push(`the previous system's attendance fields are read as ${what}; they are left as is`);
+    if (!fix) return `--fix would add ${what}`;
+    return (await members.addLegacyAttendance(String(item.discord_id), { attendance, debt }, false)) ? `added ${what}` : undefined;
+  }
+
   async function checkCounters(member: Member, findings: string[]): Promise<string | undefined> {
     const records = await distributions.memberRecords(member.discord_id);
     const derived = countersFromHistory(records);

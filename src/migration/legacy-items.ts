@@ -4,6 +4,7 @@
  * idempotent (a second run computes the same keys and finds them already written).
  */
 import { createHash } from 'node:crypto';
+import { legacyAttendance, type Attendance, type Debt } from '../domain/attendance';
 import { findLinkType, type LinkType } from '../domain/catalog';
 import { storedDay, storedInstant, utcDay } from '../domain/dates';
 import { displayId } from '../domain/ids';
@@ -129,8 +130,33 @@ function member(item: Item, now: string): Migrated {
       updated_at: text(item.updated_at) || now,
       ...(item.links_received !== undefined ? { links_received: Math.max(0, Math.trunc(Number(item.links_received)) || 0) } : {}),
       ...(awayUntil ? { away_until: awayUntil } : {}),
+      ...legacyAttendanceAttributes(item),
     },
   };
+}
+
+/**
+ * The attendance and debt the previous system's fields stand for, as FlavaFlav's attributes
+ * (docs/attendance.md), beside those fields (kept as they are). Nothing when the item has its own.
+ */
+export function legacyAttendanceAttributes(item: Item): Record<string, unknown> {
+  const legacy = legacyAttendance(item, storedInstant);
+  const out: Record<string, unknown> = {};
+  if (legacy.attendance && item.attended === undefined && item.missed === undefined) Object.assign(out, attendanceAttributes(legacy.attendance));
+  if (legacy.debt && item.debts === undefined) out.debts = debtAttributes(legacy.debt);
+  return out;
+}
+
+export function attendanceAttributes(a: Attendance): Record<string, unknown> {
+  return {
+    attended: Object.fromEntries(a.attended.map((e) => [e.event, { kind: e.kind, at: e.at }])),
+    missed: Object.fromEntries(a.missed.map((m) => [m.event, m.at])),
+    ...(a.lastAttendedAt ? { last_attended_at: a.lastAttendedAt } : {}),
+  };
+}
+
+export function debtAttributes(debt: Debt): Record<string, unknown> {
+  return { [debt.key]: { reason: debt.reason, since: debt.since, by: debt.by } };
 }
 
 function link(item: Item, now: string): Migrated {

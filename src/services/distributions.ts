@@ -78,7 +78,10 @@ export interface Distribution {
   confirm?: { at: string; by: string; startedAt: string };
   list_name?: string;
   /** How many the pool left out, and why. */
-  left_out?: { away: number; too_new: number; unreadable: number };
+  left_out?: { away: number; too_new: number; unreadable: number; attendance?: number; inactive?: number };
+  /** The award pays a debt (docs/attendance.md): why it was owed, and which debt (a quality or "any"). */
+  compensation?: string;
+  compensation_debt?: string;
   /** How many in the pool wanted the link's type. */
   wanting_count: number;
   /** The policy's figures for the winner shown (fewest / longest), and their range over the pool. */
@@ -460,7 +463,7 @@ export function readDistribution(item: Record<string, unknown>): Distribution {
     item.left_to_draw !== undefined
       ? Number(item.left_to_draw) || 0
       : candidatesFor({ pool, wanting: new Set(), policy: 'uniform', stats: new Map(), exclude: new Set([...drawnBefore, ...(winnerId ? [winnerId] : [])]) }).among.length;
-  const leftOut = item.left_out as { away?: unknown; too_new?: unknown; unreadable?: unknown } | undefined;
+  const leftOut = item.left_out as { away?: unknown; too_new?: unknown; unreadable?: unknown; attendance?: unknown; inactive?: unknown } | undefined;
   const confirm = item.confirm_at && item.confirm_started_at ? { at: String(item.confirm_at), by: String(item.confirm_by ?? ''), startedAt: String(item.confirm_started_at) } : undefined;
   return {
     distribution_id: String(item.distribution_id),
@@ -500,7 +503,17 @@ export function readDistribution(item: Record<string, unknown>): Distribution {
     ended_by: text(item.ended_by),
     confirm,
     list_name: text(item.list_name),
-    left_out: leftOut ? { away: Number(leftOut.away ?? 0) || 0, too_new: Number(leftOut.too_new ?? 0) || 0, unreadable: Number(leftOut.unreadable ?? 0) || 0 } : undefined,
+    left_out: leftOut
+      ? {
+          away: Number(leftOut.away ?? 0) || 0,
+          too_new: Number(leftOut.too_new ?? 0) || 0,
+          unreadable: Number(leftOut.unreadable ?? 0) || 0,
+          ...(leftOut.attendance !== undefined ? { attendance: Number(leftOut.attendance) || 0 } : {}),
+          ...(leftOut.inactive !== undefined ? { inactive: Number(leftOut.inactive) || 0 } : {}),
+        }
+      : undefined,
+    ...(typeof item.compensation === 'string' ? { compensation: item.compensation } : {}),
+    ...(typeof item.compensation_debt === 'string' ? { compensation_debt: item.compensation_debt } : {}),
     wanting_count: item.wanting_count !== undefined ? Number(item.wanting_count) || 0 : whole.wanting.length,
     winner_figures: figure(item.winner_figures) ?? (winnerId ? whole.figures.get(winnerId) : undefined),
     figures_range: range ? { min: Number(range.min ?? 0) || 0, max: Number(range.max ?? 0) || 0 } : counts.length ? { min: Math.min(...counts), max: Math.max(...counts) } : undefined,

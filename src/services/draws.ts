@@ -28,6 +28,7 @@ import { DrawPools, type DrawPool } from './draw-pools';
 import { OpenDraws, type OpenEntry } from './open-draws';
 import { retrying } from './retrying';
 import { isAway, standingOf, type Quality, type RankThresholds } from '../domain/ranks';
+import { DEFAULT_ATTENDANCE, drawExclusion, ineligibility, owedFirst, type AttendanceRules, type DebtKey } from '../domain/attendance';
 import { readDistribution, type Distribution, type DistributionsService } from './distributions';
 import { isDynamoUnavailable, isConditionalCheckFailed } from './errors';
 import { HistoryIndex, TOP_MARKER } from './history-index';
@@ -43,6 +44,8 @@ export interface DrawSettings {
   ranks: RankThresholds;
   defaultPolicy: DrawPolicy;
   fairnessWindowDays: number;
+  /** Attendance rules (docs/attendance.md); off when absent. */
+  attendance?: AttendanceRules;
 }
 
 export interface StartDraw {
@@ -69,8 +72,7 @@ export type StartRefusal =
   | { reason: 'too_many_open' };
 
 /** Why an award was not made although the draw was open. Nothing was written. */
-export type AwardFailure = 'link_gone' | 'winner_served' | 'list_closed' | 'member_removed' | 'member_away' | 'member_not_eligible' | 'busy';
-
+export type AwardFailure = 'link_gone' | 'winner_served' | 'list_closed' | 'member_removed' | 'member_away' | 'member_not_eligible' | 'debt_paid' | 'busy';
 
 export type ChangeResult = { ok: true; draw: Distribution } | ({ ok: false; draw: Distribution | undefined } & (Refusal | { reason: 'not_found' }));
 
@@ -211,13 +213,12 @@ export class DrawsService {
 
     const byId = new Map(roster.map((m) => [m.discord_id, m]));
     const considered = list ? list.eligible_members.map((id) => byId.get(id)).filter((m): m is Member => m !== undefined) : roster;
-    const leftOut = { away: 0, too_new: 0, unreadable: 0 };
+    const attendance = this.settings.attendance ?? DEFAULT_ATTENDANCE;
+    const leftOut = { away: 0, too_new: 0, unreadable: 0, ...(attendance.required ? { attendance: 0, inactive: 0 } : {}) };
     const pool: Member[] = [];
     for (const m of considered) {
-      const standing = standingOf(m, this.settings.ranks, today);
-      if (standing.daysInGuild === null && !m.is_officer) leftOut.unreadable++;
-      else if (!standing.eligibleFor.includes(input.quality)) leftOut.too_new++;
-      else if (isAway(m, today)) leftOut.away++;
+      const reason = drawExclusion(m, input.quality, this.settings.ranks, attendance, now);
+      if (reason) leftOut[reason] = (leftOut[reason] ?? 0) + 1;
       else pool.push(m);
     }
 
@@ -227,11 +228,17 @@ export class DrawsService {
     let listId = list?.list_id;
     let wanting: string[] = [];
     let figures = new Map<string, CandidateStats>();
-    if (input.memberId) {
+    // Those owed a link of this quality (or any) come first, oldest debt first, whatever the policy.
+    const owed = input.memberId ? [] : owedFirst(pool, input.quality);
+    const compensation = owed.length ? { reason: owed[0].debt.reason, debt: owed[0].debt.key } : undefined;
+    if (owed.length) {
+      winner = owed[0].member;
+      pool.splice(0, pool.length, ...owed.map((o) => o.member));
+    } else if (input.memberId) {
       const member = byId.get(input.memberId) ?? (await this.s.members.get(input.memberId, true));
       if (!member) return { ok: false, reason: 'named_not_on_roster' };
       const standing = standingOf(member, this.settings.ranks, today);
-      if (!standing.eligibleFor.includes(input.quality) || (standing.daysInGuild === null && !member.is_officer)) return { ok: false, reason: 'named_not_eligible', member };
+      if (!standing.eligibleFor.includes(input.quality) || (standing.daysInGuild === null && !member.is_officer) || ineligibility(member, input.quality, this.settings.ranks, attendance, now)) return { ok: false, reason: 'named_not_eligible', member };
       const waiting = list?.eligible_members.includes(member.discord_id) ?? false;
       if (input.listId && !waiting) return { ok: false, reason: 'named_not_waiting', list: list! };
       // Named outside the list: the award does not touch the list.
@@ -258,7 +265,7 @@ export class DrawsService {
     // The record and its place among the open draws (for the expiry sweep), together; a full
     // shard refuses, and the next one is tried.
     for (const shard of OpenDraws.shardOrder()) {
-      const draw = this.newRecord({ id, input, link, list, listId, pool: drawPool, leftOut, policy, winner, named, now, shard });
+      const draw = this.newRecord({ id, input, link, list, listId, pool: drawPool, leftOut, policy, winner, named, compensation, now, shard });
       const outcome = await runTransaction(this.db, [
         { item: { Put: { TableName: this.table, Item: draw, ConditionExpression: 'attribute_not_exists(distribution_id)' } }, reason: 'exists' },
         { item: this.open.joinItem(id, shard), reason: 'shard_full' },
@@ -281,7 +288,8 @@ export class DrawsService {
     list: DistributionList | undefined;
     listId: string | undefined;
     pool: DrawPool;
-    leftOut: { away: number; too_new: number; unreadable: number };
+    leftOut: { away: number; too_new: number; unreadable: number; attendance?: number; inactive?: number };
+    compensation: { reason: string; debt: string } | undefined;
     policy: DrawPolicy;
     winner: Member;
     named: boolean;
@@ -319,6 +327,7 @@ export class DrawsService {
       drawn_at: p.now.toISOString(),
       expires_at: new Date(p.now.getTime() + DRAW_TTL_MS).toISOString(),
       open_shard: p.shard,
+      ...(p.compensation ? { compensation: p.compensation.reason, compensation_debt: p.compensation.debt } : {}),
     };
   }
 
@@ -362,7 +371,9 @@ export class DrawsService {
       const members = (await Promise.all(tier.filter((m) => !figures.has(m)).map((m) => this.s.members.get(m)))).filter((m): m is Member => m !== undefined);
       figures = new Map([...figures, ...(await this.figuresFor(members, draw.quality, now))]);
     }
-    const pick = pickWinner({ pool: drawn.pool, wanting: new Set(drawn.wanting), policy: draw.policy ?? 'uniform', stats: figures, exclude });
+    // A compensation draw goes on in the order owed (oldest debt first).
+    const owedNext = draw.compensation !== undefined ? drawn.pool.find((m) => !exclude.has(m)) : undefined;
+    const pick = draw.compensation !== undefined ? (owedNext ? { winnerId: owedNext } : null) : pickWinner({ pool: drawn.pool, wanting: new Set(drawn.wanting), policy: draw.policy ?? 'uniform', stats: figures, exclude });
     if (!pick) return { ok: false, reason: 'exhausted', draw };
     const next = await this.s.members.get(pick.winnerId);
 
@@ -524,7 +535,7 @@ export class DrawsService {
 
     const winner = await this.s.members.get(draw.winner_id!, true);
     if (!winner) return this.notAwarded(draw, 'member_removed', origin);
-    const ineligible = this.ineligible(draw, winner, utcDay(now));
+    const ineligible = this.ineligible(draw, winner, now);
     if (ineligible) return this.notAwarded(draw, ineligible, origin);
     if (!decision.retry) {
       const claimed = await this.claim(draw, by, now);
@@ -564,19 +575,18 @@ export class DrawsService {
       if (!reasons.includes('member_changed')) return this.notAwarded(draw, 'busy', origin);
       const fresh = await this.s.members.get(draw.winner_id!, true);
       if (!fresh) return this.notAwarded(draw, 'member_removed', origin);
-      const now2 = utcDay(this.clock.now());
-      const still = this.ineligible(draw, fresh, now2);
+      const still = this.ineligible(draw, fresh, this.clock.now());
       if (still) return this.notAwarded(draw, still, origin);
       if (attempt === 3) return this.notAwarded(draw, 'busy', origin);
       member = fresh;
     }
   }
 
-  /** Why this member cannot be awarded this draw today, if they cannot. */
-  private ineligible(draw: Distribution, member: Member, today: string): Extract<AwardFailure, 'member_not_eligible' | 'member_away'> | undefined {
-    const standing = standingOf(member, this.settings.ranks, today);
-    if (!standing.eligibleFor.includes(draw.quality) || (standing.daysInGuild === null && !member.is_officer)) return 'member_not_eligible';
-    if (!draw.named && isAway(member, today)) return 'member_away';
+  /** Why this member cannot be awarded this draw now (rank, attendance, away, a debt paid meanwhile), if they cannot. */
+  private ineligible(draw: Distribution, member: Member, now: Date): Extract<AwardFailure, 'member_not_eligible' | 'member_away' | 'debt_paid'> | undefined {
+    if (ineligibility(member, draw.quality, this.settings.ranks, this.settings.attendance ?? DEFAULT_ATTENDANCE, now)) return 'member_not_eligible';
+    if (!draw.named && isAway(member, utcDay(now))) return 'member_away';
+    if (draw.compensation_debt && !member.debts.some((d) => d.key === draw.compensation_debt)) return 'debt_paid';
     return undefined;
   }
 
@@ -600,7 +610,7 @@ export class DrawsService {
     const parts: TransactionPart<string>[] = [
       { item: { Update: record.build(this.table, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
       { item: this.s.inventory.awardItem(draw.link_id, draw.distribution_id), reason: 'link_gone' },
-      { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, linkType: draw.link_type, today: day, skipIfAway: !draw.named }, derived), reason: 'member_changed' },
+      { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, linkType: draw.link_type, today: day, skipIfAway: !draw.named, clearDebt: draw.compensation_debt as DebtKey | undefined }, derived), reason: 'member_changed' },
     ];
     if (draw.list_id) parts.push({ item: this.s.lists.awardItem(draw.list_id, draw.winner_id!), reason: 'winner_served' });
     // A want fulfilled leaves the winner's wants (awardItem) and its count, together.

@@ -3,6 +3,7 @@
  * commands and the web dashboard call these and only word the answer. Each returns what it did,
  * or a typed refusal (nothing written).
  */
+import { DEBT_REASON_MAX, EVENT_KINDS, ineligibility, isInactive, type AttendanceRules, type DebtKey, type EventKind } from '../domain/attendance';
 import type { Clock } from '../domain/clock';
 import { findLinkType, suggestLinkTypes, type LinkType } from '../domain/catalog';
 import { parseDay, utcDay } from '../domain/dates';
@@ -13,6 +14,7 @@ import { MAX_LINKS_PER_ADD, type InventoryService, type Link } from './inventory
 import type { DistributionList, ListChange, ListsService } from './lists';
 import type { CountedMember, Member, MembersService } from './members';
 import type { RosterService } from './roster';
+import { EVENT_NAME_MAX, type EventResult, type EventsService } from './events';
 
 type Refusal<R extends string, X = object> = { ok: false; reason: R } & X;
 
@@ -57,13 +59,19 @@ export interface GuildServices {
   distributions: DistributionsService;
   lists: ListsService;
   awards: AwardsService;
+  events: EventsService;
 }
+
+export type StartEventResult = EventResult | Refusal<'bad_kind'> | Refusal<'long_name', { length: number }>;
+export type OweResult = { ok: true; member: Member } | Refusal<'not_found' | 'bad_quality' | 'empty_reason'> | Refusal<'long_reason', { length: number }>;
+export type NextCycleResult = { ok: true; list: DistributionList; previous: DistributionList } | Refusal<'list_not_found' | 'closed' | 'still_waiting' | 'active_exists'>;
 
 export class GuildService {
   constructor(
     private readonly s: GuildServices,
     private readonly ranks: RankThresholds,
     private readonly clock: Clock,
+    private readonly attendance: AttendanceRules,
   ) {}
 
   private today(): string {
@@ -116,13 +124,17 @@ export class GuildService {
   }
 
   /** A new active list for a quality, filled with every member then eligible (or empty). */
-  async createList(input: { name: string; quality: Quality; fill: 'eligible' | 'empty'; by: string }): Promise<CreateListResult> {
+  async createList(input: { name: string; quality: Quality; fill: 'eligible' | 'empty'; by: string; cycle?: number }): Promise<CreateListResult> {
     const name = input.name.trim();
     if (!VISIBLE.test(name)) return { ok: false, reason: 'empty_name' };
     if (name.length > LIST_NAME_MAX) return { ok: false, reason: 'long_name', length: name.length };
     const today = this.today();
-    const eligible = input.fill === 'eligible' ? (await this.s.members.listAll()).filter((m) => isEligible(m, input.quality, this.ranks, today)).map((m) => m.discord_id) : [];
-    const result = await this.s.lists.create({ list_name: name, quality: input.quality, eligible_members: eligible, created_by: input.by });
+    const now = this.clock.now();
+    const eligible =
+      input.fill === 'eligible'
+        ? (await this.s.members.listAll()).filter((m) => isEligible(m, input.quality, this.ranks, today) && !ineligibility(m, input.quality, this.ranks, this.attendance, now)).map((m) => m.discord_id)
+        : [];
+    const result = await this.s.lists.create({ list_name: name, quality: input.quality, eligible_members: eligible, created_by: input.by, ...(input.cycle ? { cycle: input.cycle } : {}) });
     return result.ok ? result : { ok: false, reason: 'active_exists', existing: result.existing };
   }
 
@@ -140,8 +152,66 @@ export class GuildService {
     return this.listChange(await this.s.lists.removeMember(listId.trim(), memberId));
   }
 
-  async closeList(listId: string): Promise<ListMemberResult> {
-    return this.listChange(await this.s.lists.close(listId.trim()));
+  /**
+   * Closes a list. Those still waiting who were away or inactive when it closed are owed a link of
+   * its quality (the previous system's rule), served first by the next draw of that quality.
+   */
+  async closeList(listId: string, by = 'system'): Promise<ListMemberResult & { owed?: string[] }> {
+    const change = this.listChange(await this.s.lists.close(listId.trim()));
+    if (!change.ok) return change;
+    const now = this.clock.now();
+    const today = utcDay(now);
+    const owed: string[] = [];
+    for (const id of change.list.eligible_members) {
+      const member = await this.s.members.get(id, true);
+      if (!member || member.debts.some((d) => d.key === change.list.quality)) continue;
+      const away = Boolean(member.away_until && member.away_until >= today);
+      if (!away && !isInactive(member.attendance, this.attendance)) continue;
+      await this.s.members.owe(id, { key: change.list.quality, reason: `still waiting when “${change.list.list_name}” closed (${away ? 'away' : 'inactive'})`.slice(0, DEBT_REASON_MAX), since: now.toISOString(), by });
+      owed.push(id);
+    }
+    return { ...change, owed };
+  }
+
+  /** When a list has served everyone: closes it and starts the next cycle, of the same name and quality, filled with every member then eligible. */
+  async nextCycle(listId: string, by: string): Promise<NextCycleResult> {
+    const list = await this.s.lists.get(listId.trim(), true);
+    if (!list) return { ok: false, reason: 'list_not_found' };
+    if (list.is_active !== 'true') return { ok: false, reason: 'closed' };
+    if (list.eligible_members.length) return { ok: false, reason: 'still_waiting' };
+    const closed = await this.s.lists.close(list.list_id);
+    if (!closed.ok) return { ok: false, reason: closed.reason === 'not_found' ? 'list_not_found' : 'closed' };
+    const created = await this.createList({ name: list.list_name, quality: list.quality, fill: 'eligible', by, cycle: (list.cycle ?? 1) + 1 });
+    if (!created.ok) return { ok: false, reason: 'active_exists' };
+    return { ok: true, list: created.list, previous: closed.list };
+  }
+
+  /** `/event start`: check-in opens for the configured hours. */
+  async startEvent(input: { kind: string; name?: string; by: string }): Promise<StartEventResult> {
+    const kind = EVENT_KINDS.find((k) => k === input.kind);
+    if (!kind) return { ok: false, reason: 'bad_kind' };
+    const name = input.name?.trim() || undefined;
+    if (name && name.length > EVENT_NAME_MAX) return { ok: false, reason: 'long_name', length: name.length };
+    return this.s.events.start({ kind: kind as EventKind, name, by: input.by });
+  }
+
+  /** `/member owe`: a link of a quality owed to a member, with why. */
+  async owe(input: { memberId: string; quality: string; reason: string; by: string }): Promise<OweResult> {
+    const key = (['bronze', 'silver', 'gold', 'any'] as const).find((q) => q === input.quality) as DebtKey | undefined;
+    if (!key) return { ok: false, reason: 'bad_quality' };
+    const reason = input.reason.trim();
+    if (!VISIBLE.test(reason)) return { ok: false, reason: 'empty_reason' };
+    if (reason.length > DEBT_REASON_MAX) return { ok: false, reason: 'long_reason', length: reason.length };
+    const member = await this.s.members.owe(input.memberId, { key, reason, since: this.clock.now().toISOString(), by: input.by });
+    return member ? { ok: true, member } : { ok: false, reason: 'not_found' };
+  }
+
+  async forgive(memberId: string): Promise<{ ok: true; member: Member } | Refusal<'not_found' | 'nothing_owed'>> {
+    const current = await this.s.members.get(memberId, true);
+    if (!current) return { ok: false, reason: 'not_found' };
+    if (!current.debts.length) return { ok: false, reason: 'nothing_owed' };
+    const member = await this.s.members.forgive(memberId);
+    return member ? { ok: true, member } : { ok: false, reason: 'not_found' };
   }
 
   /** Adds 1–50 links of a catalog type; keyed by the request, so a retry adds nothing more. */

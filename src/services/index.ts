@@ -6,6 +6,8 @@ import { AwardsService } from './awards';
 import { RecordChanges } from './changes';
 import { DistributionsService } from './distributions';
 import { DrawsService, type DrawSettings } from './draws';
+import { EventsService } from './events';
+import { DEFAULT_ATTENDANCE } from '../domain/attendance';
 import { GuildService } from './guild';
 import { InventoryService } from './inventory';
 import { ListsService } from './lists';
@@ -23,6 +25,8 @@ export interface Services {
   draws: DrawsService;
   awards: AwardsService;
   wants: WantsService;
+  /** Attendance events (docs/attendance.md). */
+  events: EventsService;
   /** The guild's rules for changes, shared by the commands and the web dashboard. */
   guild: GuildService;
   /** The dashboard's session versions (sign-out across restarts), in the members table. */
@@ -32,8 +36,8 @@ export interface Services {
 /** The default ranks and draw settings (docs/configuration.md), for callers without a configuration (scripts, tests). */
 export const DEFAULT_DRAW_SETTINGS: DrawSettings = { ranks: { silverMinDays: 30, goldMinDays: 90 }, defaultPolicy: 'uniform', fairnessWindowDays: 180 };
 
-export function drawSettingsOf(config: Pick<Config, 'ranks' | 'draws'>): DrawSettings {
-  return { ranks: config.ranks, defaultPolicy: config.draws.defaultPolicy, fairnessWindowDays: config.draws.fairnessWindowDays };
+export function drawSettingsOf(config: Pick<Config, 'ranks' | 'draws' | 'attendance'>): DrawSettings {
+  return { ranks: config.ranks, defaultPolicy: config.draws.defaultPolicy, fairnessWindowDays: config.draws.fairnessWindowDays, attendance: config.attendance };
 }
 
 export function createServices(db: DynamoDBDocumentClient, tables: Record<TableKind, string>, clock: Clock = systemClock, settings: DrawSettings = DEFAULT_DRAW_SETTINGS): Services {
@@ -46,6 +50,7 @@ export function createServices(db: DynamoDBDocumentClient, tables: Record<TableK
   const changes = new RecordChanges();
   const draws = new DrawsService(db, { members, roster, inventory, lists, distributions }, settings, clock, changes);
   const awards = new AwardsService(db, { members, inventory, distributions, lists }, clock, changes);
-  const base = { members, roster, inventory, distributions, lists, draws, awards, wants: new WantsService(db, members, distributions.index, clock) };
-  return { ...base, guild: new GuildService(base, settings.ranks, clock), sessions: new SessionVersions(db, tables.members) };
+  const events = new EventsService(db, tables.lists, members, settings.attendance ?? DEFAULT_ATTENDANCE, clock);
+  const base = { members, roster, inventory, distributions, lists, draws, awards, events, wants: new WantsService(db, members, distributions.index, clock) };
+  return { ...base, guild: new GuildService(base, settings.ranks, clock, settings.attendance ?? DEFAULT_ATTENDANCE), sessions: new SessionVersions(db, tables.members) };
 }

@@ -22,6 +22,8 @@ export interface DistributionList {
   created_at: string;
   /** "true" | "false": an index key, so a string. */
   is_active: 'true' | 'false';
+  /** Which cycle of the list this is (a list that served everyone starts the next); absent: the first. */
+  cycle?: number;
 }
 
 const ACTIVE_INDEX = 'active-quality-index';
@@ -42,7 +44,8 @@ export class ListsService {
   ) {}
 
   async get(listId: string, consistent = false): Promise<DistributionList | undefined> {
-    if (listId.startsWith('active-guard#') || !isPossibleKey(listId)) return undefined;
+    // The guards and the attendance items share the table; none of them is a list.
+    if (listId.startsWith('active-guard#') || listId.startsWith('event#') || listId === 'events#head' || !isPossibleKey(listId)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { list_id: listId }, ConsistentRead: consistent }));
     return Item ? normalizeList(Item) : undefined;
   }
@@ -66,7 +69,7 @@ export class ListsService {
   }
 
   async create(
-    input: { list_name: string; quality: Quality; eligible_members: string[]; created_by: string },
+    input: { list_name: string; quality: Quality; eligible_members: string[]; created_by: string; cycle?: number },
     now = this.clock.now(),
   ): Promise<{ ok: true; list: DistributionList } | { ok: false; reason: 'active_exists'; existing?: DistributionList }> {
     // Lists made before the guard existed are found through the index.
@@ -81,6 +84,7 @@ export class ListsService {
       created_by: input.created_by,
       created_at: now.toISOString(),
       is_active: 'true',
+      ...(input.cycle ? { cycle: input.cycle } : {}),
     };
     try {
       await this.db.send(
@@ -221,7 +225,7 @@ export class ListsService {
     memberId: string,
     failure: 'already_in' | 'not_in',
   ): Promise<ListChange> {
-    if (!isPossibleKey(listId) || listId.startsWith('active-guard#')) return { ok: false, reason: 'not_found' };
+    if (!isPossibleKey(listId) || listId.startsWith('active-guard#') || listId.startsWith('event#') || listId === 'events#head') return { ok: false, reason: 'not_found' };
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({

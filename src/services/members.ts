@@ -5,6 +5,7 @@
  * `role`). It writes FlavaFlav's form and only adds what an item lacks.
  */
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterEvent, DEBT_KEYS, EVENT_KINDS, legacyAttendance, NO_ATTENDANCE, type Attendance, type AttendanceRules, type Debt, type DebtKey, type EventKind } from '../domain/attendance';
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { QUALITIES, type Quality } from '../domain/ranks';
@@ -62,6 +63,12 @@ export interface Member {
   counters?: Counters;
   /** Their newest links, newest first; undefined when the item keeps none (read their history). */
   recent?: RecentLink[];
+  /** Events attended in the window and the current run of misses (docs/attendance.md). */
+  attendance: Attendance;
+  /** Links owed (compensation), oldest first: at most one per quality and one of any quality. */
+  debts: Debt[];
+  /** False when the item keeps no `debts` and they were read from the previous system's `compensation_owed`. */
+  debtsStored: boolean;
   /** What the item stores as its join date, exactly (for conditions on what was read). */
   storedJoinDate?: unknown;
   /** What the item stores as updated_at, exactly (for conditions on what was read). */
@@ -135,9 +142,9 @@ export class MembersService {
    * One page of the roster. The members table has no index (its shape is fixed), so the roster is
    * a paginated Scan: the whole table is the answer here, and guild rosters are small.
    */
-  async list(options: { limit?: number; cursor?: string } & ReadOptions = {}): Promise<Page<Member>> {
+  async list(options: { limit?: number; cursor?: string; consistent?: boolean } & ReadOptions = {}): Promise<Page<Member>> {
     const { Items, LastEvaluatedKey } = await this.db.send(
-      new ScanCommand({ TableName: this.tableName, Limit: options.limit ?? 100, ExclusiveStartKey: decodeCursor(options.cursor) }),
+      new ScanCommand({ TableName: this.tableName, Limit: options.limit ?? 100, ExclusiveStartKey: decodeCursor(options.cursor), ...(options.consistent ? { ConsistentRead: true } : {}) }),
       { abortSignal: options.signal },
     );
     return { items: (Items ?? []).filter(isMemberItem).map(readMember), cursor: encodeCursor(LastEvaluatedKey) };
@@ -147,17 +154,18 @@ export class MembersService {
    * The whole roster (bounded), for draws and the paginated roster display. Callers asking at the
    * same time share one Scan (ReadCoalescer, as the stock and guild-wide history reads do): a burst
    * of 100 `/member list` reads and parses the roster about twice, not 100 times. The array and
-   * its members are shared: callers read them and never change them.
+   * its members are shared: callers read them and never change them. A consistent read is shared
+   * only with other consistent reads.
    */
-  listAll(maxPages = 100): Promise<readonly Member[]> {
-    return this.rosterReads.read(String(maxPages), () => this.scanRoster(maxPages));
+  listAll(maxPages = 100, consistent = false): Promise<readonly Member[]> {
+    return this.rosterReads.read(`${maxPages}:${consistent}`, () => this.scanRoster(maxPages, consistent));
   }
 
-  private async scanRoster(maxPages: number): Promise<Member[]> {
+  private async scanRoster(maxPages: number, consistent: boolean): Promise<Member[]> {
     const members: Member[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < maxPages; page++) {
-      const result = await this.list({ limit: 500, cursor });
+      const result = await this.list({ limit: 500, cursor, consistent });
       members.push(...result.items);
       cursor = result.cursor;
       if (!cursor) break;
@@ -267,6 +275,14 @@ export class MembersService {
    * item keeps none.
    */
   awardItem(
+    member: Member,
+    award: { id: string; at: string; quality: Quality; linkType: string; today: string; skipIfAway: boolean; clearDebt?: DebtKey },
+    derived?: { counters: Counters; recent: RecentLink[] },
+  ): TransactWriteItem {
+    return withDebtCleared(this.awardUpdate(member, award, derived), award.clearDebt, member.debtsStored);
+  }
+
+  private awardUpdate(
     member: Member,
     award: { id: string; at: string; quality: Quality; linkType: string; today: string; skipIfAway: boolean },
     derived?: { counters: Counters; recent: RecentLink[] },
@@ -497,6 +513,110 @@ export class MembersService {
     }
   }
 
+  /**
+   * Records one closed event on a member (attended or missed), as `afterEvent` says, only if the
+   * item is still as read (`updated_at`): a concurrent change makes the caller read again. The
+   * same event applied twice changes nothing (so a close that stopped half-way is finished later).
+   * Returns 'unchanged' when there was nothing to write, 'changed' when the item moved meanwhile.
+   */
+  async applyEvent(member: Member, event: { id: string; kind: EventKind; at: string }, present: boolean, rules: AttendanceRules, now = this.clock.now()): Promise<'written' | 'unchanged' | 'changed' | 'gone'> {
+    const next = afterEvent(member.attendance, event, present, rules, now).attendance;
+    if (sameAttendance(next, member.attendance)) return 'unchanged';
+    return this.writeAttendance(member, next, now);
+  }
+
+  /** Writes a member's attendance whole (bounded maps), only if the item is still as read. */
+  async writeAttendance(member: Member, next: Attendance, now = this.clock.now()): Promise<'written' | 'changed' | 'gone'> {
+    const seen = member.storedUpdatedAt;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { discord_id: member.discord_id },
+          UpdateExpression: `SET attended = :attended, missed = :missed, updated_at = :now${next.lastAttendedAt ? ', last_attended_at = :last' : ' REMOVE last_attended_at'}`,
+          ConditionExpression: seen !== undefined ? 'attribute_exists(discord_id) AND updated_at = :seen' : 'attribute_exists(discord_id) AND attribute_not_exists(updated_at)',
+          ExpressionAttributeValues: {
+            ':attended': Object.fromEntries(next.attended.map((a) => [a.event, { kind: a.kind, at: a.at }])),
+            ':missed': Object.fromEntries(next.missed.map((m) => [m.event, m.at])),
+            ':now': now.toISOString(),
+            ...(next.lastAttendedAt ? { ':last': next.lastAttendedAt } : {}),
+            ...(seen !== undefined ? { ':seen': seen } : {}),
+          },
+        }),
+      );
+      return 'written';
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      return (await this.get(member.discord_id, true)) ? 'changed' : 'gone';
+    }
+  }
+
+  /** Records a link owed to a member (one per quality, or of any quality: a new reason replaces the old). */
+  async owe(discordId: string, debt: Debt, now = this.clock.now()): Promise<Member | undefined> {
+    // The whole map of at most four debts is written if it is still as read, so two officers owing at once both count.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const member = await this.get(discordId, true);
+      if (!member) return undefined;
+      const debts = [...member.debts.filter((d) => d.key !== debt.key), debt];
+      const seen = member.storedUpdatedAt;
+      try {
+        const { Attributes } = await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { discord_id: discordId },
+            UpdateExpression: 'SET debts = :debts, updated_at = :now',
+            ConditionExpression: seen !== undefined ? 'attribute_exists(discord_id) AND updated_at = :seen' : 'attribute_exists(discord_id) AND attribute_not_exists(updated_at)',
+            ExpressionAttributeValues: { ':debts': debtMap(debts), ':now': now.toISOString(), ...(seen !== undefined ? { ':seen': seen } : {}) },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes ? readMember(Attributes) : undefined;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+    }
+    throw Object.assign(new Error('the member kept changing while a debt was recorded'), { name: 'ThrottlingException' });
+  }
+
+  /** Clears every link owed to a member. */
+  async forgive(discordId: string, now = this.clock.now()): Promise<Member | undefined> {
+    // An empty map, not none: an item without `debts` is read from the previous system's `compensation_owed`.
+    return this.updateExisting(discordId, 'SET debts = :none, updated_at = :now', { ':none': {}, ':now': now.toISOString() });
+  }
+
+  /** The attendance and debt the previous system's fields stand for, added where the item has none (migration and `check:data --fix`). */
+  async addLegacyAttendance(discordId: string, legacy: { attendance?: Attendance; debt?: Debt }, dryRun: boolean): Promise<boolean> {
+    const set: string[] = [];
+    const values: Record<string, unknown> = {};
+    const conditions = ['attribute_exists(discord_id)'];
+    if (legacy.attendance) {
+      set.push('attended = :attended', 'missed = :missed');
+      values[':attended'] = Object.fromEntries(legacy.attendance.attended.map((a) => [a.event, { kind: a.kind, at: a.at }]));
+      values[':missed'] = Object.fromEntries(legacy.attendance.missed.map((m) => [m.event, m.at]));
+      conditions.push('attribute_not_exists(attended)', 'attribute_not_exists(missed)');
+      if (legacy.attendance.lastAttendedAt) {
+        set.push('last_attended_at = :last');
+        values[':last'] = legacy.attendance.lastAttendedAt;
+      }
+    }
+    if (legacy.debt) {
+      set.push('debts = :debts');
+      values[':debts'] = debtMap([legacy.debt]);
+      conditions.push('attribute_not_exists(debts)');
+    }
+    if (!set.length) return false;
+    if (dryRun) return true;
+    try {
+      await this.db.send(
+        new UpdateCommand({ TableName: this.tableName, Key: { discord_id: discordId }, UpdateExpression: `SET ${set.join(', ')}`, ConditionExpression: conditions.join(' AND '), ExpressionAttributeValues: values }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  }
+
   private async updateExisting(discordId: string, expression: string, values: Record<string, unknown>): Promise<Member | undefined> {
     try {
       const { Attributes } = await this.db.send(
@@ -562,6 +682,7 @@ export function readMember(item: Record<string, unknown>): Member {
     away_until: storedDay(item.away_until) ?? undefined,
     wants: readWants(item.wants),
     recent: readRecent(item.recent_links),
+    ...readAttendanceAndDebts(item),
   };
   if (item.links_received !== undefined && item.links_received !== null) {
     const awards = emptyCounters().awards;
@@ -573,6 +694,96 @@ export function readMember(item: Record<string, unknown>): Member {
     };
   }
   return member;
+}
+
+/**
+ * An award's member update that also pays a debt: the debt leaves in the same write, and must still
+ * be there (two draws paying one debt at once: the second is refused, nothing written).
+ */
+function withDebtCleared(item: TransactWriteItem, key: DebtKey | undefined, stored: boolean): TransactWriteItem {
+  if (!key || !item.Update) return item;
+  const update = item.Update;
+  const expression = update.UpdateExpression ?? '';
+  if (!stored) {
+    // The debt is the previous system's `compensation_owed` (left as it is): paid, the item keeps
+    // an empty `debts`, so it is no longer read as owed; only while it still has none.
+    return {
+      Update: {
+        ...update,
+        UpdateExpression: expression.replace(/^SET /, 'SET #debts = :nodebts, '),
+        ConditionExpression: `${update.ConditionExpression} AND attribute_not_exists(#debts)`,
+        ExpressionAttributeNames: { ...(update.ExpressionAttributeNames ?? {}), '#debts': 'debts' },
+        ExpressionAttributeValues: { ...(update.ExpressionAttributeValues ?? {}), ':nodebts': {} },
+      },
+    };
+  }
+  const remove = '#debts.#debt';
+  // One REMOVE clause per expression: join the award's own, if it has one.
+  const merged = / REMOVE /.test(expression) ? expression.replace(' REMOVE ', ` REMOVE ${remove}, `) : `${expression} REMOVE ${remove}`;
+  return {
+    Update: {
+      ...update,
+      UpdateExpression: merged,
+      ConditionExpression: `${update.ConditionExpression} AND attribute_exists(#debts.#debt)`,
+      ExpressionAttributeNames: { ...(update.ExpressionAttributeNames ?? {}), '#debts': 'debts', '#debt': key },
+    },
+  };
+}
+
+/** Attendance and debts as FlavaFlav keeps them, else as the previous system's fields say (never rewritten). */
+function readAttendanceAndDebts(item: Record<string, unknown>): { attendance: Attendance; debts: Debt[]; debtsStored: boolean } {
+  const keepsAttendance = item.attended !== undefined || item.missed !== undefined || item.last_attended_at !== undefined;
+  const keepsDebts = item.debts !== undefined;
+  const legacy = keepsAttendance && keepsDebts ? {} : legacyAttendance(item, storedInstant);
+  return {
+    attendance: keepsAttendance ? readAttendance(item) : (legacy.attendance ?? NO_ATTENDANCE),
+    debts: keepsDebts ? readDebts(item.debts) : legacy.debt ? [legacy.debt] : [],
+    debtsStored: keepsDebts || !legacy.debt,
+  };
+}
+
+function readAttendance(item: Record<string, unknown>): Attendance {
+  const attended: Attendance['attended'] = [];
+  const missed: Attendance['missed'] = [];
+  const map = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Set) ? (v as Record<string, unknown>) : {});
+  for (const [event, value] of Object.entries(map(item.attended))) {
+    const entry = map(value);
+    const kind = EVENT_KINDS.find((k) => k === entry.kind);
+    const at = storedInstant(entry.at);
+    if (kind && at) attended.push({ event, kind, at });
+  }
+  for (const [event, value] of Object.entries(map(item.missed))) {
+    const at = storedInstant(value);
+    if (at) missed.push({ event, at });
+  }
+  if (!attended.length && !missed.length && item.last_attended_at === undefined) return NO_ATTENDANCE;
+  return {
+    attended: attended.sort((a, b) => a.at.localeCompare(b.at)),
+    missed: missed.sort((a, b) => a.at.localeCompare(b.at)),
+    ...(storedInstant(item.last_attended_at) ? { lastAttendedAt: storedInstant(item.last_attended_at)! } : {}),
+  };
+}
+
+function sameAttendance(a: Attendance, b: Attendance): boolean {
+  const key = (x: Attendance) => JSON.stringify([x.attended.map((e) => e.event).sort(), x.missed.map((e) => e.event).sort(), x.lastAttendedAt ?? '']);
+  return key(a) === key(b);
+}
+
+function readDebts(value: unknown): Debt[] {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || value instanceof Set) return [];
+  const debts: Debt[] = [];
+  for (const key of DEBT_KEYS) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const entry = (value as Record<string, unknown>)[key] as Record<string, unknown> | undefined;
+    const since = storedInstant(entry?.since);
+    if (!entry || !since) continue;
+    debts.push({ key, reason: typeof entry.reason === 'string' ? entry.reason : '', since, by: typeof entry.by === 'string' ? entry.by : '' });
+  }
+  return debts.sort((a, b) => a.since.localeCompare(b.since));
+}
+
+function debtMap(debts: Debt[]): Record<string, Record<string, string>> {
+  return Object.fromEntries(debts.map((d) => [d.key, { reason: d.reason, since: d.since, by: d.by }]));
 }
 
 /** The RECENT_LINKS newest of some links, newest first (the same instant: by id). */

@@ -61,10 +61,19 @@ export function drawTitle(f: DrawFacts): string {
 /** "3 in the pool · left out: 1 too new · drawn from every member eligible for gold". */
 export function poolText(f: DrawFacts, w: DrawWording): string {
   const out = f.pool.leftOut;
-  const parts = out ? [out.away ? `${out.away} away` : '', out.too_new ? `${out.too_new} too new` : '', out.unreadable ? `${out.unreadable} with an unreadable join date` : ''].filter(Boolean) : [];
+  const parts = out
+    ? [
+        out.away ? `${out.away} away` : '',
+        out.too_new ? `${out.too_new} too new` : '',
+        out.unreadable ? `${out.unreadable} with an unreadable join date` : '',
+        out.attendance ? `${out.attendance} with too few events attended` : '',
+        out.inactive ? `${out.inactive} inactive (missed events in a row)` : '',
+      ].filter(Boolean)
+    : [];
   const source =
     f.pool.source === 'named' ? 'named by an officer' : f.pool.list ? `list “${w.text(f.pool.list.name ?? f.pool.list.id, 60)}”` : `every member eligible for ${f.quality}`;
-  return `${f.pool.size} in the pool${parts.length ? ` · left out: ${parts.join(', ')}` : ''} · drawn from ${source}`;
+  const owed = f.pool.compensation !== null ? ` · compensation, owed first: ${w.text(f.pool.compensation, 200) || 'no reason given'}` : '';
+  return `${f.pool.size} in the pool${parts.length ? ` · left out: ${parts.join(', ')}` : ''} · drawn from ${source}${owed}`;
 }
 
 /** The policy, the wants, and the winner's figures next to the pool's, so the pick can be checked. */
@@ -170,6 +179,8 @@ export function notAwardedText(reason: AwardFailure, w: DrawWording): string {
       return 'Not awarded: the winner is marked away. Nothing was written; Reroll, or clear their away date first.';
     case 'member_not_eligible':
       return 'Not awarded: the winner cannot receive this quality any more. Nothing was written; Reroll or Cancel.';
+    case 'debt_paid':
+      return 'Not awarded: the winner was owed this link, and that debt was paid or forgiven meanwhile. Nothing was written; Reroll or Cancel.';
     case 'busy':
       return 'Not awarded: the database is busy. Nothing was written; press Confirm again.';
   }

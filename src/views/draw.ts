@@ -70,7 +70,9 @@ export interface DrawFacts {
   winner: { id: string; username: string | null; onRoster: boolean | null; standing: WinnerStanding | null } | null;
   pool: {
     size: number;
-    leftOut: { away: number; too_new: number; unreadable: number } | null;
+    leftOut: { away: number; too_new: number; unreadable: number; attendance?: number; inactive?: number } | null;
+    /** The draw pays a debt (docs/attendance.md): why it was owed; null otherwise. */
+    compensation: string | null;
     source: PoolSource;
     list: { id: string; name: string | null } | null;
   };
@@ -162,6 +164,7 @@ export function presentDraw({ draw, pool, winner }: DrawViewInput, settings: Dra
     pool: {
       size: pool.size,
       leftOut: draw.left_out ?? null,
+      compensation: draw.compensation ?? null,
       source: draw.named ? 'named' : draw.list_id ? 'list' : 'eligible',
       list: draw.list_id ? { id: draw.list_id, name: draw.list_name ?? null } : null,
     },

@@ -10,6 +10,7 @@ import { nextSnowflake, OptionType, type CommandOption, type EmulatedUser, type 
 import { testEndpoint } from '../support/dynamo';
 import { DynamoMeter } from '../support/dynamo-meter';
 import { seedAward } from '../support/fixtures';
+import { safeIdForm } from '../../src/domain/ids';
 import { opt, startHarness, type Answered, type Harness } from '../support/harness';
 
 let h: Harness;
@@ -40,6 +41,11 @@ let historyKey: string;
 let drawConfirmId: string;
 let removeConfirmId: string;
 let revertConfirmId: string;
+/** An event open for check-in (its public message) and one closed, whose message still shows the button. */
+let openEventMessageId: string;
+let openEventId: string;
+let closedEventMessageId: string;
+let closedEventId: string;
 
 const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const sub = (name: string, options: CommandOption[]): CommandOption[] => [{ name, type: OptionType.Subcommand, options }];
@@ -124,6 +130,14 @@ beforeAll(async () => {
   historyMessageId = history.messageId!;
   historyKey = h.emulator.buttonsOf(historyMessageId)[1].custom_id.split(':')[2];
   [drawConfirmId, removeConfirmId, revertConfirmId] = [drawMessageId, removeMessageId, revertMessageId].map((id) => h.emulator.buttonsOf(id)[0].custom_id);
+
+  const closedEvent = await h.run(h.officer, 'event', 'start', [opt.str('kind', 'boss'), opt.str('name', 'Old boss')]);
+  closedEventMessageId = closedEvent.messageId!;
+  closedEventId = (await h.storage.services.events.newest())!.event_id;
+  await h.storage.services.events.close(closedEventId, h.officer.id);
+  const openEvent = await h.run(h.officer, 'event', 'start', [opt.str('kind', 'omni')]);
+  openEventMessageId = openEvent.messageId!;
+  openEventId = (await h.storage.services.events.newest())!.event_id;
 });
 afterAll(async () => {
   await h?.stop();
@@ -285,6 +299,45 @@ const forgedCases: Case[] = [
   ['a select id sent as a button', forge(fixed('member:rank')), EXPIRED],
 ];
 
+const event = (subcommand: string, options: () => CommandOption[], as: () => EmulatedUser = () => h.officer) => () => h.run(as(), 'event', subcommand, options());
+const checkIn = (eventId: () => string, as: () => EmulatedUser = () => h.alice, messageId: () => string = () => openEventMessageId) => () => h.forge(as(), messageId(), `event:checkin:${safeIdForm(eventId())}`);
+const owe = (options: () => CommandOption[], as: () => EmulatedUser = () => h.officer) => () => h.run(as(), 'member', 'owe', options());
+const ONLY_OFFICERS = 'Only officers can do that';
+const NO_EVENT = 'There is no such event';
+const attendanceCases: Case[] = [
+  ['/event start kind raid', event('start', () => [opt.str('kind', 'raid')]), '`kind` must be one of boss, omni, other'],
+  ['/event start kind constructor', event('start', () => [opt.str('kind', 'constructor')]), '`kind` must be one of'],
+  ['/event start name of 61 characters', event('start', () => [opt.str('kind', 'boss'), opt.str('name', 'n'.repeat(61))]), 'at most 60 characters'],
+  ['/event start by a member', event('start', () => [opt.str('kind', 'boss')], () => h.alice), ONLY_OFFICERS],
+  ['/event close by a member', event('close', () => [], () => h.bob), ONLY_OFFICERS],
+  ['/event attend by a member (themself)', event('attend', () => [opt.user('user', h.alice.id)], () => h.alice), ONLY_OFFICERS],
+  ['/event absent by a member', event('absent', () => [opt.user('user', h.bob.id)], () => h.alice), ONLY_OFFICERS],
+  ['/event close event of whitespace only', event('close', () => [opt.str('event', '   ')]), '`event` is empty'],
+  ['/event close event of 3,000 characters', event('close', () => [opt.str('event', 'event#'.repeat(500))]), '`event` is too long'],
+  ['/event close a forged event id', event('close', () => [opt.str('event', 'event#00000000-0000-0000-0000-000000000000')]), NO_EVENT],
+  ['/event show the events head item', event('show', () => [opt.str('event', 'events#head')], () => h.alice), NO_EVENT],
+  ['/event show a list id', event('show', () => [opt.str('event', goldListId)], () => h.alice), NO_EVENT],
+  ['/event close a closed event', event('close', () => [opt.str('event', closedEventId)]), 'has closed'],
+  ['/event attend someone not on the roster', event('attend', () => [opt.user('user', erin.id), opt.str('event', openEventId)]), 'is not on the roster'],
+  ['/event absent someone never checked in', event('absent', () => [opt.user('user', h.carol.id), opt.str('event', openEventId)]), 'already marked that way'],
+  ['event:checkin after the close', checkIn(() => closedEventId, () => h.alice, () => closedEventMessageId), 'Check-in for that event has closed'],
+  ['event:checkin of a forged event id', checkIn(() => 'event#00000000-0000-0000-0000-000000000000'), NO_EVENT],
+  ['event:checkin of the events head item', checkIn(() => 'events#head'), NO_EVENT],
+  ['event:checkin of a list', checkIn(() => goldListId), NO_EVENT],
+  ['event:checkin by someone not on the roster', checkIn(() => openEventId, () => erin), 'not on the roster'],
+  ['/member owe by a member', owe(() => [opt.user('user', h.alice.id), opt.str('quality', 'gold'), opt.str('reason', 'me')], () => h.alice), ONLY_OFFICERS],
+  ['/member owe quality diamond', owe(() => [opt.user('user', h.alice.id), opt.str('quality', 'diamond'), opt.str('reason', 'r')]), 'Quality must be bronze, silver or gold'],
+  ['/member owe quality constructor', owe(() => [opt.user('user', h.alice.id), opt.str('quality', 'constructor'), opt.str('reason', 'r')]), 'Quality must be bronze, silver or gold'],
+  ['/member owe reason of whitespace only', owe(() => [opt.user('user', h.alice.id), opt.str('quality', 'gold'), opt.str('reason', '  \u200b ')]), 'Give a reason'],
+  ['/member owe reason of 5,000 characters', owe(() => [opt.user('user', h.alice.id), opt.str('quality', 'gold'), opt.str('reason', '@everyone '.repeat(500))]), 'at most 200 characters'],
+  ['/member owe someone not on the roster', owe(() => [opt.user('user', erin.id), opt.str('quality', 'gold'), opt.str('reason', 'r')]), 'is not on the roster'],
+  ['/member forgive someone owed nothing', () => h.run(h.officer, 'member', 'forgive', [opt.user('user', h.carol.id)]), 'is owed nothing'],
+  ['/member forgive by a member', () => h.run(h.alice, 'member', 'forgive', [opt.user('user', h.alice.id)]), ONLY_OFFICERS],
+  ['list:next of a list still waiting', forge(() => `list:next:${goldListId}`), 'still waiting'],
+  ['list:next by a member', forge(() => `list:next:${goldListId}`, () => h.alice), ONLY_OFFICERS],
+  ['list:next of the active-list guard', forge(() => `list:next:${safeIdForm('active-guard#gold')}`), 'There is no such list'],
+];
+
 const NOT_IN_DMS = 'not in direct messages';
 const OTHER_GUILD = 'serves only the guild it was set up for';
 const contextCases: Case[] = [
@@ -314,6 +367,7 @@ describe('refused cleanly: ephemeral, short, actionable, no ping, and the four t
     ['ids', idCases],
     ['forged and overlong custom ids', forgedCases],
     ['who and where', contextCases],
+    ['attendance, events and debts', attendanceCases],
   ] as const)('%s', (_group, cases) => {
     it.each(cases)('%s', async (_label, send, expected) => {
       const before = await snapshot();

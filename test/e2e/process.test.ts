@@ -62,7 +62,7 @@ describe('the bot process', () => {
       MAIN,
     );
     await running.waitForLog((e) => e.msg === 'FlavaFlav is running');
-    expect(emulator.commands.get(emulator.guildId)?.map((c) => c.name).sort()).toEqual(['deliveries', 'distribute', 'history', 'inventory', 'list', 'member', 'revert', 'want']);
+    expect(emulator.commands.get(emulator.guildId)?.map((c) => c.name).sort()).toEqual(['deliveries', 'distribute', 'event', 'history', 'inventory', 'list', 'member', 'revert', 'want']);
     expect((await get(`http://127.0.0.1:${healthPort}/healthz`)).status).toBe(200);
 
     const draft = emulator.sendCommand(officer, 'distribute', [{ name: 'quality', type: OptionType.String, value: 'gold' }]);

@@ -288,7 +288,8 @@ describe('npm run check:data with members in the old single table (DYNAMODB_TABL
       expect.arrayContaining([
         `member ${fiona} (fiona): discord_username (the old single table's) is read as username; left as is`,
         `member ${fiona} (fiona): role 'admin' (the old single table's) is read as an officer; left as is`,
-        `member ${fiona} (fiona): --fix would add links_received 0`,
+        `member ${fiona} (fiona): --fix would add links_received 0; --fix would add attended, missed (3 events attended, 1 misses in a row)`,
+        `member ${fiona} (fiona): the previous system's attendance fields are read as attended, missed (3 events attended, 1 misses in a row); they are left as is`,
         expect.stringMatching(new RegExp(`^link-history item under ${ivan.discordId} \\(ivan\\): the old single table's record of a gold link received ${ivan.at.slice(0, 10)}, .*npm run migrate:legacy imports it as an award, then add them with /member add$`)),
       ]),
     );
@@ -302,7 +303,9 @@ describe('npm run check:data with members in the old single table (DYNAMODB_TABL
       const now = after.get(item.discord_id.S!)!;
       expect(JSON.stringify(Object.fromEntries(Object.keys(item).map((n) => [n, now[n]])))).toBe(JSON.stringify(item));
       // Members gain counters (and their newest links: none); the link-history items are left exactly as they are.
-      expect(Object.keys(now).filter((n) => !(n in item)).sort()).toEqual('guild_join_date' in item ? ['links_received', 'recent_links'] : []);
+      // Their attendance fields gain what they stand for (docs/attendance.md), beside them.
+      const attendance = [...(item.omni_absence_count || item.omni_participation_dates ? ['attended', 'missed'] : []), ...(item.last_omni_participation ? ['last_attended_at'] : []), ...(item.compensation_owed?.BOOL ? ['debts'] : [])];
+      expect(Object.keys(now).filter((n) => !(n in item)).sort()).toEqual('guild_join_date' in item ? ['links_received', 'recent_links', ...attendance].sort() : []);
     }
     expect(await new MembersService(legacyStorage.db, legacy).get(fiona)).toMatchObject({ username: 'fiona', is_officer: true, counters: { links_received: 0 } });
   });

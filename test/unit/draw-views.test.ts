@@ -33,6 +33,9 @@ function member(id: string, links: number): CountedMember {
     join_date: '2025-01-10',
     is_officer: false,
     wants: [],
+    attendance: { attended: [], missed: [] },
+    debts: [],
+    debtsStored: true,
     counters: { links_received: links, ...(links ? { last_link_at: '2026-10-01T12:00:00.000Z' } : {}), awards: { bronze: [], silver: [], gold: [] } },
   };
 }

@@ -118,6 +118,14 @@ describe('legacy items', () => {
         added_by: 'migration',
         added_date: fiona.created_at,
         updated_at: fiona.updated_at,
+        // What the attendance fields stand for, beside them (docs/attendance.md): two omni events and
+        // the week's boss attended, one miss since the last.
+        attended: {
+          ...Object.fromEntries((fiona.omni_participation_dates as string[]).map((d) => [`legacy-omni#${new Date(d).toISOString()}`, { kind: 'omni', at: new Date(d).toISOString() }])),
+          [`legacy-boss#${new Date(String(fiona.updated_at)).toISOString()}`]: { kind: 'boss', at: new Date(String(fiona.updated_at)).toISOString() },
+        },
+        missed: { 'legacy-omni-miss#1': new Date(Date.parse(String(fiona.last_omni_participation)) + 1).toISOString() },
+        last_attended_at: new Date(String(fiona.last_omni_participation)).toISOString(),
       },
     });
     expect((fiona.omni_participation_dates as string[]).length).toBe(2);
@@ -128,6 +136,9 @@ describe('legacy items', () => {
     expect(gus.guild_join_date).toMatch(/T06:00:17\.123\+02:00$/);
     const result = migrateItem(gus, NOW);
     expect(result.ok && result.item).toMatchObject({ join_date: String(gus.guild_join_date).slice(0, 10), is_officer: true, role: 'officer', omni_participation_dates: [], compensation_owed: true });
+    // Owed compensation, of no quality the old data names: a debt of any quality.
+    expect(result.ok && result.item.debts).toEqual({ any: { reason: 'owed by the previous system (its data names no quality)', since: new Date(String(gus.updated_at)).toISOString(), by: 'migration' } });
+    expect(Object.keys((result.ok && (result.item.missed as object)) || {})).toHaveLength(3);
     const hana = migrateItem(itemOf(PEOPLE.hana), NOW);
     expect(hana.ok && hana.item).toMatchObject({ is_officer: false, role: 'user', character_names: [], omni_participation_dates: null });
     expect(hana.ok && 'last_omni_participation' in hana.item).toBe(false);

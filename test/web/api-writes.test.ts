@@ -40,6 +40,12 @@ const WRITES: [method: 'POST' | 'DELETE', path: string, body: unknown, who: 'off
   ['POST', '/api/v1/distributions/dist_x/delivered', undefined, 'member'],
   ['POST', '/api/v1/me/wants', { link_type: 'Damage on Ships' }, 'member'],
   ['DELETE', '/api/v1/me/wants/Damage%20on%20Ships', undefined, 'member'],
+  ['POST', '/api/v1/events', { kind: 'boss' }, 'officer'],
+  ['POST', '/api/v1/events/event_x/close', undefined, 'officer'],
+  ['POST', '/api/v1/events/event_x/attendees', { user_id: '123456789012345678' }, 'member'],
+  ['DELETE', '/api/v1/events/event_x/attendees/123456789012345678', undefined, 'officer'],
+  ['POST', '/api/v1/members/123456789012345678/debts', { quality: 'gold', reason: 'missed out' }, 'officer'],
+  ['DELETE', '/api/v1/members/123456789012345678/debts', undefined, 'officer'],
 ];
 const OFFICER_READS = ['/api/v1/draws', '/api/v1/draws/dist_x', '/api/v1/deliveries'];
 

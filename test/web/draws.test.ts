@@ -79,7 +79,7 @@ afterAll(async () => {
 describe('draws on the web, followed in Discord', () => {
   it('an officer adds stock, draws, rerolls and confirms on the web; the draw’s Discord message follows each step', async () => {
     const { page, problems } = await signedIn(h.officer);
-    expect(await page.locator('#nav a').allTextContents()).toEqual(['Me', 'Stock', 'Lists', 'History', 'Roster', 'Draw', 'Deliveries', 'Add stock', 'Add member']);
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['Me', 'Stock', 'Lists', 'History', 'Roster', 'Attendance', 'Draw', 'Deliveries', 'Add stock', 'Add member']);
 
     // Add stock: a catalog name (suggested by the page), gold, two of them.
     await open(page, 'Add stock', 'Add stock');
@@ -340,7 +340,7 @@ describe('a member', () => {
   it('cannot reach officer pages or API routes: hidden, refused (403), nothing written', async () => {
     await h.seedLinks('gold', 'Spell Damage');
     const { page, problems } = await signedIn(h.alice);
-    expect(await page.locator('#nav a').allTextContents()).toEqual(['Me', 'Stock', 'Lists', 'History', 'Roster']);
+    expect(await page.locator('#nav a').allTextContents()).toEqual(['Me', 'Stock', 'Lists', 'History', 'Roster', 'Attendance']);
     for (const hash of ['#/draw', '#/deliveries', '#/add-stock', '#/add-member']) {
       await page.goto(`${h.webUrl}/${hash}`);
       await page.locator('#standing').waitFor();

@@ -10,6 +10,7 @@ import type { WebContext } from '../context';
 import { csrfChecked, signedIn, stillMember } from '../viewer';
 import { awardsRoutes } from './awards';
 import { drawsRoutes } from './draws';
+import { eventsRoutes } from './events';
 import { historyRoutes } from './history';
 import { listsRoutes } from './lists';
 import { meRoutes } from './me';
@@ -42,4 +43,5 @@ export async function apiRoutes(app: FastifyInstance, ctx: WebContext): Promise<
   membersRoutes(app, ctx);
   drawsRoutes(app, ctx);
   awardsRoutes(app, ctx);
+  eventsRoutes(app, ctx);
 }

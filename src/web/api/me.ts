@@ -12,6 +12,8 @@ import { badRequest, conflict, notFound, unavailable } from '../errors';
 import { requireViewer } from '../viewer';
 import { b, parseBody } from './body';
 import { historyEntry } from './history-entry';
+import { attendanceView } from './views';
+import { eligibleQualities } from '../../domain/attendance';
 
 const RECENT = 5;
 const wantBody = z.object({ link_type: b.linkType });
@@ -34,7 +36,8 @@ export function meRoutes(app: FastifyInstance, ctx: WebContext): void {
       days_in_guild: standing.daysInGuild === null ? null : Math.max(0, standing.daysInGuild),
       join_date: member.join_date ?? null,
       join_date_unreadable: member.join_date === undefined,
-      eligible_for: standing.eligibleFor,
+      eligible_for: eligibleQualities(member, ctx.config.ranks, ctx.config.attendance, ctx.clock.now()),
+      ...attendanceView(ctx, member, standing.eligibleFor),
       links_received: member.counters.links_received,
       last_link_at: member.counters.last_link_at ?? null,
       wants: member.wants,

@@ -5,13 +5,19 @@
  */
 import { safeIdForm } from '../../domain/ids';
 import { isAway, standingOf } from '../../domain/ranks';
+import { attendedInWindow, DEFAULT_ATTENDANCE, eligibleQualities, EVENT_KINDS, isInactive, LEFT_OUT_WORDS } from '../../domain/attendance';
+import type { GuildEvent } from '../../services/events';
 import type { DistributionList } from '../../services/lists';
 import type { CountedMember } from '../../services/members';
 import { presentDraw, type DrawViewInput } from '../../views/draw';
 import { confirmingText, drawTitle, policyTexts, poolText, type DrawWording } from '../../views/draw-texts';
 import type { WebContext } from '../context';
 
-export function memberView(ctx: Pick<WebContext, 'config' | 'today'>, member: CountedMember) {
+/** What a member's view needs of the context; the clock (for the attendance window) when the caller has one. */
+type ViewContext = Pick<WebContext, 'config' | 'today'> & Partial<Pick<WebContext, 'clock'>>;
+const nowOf = (ctx: ViewContext) => ctx.clock?.now() ?? new Date(`${ctx.today()}T12:00:00.000Z`);
+
+export function memberView(ctx: ViewContext, member: CountedMember) {
   const today = ctx.today();
   const standing = standingOf(member, ctx.config.ranks, today);
   return {
@@ -21,11 +27,50 @@ export function memberView(ctx: Pick<WebContext, 'config' | 'today'>, member: Co
     rank: standing.rank,
     days_in_guild: standing.daysInGuild === null ? null : Math.max(0, standing.daysInGuild),
     join_date: member.join_date ?? null,
-    eligible_for: standing.eligibleFor,
+    eligible_for: eligibleQualities(member, ctx.config.ranks, ctx.config.attendance ?? DEFAULT_ATTENDANCE, nowOf(ctx)),
+    ...attendanceView(ctx, member, standing.eligibleFor),
     links_received: member.counters.links_received,
     last_link_at: member.counters.last_link_at ?? null,
     away_until: isAway(member, today) ? (member.away_until ?? null) : null,
     wants: member.wants,
+  };
+}
+
+/** A member's attendance, which rule keeps them from which quality, and what they are owed (docs/attendance.md). */
+export function attendanceView(ctx: ViewContext, member: CountedMember, byRank: readonly string[]) {
+  const rules = ctx.config.attendance ?? DEFAULT_ATTENDANCE;
+  const now = nowOf(ctx);
+  const may = eligibleQualities(member, ctx.config.ranks, rules, now);
+  const inactive = isInactive(member.attendance, rules);
+  return {
+    /** Qualities the rank allows but too few events attended keeps them from. */
+    held_by_attendance: byRank.filter((q) => !may.includes(q as never)),
+    left_out: inactive ? LEFT_OUT_WORDS.get('inactive') : null,
+    attendance: {
+      counted: rules.required ? { kind: rules.required.kind, min: rules.required.min, window_days: rules.windowDays } : null,
+      attended: Object.fromEntries(EVENT_KINDS.map((k) => [k, attendedInWindow(member.attendance, k, rules.windowDays, now)])),
+      misses_in_a_row: member.attendance.missed.length,
+      inactive,
+    },
+    debts: member.debts.map((d) => ({ quality: d.key, reason: d.reason, since: d.since, by: d.by })),
+  };
+}
+
+/** An event and its roll, names from the roster where known. */
+export function eventView(event: GuildEvent, names: ReadonlyMap<string, string>) {
+  const person = (id: string) => ({ id, username: names.get(id) ?? null });
+  return {
+    id: safeIdForm(event.event_id),
+    kind: event.kind,
+    name: event.name ?? null,
+    status: event.status,
+    started_by: event.started_by,
+    started_at: event.started_at,
+    closes_at: event.closes_at,
+    closed_at: event.closed_at ?? null,
+    present: event.present.map(person),
+    absent: event.absent.map(person),
+    excused: event.excused.map(person),
   };
 }
 
@@ -41,6 +86,8 @@ export function listView(list: DistributionList, names: ReadonlyMap<string, stri
     // In the order the lists service keeps them (it stores them as sets).
     waiting: list.eligible_members.map(person),
     winners: list.winners.map(person),
+    cycle: list.cycle ?? 1,
+    served_everyone: list.is_active === 'true' && list.eligible_members.length === 0 && list.winners.length > 0,
   };
 }
 
@@ -93,6 +140,7 @@ export function drawView(ctx: DrawViewContext, input: DrawViewInput) {
     winner: f.winner ? (winner ? memberView(ctx, winner) : { id: f.winner.id, username: f.winner.username, on_roster: f.winner.onRoster }) : null,
     pool_size: f.pool.size,
     left_out: f.pool.leftOut,
+    compensation: f.pool.compensation,
     source: f.pool.source,
     list: f.pool.list ? { id: safeIdForm(f.pool.list.id), name: f.pool.list.name } : null,
     drawn_before: f.rerolled,

@@ -4,6 +4,7 @@
 // in pages.js (everyone), officer.js and draw.js (officers).
 
 import { api, ApiError, el, errorMessage, notice, send, session } from './dom.js';
+import { renderAttendance } from './attendance.js';
 import { renderDraw } from './draw.js';
 import { renderAddMember, renderAddStock, renderDeliveries } from './officer.js';
 import { renderHistory, renderLists, renderMe, renderRoster, renderStock } from './pages.js';
@@ -26,6 +27,7 @@ const PAGES = [
   { hash: '#/lists', label: 'Lists', render: renderLists },
   { hash: '#/history', label: 'History', render: renderHistory },
   { hash: '#/roster', label: 'Roster', render: renderRoster },
+  { hash: '#/attendance', label: 'Attendance', render: renderAttendance },
   { hash: '#/draw', label: 'Draw', render: renderDraw, officerOnly: true },
   { hash: '#/deliveries', label: 'Deliveries', render: renderDeliveries, officerOnly: true },
   { hash: '#/add-stock', label: 'Add stock', render: renderAddStock, officerOnly: true },
