@@ -2,14 +2,22 @@
 // What every page of the dashboard uses: elements built with text only (never parsed as HTML),
 // the API (reads, and writes that carry the CSRF token), and small shared controls.
 // Type-checked by `npm run typecheck` (tsconfig.static.json): the API's shapes are the typedefs
-// below, written from src/web/api/ (views.ts, me.ts, stock.ts, history-entry.ts).
+// below, written from src/web/api/ (views.ts, me.ts, stock.ts, history-entry.ts, events.ts).
 
 /** @typedef {'bronze' | 'silver' | 'gold'} Quality */
+/** @typedef {'boss' | 'omni' | 'other'} EventKind */
+/**
+ * A member's attendance (attendanceView in src/web/api/views.ts): `counted` is the rule for
+ * silver and gold, when one is set.
+ * @typedef {{ counted: { kind: EventKind, min: number, window_days: number } | null,
+ *   attended: Record<EventKind, number>, misses_in_a_row: number, inactive: boolean }} Attendance
+ */
+/** A link owed to a member (attendanceView in src/web/api/views.ts). @typedef {{ quality: Quality | 'any', reason: string, since: string, by: string }} Debt */
 /**
  * A roster member (memberView in src/web/api/views.ts).
  * @typedef {{ id: string, username: string, officer: boolean, rank: string, days_in_guild: number | null,
  *   join_date: string | null, eligible_for: Quality[], links_received: number, last_link_at: string | null,
- *   away_until: string | null, wants: string[] }} Member
+ *   away_until: string | null, wants: string[], attendance: Attendance, debts: Debt[] }} Member
  */
 /**
  * A distribution record as the API shows it (historyEntry in src/web/api/history-entry.ts).
@@ -24,9 +32,15 @@
  * @typedef {{ id: string, username: string, officer: boolean, csrf_token: string, on_roster: boolean,
  *   recent: Award[], rank: string, days_in_guild: number, join_date: string | null,
  *   eligible_for: Quality[], links_received: number, last_link_at: string | null, wants: string[],
- *   wants_max: number, away_until: string | null }} Me
+ *   wants_max: number, away_until: string | null, attendance?: Attendance, debts?: Debt[] }} Me
  */
 /** @typedef {{ id: string, username: string | null }} Person */
+/**
+ * An event and its roll (eventView in src/web/api/views.ts).
+ * @typedef {{ id: string, kind: EventKind, name: string | null, status: 'open' | 'closing' | 'closed',
+ *   started_by: string, started_at: string, closes_at: string, closed_at: string | null,
+ *   present: Person[], absent: Person[], excused: Person[] }} GuildEvent
+ */
 /**
  * An active list (listView in src/web/api/views.ts).
  * @typedef {{ id: string, name: string, quality: Quality, active: boolean, created_at: string,
