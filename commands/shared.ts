@@ -36,7 +36,8 @@ export function requireQuality(text: string | null): Quality {
 }
 
 export async function requireMember(ctx: BotContext, discordId: string): Promise<Member> {
-  const member = await ctx.services.members.get(discordId);
+  // One item, read consistently: what a member or an officer has just changed is what they see.
+  const member = await ctx.services.members.get(discordId, true);
   if (!member) throw new UserError(`<@${discordId}> is not on the roster. An officer can add them with /member add.`);
   return member;
 }

@@ -58,11 +58,10 @@ export class AwardsService {
       if (!record) return { ok: false, reason: 'not_found' };
       if (record.status === 'reverted') return { ok: false, reason: 'already_reverted' };
       if (!isStanding(record) || !record.member_id) return { ok: false, reason: 'not_an_award' };
-      const [member, link, history] = await Promise.all([
-        members.get(record.member_id, true),
-        record.link_id ? inventory.get(record.link_id, true) : Promise.resolve(undefined),
-        distributions.memberRecords(record.member_id),
-      ]);
+      const [member, link] = await Promise.all([members.get(record.member_id, true), record.link_id ? inventory.get(record.link_id, true) : Promise.resolve(undefined)]);
+      // The member-date-index may lag behind the last writes: it is read only for a member whose
+      // item keeps no counters (the previous system's), whose awards are then old.
+      const history = member?.counters ? undefined : await distributions.memberRecords(record.member_id);
       const revertedAt = at.toISOString();
 
       const parts: TransactionPart<'already_reverted' | 'link_changed' | 'member_changed'>[] = [
@@ -72,14 +71,11 @@ export class AwardsService {
       if (link) parts.push({ item: inventory.revertItem(record.link_id, distributionId), reason: 'link_changed' });
       // A removed member has no counters left to restore; their history stays as it is.
       if (member) {
-        const fromHistory = countersFromHistory(history, distributionId);
-        // The index may lag behind the item: a member keeping counters is counted from them, and
-        // their last link is the newest standing award either source knows.
-        const after = member.counters ? withoutAward(member.counters, distributionId, fromHistory.last_link_at) : fromHistory;
-        parts.push({ item: members.revertItem(member, after, revertedAt, distributionId, recentFromHistory(history)), reason: 'member_changed' });
+        // The item's counters list every award it counts: without this one, they are the truth.
+        const after = member.counters ? withoutAward(member.counters, distributionId) : countersFromHistory(history ?? [], distributionId);
+        parts.push({ item: members.revertItem(member, after, revertedAt, distributionId, recentFromHistory(history ?? [])), reason: 'member_changed' });
       }
-      const keepsListPlace = history.some((d) => d.distribution_id !== distributionId && isStanding(d) && d.list_id === record.list_id);
-      const listPlaceRestored = Boolean(record.list_id && !keepsListPlace);
+      const listPlaceRestored = Boolean(record.list_id && !(await this.keepsListPlace(record, member?.counters, history)));
       if (listPlaceRestored) parts.push({ item: lists.revertItem(record.list_id!, record.member_id) });
 
       const outcome = await runTransaction(this.db, parts);
@@ -153,6 +149,23 @@ export class AwardsService {
     }
   }
 
+  /**
+   * Whether another standing award from the same list keeps the member among its winners. The
+   * candidates are the member's other awards of the list's quality made since the list was
+   * created (from their counters, else their history), each read back consistently.
+   */
+  private async keepsListPlace(record: Distribution, counters: Counters | undefined, history: Distribution[] | undefined): Promise<boolean> {
+    const list = await this.services.lists.get(record.list_id!, true);
+    if (!list) return false;
+    const since = list.created_at;
+    const ids = counters
+      ? counters.awards[record.quality].filter((a) => a.id !== record.distribution_id && a.at >= since).map((a) => a.id)
+      : (history ?? []).filter((d) => d.distribution_id !== record.distribution_id && d.list_id === record.list_id).map((d) => d.distribution_id);
+    if (!ids.length) return false;
+    const others = await this.services.distributions.getMany(ids, { consistent: true });
+    return others.some((d) => isStanding(d) && d.list_id === record.list_id);
+  }
+
   private revertRecordItem(distributionId: string, revertedBy: string, revertedAt: string) {
     const update = new UpdateBuilder().set(['status'], 'reverted').set(['reverted_by'], revertedBy).set(['reverted_at'], revertedAt);
     // Two officers reverting at once: only the first changes anything. A record without a status
@@ -162,9 +175,9 @@ export class AwardsService {
   }
 }
 
-/** Counters kept on a member item, without one award; `historyLast` is the newest other standing award in the index. */
-function withoutAward(counters: Counters, distributionId: string, historyLast: string | undefined): Counters {
+/** Counters kept on a member item, without one award. */
+function withoutAward(counters: Counters, distributionId: string): Counters {
   const awards = { bronze: counters.awards.bronze.filter((a) => a.id !== distributionId), silver: counters.awards.silver.filter((a) => a.id !== distributionId), gold: counters.awards.gold.filter((a) => a.id !== distributionId) };
-  const newest = [...awards.bronze, ...awards.silver, ...awards.gold].map((a) => a.at).concat(historyLast ?? []).sort().pop();
+  const newest = [...awards.bronze, ...awards.silver, ...awards.gold].map((a) => a.at).sort().pop();
   return { links_received: Math.max(0, counters.links_received - 1), last_link_at: newest, awards };
 }

@@ -190,7 +190,18 @@ export class DistributionsService {
       startKey = result.LastEvaluatedKey;
       if (!startKey || items.length >= limit) break;
     }
-    return { items, cursor: encodeCursor(startKey) };
+    return { items: await this.current(items, options), cursor: encodeCursor(startKey) };
+  }
+
+  /**
+   * The records of a history page as they are now: the indexes may lag behind a revert or a
+   * delivery made a moment ago (on AWS), so the page's records are read again consistently (one
+   * BatchGet of at most a page). A record newer than the index is not on the page yet.
+   */
+  private async current(items: Distribution[], options: ReadOptions): Promise<Distribution[]> {
+    if (!items.length) return items;
+    const fresh = new Map((await this.getMany(items.map((d) => d.distribution_id), { signal: options.signal, consistent: true })).map((d) => [d.distribution_id, d]));
+    return items.map((d) => fresh.get(d.distribution_id) ?? d);
   }
 
   /** Every award of a member (bounded), for counters derived from history and for reverts. */
@@ -247,11 +258,11 @@ export class DistributionsService {
       const page = await this.readDay(day, limit - items.length, key, options);
       items.push(...page.items);
       key = undefined;
-      if (page.lastKey) return { items, cursor: encodeCursor({ day, key: page.lastKey }) };
-      if (items.length >= limit) return { items, cursor: i + 1 < days.length || more ? encodeCursor({ day, after: true }) : undefined };
+      if (page.lastKey) return { items: await this.current(items, options), cursor: encodeCursor({ day, key: page.lastKey }) };
+      if (items.length >= limit) return { items: await this.current(items, options), cursor: i + 1 < days.length || more ? encodeCursor({ day, after: true }) : undefined };
     }
     // Out of queries for this page before it filled: the next page goes on from here.
-    return { items, cursor: more ? encodeCursor({ day: days[days.length - 1], after: true }) : undefined };
+    return { items: await this.current(items, options), cursor: more ? encodeCursor({ day: days[days.length - 1], after: true }) : undefined };
   }
 
   /** The month after this one: the newest a record can be in (a clock a little behind another process's). */

@@ -201,7 +201,7 @@ export class DrawsService {
     // (a refused draw reads the roster for nothing, a rare cost against every draw's wait).
     const [link, list, roster] = await Promise.all([
       this.s.inventory.oldestAvailable(input.quality, input.linkType),
-      input.listId ? this.s.lists.get(input.listId) : this.s.lists.findActive(input.quality),
+      input.listId ? this.s.lists.get(input.listId, true) : this.s.lists.findActive(input.quality),
       this.s.members.listAll(),
     ]);
     if (!link) return { ok: false, reason: 'no_stock' };
@@ -566,7 +566,9 @@ export class DrawsService {
       }
       // The same award is still being applied (a retry of a lost answer): read back once it may have settled.
       if ('inProgress' in outcome) return this.readBackSettled(id, origin);
-      if ('busy' in outcome) return this.notAwarded(draw, 'busy', origin);
+      // Still conflicting after the retries: most often many draws of one link confirmed at once,
+      // one of which has taken it. Say so when a consistent read shows it; otherwise "busy".
+      if ('busy' in outcome) return this.notAwarded(draw, (await this.linkTakenElsewhere(draw)) ? 'link_gone' : 'busy', origin);
       const reasons = outcome.failed.map((f) => f.reason);
       if (reasons.includes('changed')) return this.readBack(id, origin);
       const list = outcome.failed.find((f) => f.reason === 'winner_served');
@@ -580,6 +582,12 @@ export class DrawsService {
       if (attempt === 3) return this.notAwarded(draw, 'busy', origin);
       member = fresh;
     }
+  }
+
+  private async linkTakenElsewhere(draw: Distribution): Promise<boolean> {
+    const link = await this.s.inventory.get(draw.link_id, true).catch(() => 'unknown' as const);
+    if (link === 'unknown') return false;
+    return !link || (link.is_available !== 'true' && link.distribution_id !== draw.distribution_id);
   }
 
   /** Why this member cannot be awarded this draw now (rank, attendance, away, a debt paid meanwhile), if they cannot. */

@@ -50,6 +50,9 @@ export class UnknownOutcomeError extends Error {
 }
 const AVAILABILITY_INDEX = 'availability-quality-index';
 
+/** Links the oldest-available pick reads back before it gives up (each taken a moment ago). */
+const OLDEST_CHECKED = 5;
+
 export class InventoryService {
   private readonly stockReads = new ReadCoalescer<Link[]>();
 
@@ -149,8 +152,18 @@ export class InventoryService {
   }
 
   /** The link `/distribute` hands out: the oldest available one of that quality (and type). */
+  /**
+   * The oldest link of a quality (and type) still available. The availability index may lag behind
+   * an award made a moment ago (on AWS), so the index's oldest are read back consistently, a few at
+   * most, and the first still available is taken.
+   */
   async oldestAvailable(quality: Quality, linkType?: string): Promise<Link | undefined> {
-    return (await this.listAvailable({ quality, linkType }))[0];
+    const candidates = await this.listAvailable({ quality, linkType });
+    for (const candidate of candidates.slice(0, OLDEST_CHECKED)) {
+      const link = await this.get(candidate.link_id, true);
+      if (link?.is_available === 'true') return link;
+    }
+    return undefined;
   }
 
   /**

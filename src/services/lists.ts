@@ -4,8 +4,8 @@
  */
 import { systemClock, type Clock } from '../domain/clock';
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Quality } from '../domain/ranks';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { QUALITIES, type Quality } from '../domain/ranks';
 import { runTransaction, type TransactionPart, type TransactWriteItem } from './transactions';
 import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
 import { isPossibleKey, type ReadOptions } from './pagination';
@@ -50,22 +50,59 @@ export class ListsService {
     return Item ? normalizeList(Item) : undefined;
   }
 
-  /** Active lists, optionally of one quality (there is at most one per quality). */
+  /**
+   * Active lists, optionally of one quality (there is at most one per quality). The guards say
+   * which, read consistently with the lists they hold, so a list just created, changed or closed is
+   * seen as it is (the index may lag behind it on AWS). A quality without a guard may still have a
+   * list made before the guards existed: those are found through the index and read back
+   * consistently. A few requests, whatever the table holds.
+   */
   async listActive(quality?: Quality, { signal }: ReadOptions = {}): Promise<DistributionList[]> {
-    const { Items } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: ACTIVE_INDEX,
-        KeyConditionExpression: quality ? 'is_active = :yes AND quality = :q' : 'is_active = :yes',
-        ExpressionAttributeValues: { ':yes': 'true', ...(quality ? { ':q': quality } : {}) },
-      }),
-      { abortSignal: signal },
-    );
-    return (Items ?? []).map(normalizeList).sort((a, b) => a.created_at.localeCompare(b.created_at));
+    const qualities = quality ? [quality] : [...QUALITIES];
+    const guards = await this.readConsistently(qualities.map(guardId), signal);
+    const held = new Map<Quality, string>();
+    for (const q of qualities) {
+      const holder = guards.get(guardId(q))?.holder;
+      if (typeof holder === 'string') held.set(q, holder);
+    }
+    const unguarded = qualities.filter((q) => !held.has(q));
+    let older: string[] = [];
+    if (unguarded.length) {
+      const { Items } = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: ACTIVE_INDEX,
+          KeyConditionExpression: quality ? 'is_active = :yes AND quality = :q' : 'is_active = :yes',
+          ExpressionAttributeValues: { ':yes': 'true', ...(quality ? { ':q': quality } : {}) },
+          ProjectionExpression: 'list_id, quality',
+        }),
+        { abortSignal: signal },
+      );
+      older = (Items ?? []).filter((i) => unguarded.includes(i.quality as Quality)).map((i) => String(i.list_id));
+    }
+    const lists = await this.readConsistently([...held.values(), ...older], signal);
+    return [...lists.values()]
+      .map(normalizeList)
+      .filter((l) => l.is_active === 'true' && qualities.includes(l.quality))
+      .sort((a, b) => a.created_at.localeCompare(b.created_at));
   }
 
   async findActive(quality: Quality): Promise<DistributionList | undefined> {
     return (await this.listActive(quality))[0];
+  }
+
+  /** Items of this table by id, read consistently (a handful: guards and active lists). */
+  private async readConsistently(ids: string[], signal?: AbortSignal): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    let keys: Record<string, unknown>[] | undefined = [...new Set(ids)].map((id) => ({ list_id: id }));
+    for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
+      if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }), { abortSignal: signal });
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(String(item.list_id), item);
+      keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+    }
+    if (keys?.length) throw Object.assign(new Error('the active lists could not be read'), { name: 'ThrottlingException' });
+    return found;
   }
 
   async create(

@@ -87,6 +87,17 @@ export interface NewMember {
 
 export const MAX_WANTS = 10;
 const AWARDS_ATTRIBUTE: Record<Quality, string> = { bronze: 'awards_bronze', silver: 'awards_silver', gold: 'awards_gold' };
+/**
+ * Award entries a member item keeps per quality: the newest ones (about 70 bytes each, so at most
+ * about 21 KB for the three). `links_received` counts them all; `longest` reads the newest, and
+ * `fewest` counts at most this many in its window.
+ */
+export const AWARDS_KEPT = 100;
+
+/** The award log as written: the newest AWARDS_KEPT entries. */
+function awardLog(entries: readonly AwardEntry[]): Set<string> {
+  return new Set([...entries].sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id)).slice(0, AWARDS_KEPT).map(encodeEntry));
+}
 
 export class MembersService {
   /** Roster reads under way: at most one per `maxPages` asked (one in practice). */
@@ -120,7 +131,7 @@ export class MembersService {
       recent_links: recentMap(newestLinks(history.recent)),
       links_received: counters.links_received,
       ...(counters.last_link_at ? { last_link_at: counters.last_link_at } : {}),
-      ...Object.fromEntries(QUALITIES.filter((q) => counters.awards[q].length).map((q) => [AWARDS_ATTRIBUTE[q], new Set(counters.awards[q].map(encodeEntry))])),
+      ...Object.fromEntries(QUALITIES.filter((q) => counters.awards[q].length).map((q) => [AWARDS_ATTRIBUTE[q], awardLog(counters.awards[q])])),
     };
     try {
       await this.db.send(
@@ -301,14 +312,20 @@ export class MembersService {
       // than what the item holds, and the condition says the item still holds what was read.
       const known = member.counters.last_link_at;
       const newer = !known || known <= award.at;
+      // A full log is written whole, its oldest entry out, while the count is still as read (another
+      // award at once is then retried on a fresh read); otherwise the entry is added.
+      const log = member.counters.awards[award.quality];
+      const full = log.length >= AWARDS_KEPT;
+      const logUpdate = full ? { set: `, ${AWARDS_ATTRIBUTE[award.quality]} = :log`, add: '', condition: ' AND links_received = :seen' } : { set: '', add: `, ${AWARDS_ATTRIBUTE[award.quality]} :entry`, condition: '' };
+      const logValues = full ? { ':log': awardLog([...log.filter((a) => a.id !== award.id), { at: award.at, id: award.id }]), ':seen': member.counters.links_received } : { ':entry': new Set([entry]) };
       return {
         Update: {
           TableName: this.tableName,
           Key: { discord_id: member.discord_id },
-          UpdateExpression: `SET ${newer ? 'last_link_at = :at, ' : ''}updated_at = :at${recent.set} ADD links_received :one, ${AWARDS_ATTRIBUTE[award.quality]} :entry${recent.remove}${want.update}`,
-          ConditionExpression: `attribute_exists(links_received) AND ${notAway} AND ${standing} AND ${newer ? '(attribute_not_exists(last_link_at) OR last_link_at <= :at)' : 'last_link_at > :at'}${recent.condition}${want.condition}`,
+          UpdateExpression: `SET ${newer ? 'last_link_at = :at, ' : ''}updated_at = :at${recent.set}${logUpdate.set} ADD links_received :one${logUpdate.add}${recent.remove}${want.update}`,
+          ConditionExpression: `attribute_exists(links_received) AND ${notAway} AND ${standing} AND ${newer ? '(attribute_not_exists(last_link_at) OR last_link_at <= :at)' : 'last_link_at > :at'}${recent.condition}${want.condition}${logUpdate.condition}`,
           ...(Object.keys(recent.names).length ? { ExpressionAttributeNames: recent.names } : {}),
-          ExpressionAttributeValues: { ':at': award.at, ':one': 1, ':entry': new Set([entry]), ...recent.values, ...want.values, ...standingValues, ...(award.skipIfAway ? { ':today': award.today } : {}) },
+          ExpressionAttributeValues: { ':at': award.at, ':one': 1, ...logValues, ...recent.values, ...want.values, ...standingValues, ...(award.skipIfAway ? { ':today': award.today } : {}) },
         },
       };
     }
@@ -331,7 +348,7 @@ export class MembersService {
           ':recent': recentMap(newestLinks([link, ...(derived?.recent ?? []).filter((l) => l.id !== link.id)])),
           ...standingValues,
           ...(award.skipIfAway ? { ':today': award.today } : {}),
-          ...Object.fromEntries(sets.map((q) => [`:${q}`, new Set(awards[q].map(encodeEntry))])),
+          ...Object.fromEntries(sets.map((q) => [`:${q}`, awardLog(awards[q])])),
         },
       },
     };
@@ -400,7 +417,7 @@ export class MembersService {
     for (const q of QUALITIES) {
       if (after.awards[q].length) {
         set.push(`${AWARDS_ATTRIBUTE[q]} = :${q}`);
-        values[`:${q}`] = new Set(after.awards[q].map(encodeEntry));
+        values[`:${q}`] = awardLog(after.awards[q]);
       } else remove.push(AWARDS_ATTRIBUTE[q]);
     }
     if (member.counters) {
@@ -443,7 +460,7 @@ export class MembersService {
             ':n': derived.links_received,
             ':recent': recentMap(newestLinks(history.recent)),
             ...(derived.last_link_at ? { ':last': derived.last_link_at } : {}),
-            ...Object.fromEntries(sets.map((q) => [`:${q}`, new Set(derived.awards[q].map(encodeEntry))])),
+            ...Object.fromEntries(sets.map((q) => [`:${q}`, awardLog(derived.awards[q])])),
           },
         }),
       );
@@ -483,7 +500,7 @@ export class MembersService {
           ExpressionAttributeValues: {
             ':seen': member.counters.links_received,
             ...(derived.last_link_at ? { ':last': derived.last_link_at } : {}),
-            ...Object.fromEntries(absent.map((q) => [`:${q}`, new Set(derived.awards[q].map(encodeEntry))])),
+            ...Object.fromEntries(absent.map((q) => [`:${q}`, awardLog(derived.awards[q])])),
           },
         }),
       );

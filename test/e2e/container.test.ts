@@ -10,6 +10,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import dotenv from 'dotenv';
 import { parse } from 'yaml';
+import { COMMANDS } from '../../commands';
 import { loadConfig } from '../../src/config';
 import { createDynamoClients } from '../../src/db/client';
 import { freePort } from '../../src/db/embedded';
@@ -118,7 +119,7 @@ describe('the image’s install, start and health-check commands, run here', () 
     };
     bot = startProcess(processEnv, app, path.join(app, ...execForm(last(runStage, 'CMD')!)[1].split('/')));
     await bot.waitForLog((e) => e.msg === 'FlavaFlav is running');
-    expect(emulator.commands.get(emulator.guildId)).toHaveLength(8);
+    expect(emulator.commands.get(emulator.guildId)).toHaveLength(COMMANDS.length);
     const { client } = createDynamoClients({ endpoint: testEndpoint(), region: 'us-east-1' });
     try {
       for (const table of Object.values(tableNamesFor(env))) expect([table, await tableExists(client, table)]).toEqual([table, true]);

@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_REROLLS } from '../../src/domain/draw';
 import { itemBytes } from '../../src/services/draws';
@@ -116,7 +117,8 @@ describe('/distribute', () => {
     await h.press(h.officer, draft.messageId!, button(draft, 'Reroll'));
     const shown = shownWinner(draft.messageId!)!;
     await h.press(h.officer, draft.messageId!, button(draft, 'Cancel'));
-    const guild = await h.run(h.officer, 'history', null, []);
+    // Guild-wide history is read through the date-index, which may lag a moment behind the cancel on AWS.
+    const guild = await eventually(() => h.run(h.officer, 'history', null, []), (a) => !a.text.includes('No links handed out yet'));
     expect(guild.text).toContain('~~cancelled draw~~ · Gold Damage on Ships (+4.50%) · pool 3 · 1 reroll');
     for (const member of [h.alice, h.bob, h.carol]) {
       const own = await h.run(member, 'history', null, []);

@@ -18,7 +18,7 @@ describe('start-up against a Discord-compatible endpoint', () => {
       ]),
     );
     expect(shape).toEqual({
-      member: ['add(user,join_date?,officer?)', 'remove(user)', 'info(user?)', 'list(rank?)', 'promote(user)', 'demote(user)', 'away(user,until)'],
+      member: ['add(user,join_date?,officer?)', 'remove(user)', 'info(user?)', 'list(rank?)', 'promote(user)', 'demote(user)', 'away(user,until)', 'owe(user,quality,reason)', 'forgive(user)'],
       inventory: ['add(link_type,quality,count?,notes?)', 'list(quality?,link_type?)', 'remove(link)'],
       list: ['create(name,quality,fill?)', 'show(list?)', 'add(list,user)', 'remove(list,user)', 'close(list)'],
       distribute: ['quality', 'link_type?', 'member?', 'list?', 'policy?'],
@@ -26,6 +26,7 @@ describe('start-up against a Discord-compatible endpoint', () => {
       revert: ['distribution'],
       want: ['add(link_type)', 'remove(link_type)', 'list(member?)'],
       deliveries: [],
+      event: ['start(kind,name?)', 'close(event?)', 'attend(user,event?)', 'absent(user,event?)', 'show(event?)'],
     });
   });
 

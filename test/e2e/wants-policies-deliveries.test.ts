@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { OptionType } from '../support/discord-emulator';
 import { seedAward } from '../support/fixtures';
 import { opt, startHarness, type Answered, type Harness } from '../support/harness';
@@ -120,7 +121,8 @@ describe('delivery', () => {
     const second = await h.run(h.officer, 'distribute', null, [opt.str('quality', 'gold'), opt.user('member', h.bob.id)]);
     await h.press(h.officer, second.messageId!, button(second, 'Confirm'));
 
-    const before = await h.run(h.officer, 'deliveries', null, []);
+    // The awards are found through the date-index, which may lag a moment behind the Confirms on AWS.
+    const before = await eventually(() => h.run(h.officer, 'deliveries', null, []), (a) => a.text.includes('2 awards undelivered'));
     expect(before.ephemeral).toBe(true);
     expect(before.text).toContain('2 awards undelivered');
     expect(before.data.embeds[0].description.indexOf(h.alice.id)).toBeLessThan(before.data.embeds[0].description.indexOf(h.bob.id));

@@ -3,6 +3,7 @@ import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
 import { eventually } from '../support/eventually';
 import { DynamoProxy } from '../support/dynamo-proxy';
+import { AWARDS_KEPT, emptyCounters } from '../../src/services/members';
 import { seedAward, seedLink, seedMember, snowflake } from '../support/fixtures';
 import { headTables, putRaw } from '../support/legacy-fixtures';
 
@@ -33,8 +34,9 @@ describe('reverting an award', () => {
     expect(await services.awards.revertDistribution(b.distribution_id, 'officer3', 'test')).toEqual({ ok: false, reason: 'already_reverted' });
     expect(await services.distributions.get(b.distribution_id, true)).toEqual(snapshot);
     expect(await services.awards.revertDistribution('dist_missing', 'o', 'test')).toEqual({ ok: false, reason: 'not_found' });
-    // Reverted awards leave the suggestions and the undelivered list.
-    expect((await services.distributions.recentAwards()).map((r) => r.distribution_id)).toEqual([a.distribution_id]);
+    // Reverted awards leave the suggestions and the undelivered list (read through the date-index, which may lag).
+    const suggested = await eventually(() => services.distributions.recentAwards(), (found) => found.length === 1);
+    expect(suggested.map((r) => r.distribution_id)).toEqual([a.distribution_id]);
   });
 
   it('gives the list place back only when no other standing award from that list keeps the member among its winners', async () => {
@@ -199,6 +201,29 @@ describe('the newest links kept on the member item', () => {
     kept = (await services.members.get(people.anna, true))!.recent!;
     expect(kept.filter((r) => r.reverted).map((r) => r.id).sort()).toEqual([anna[0].id, anna[1].id].sort());
     expect((await services.members.get(people.anna, true))!.counters?.links_received).toBe(1);
+  });
+});
+
+describe('the award log kept on the member item', () => {
+  it('keeps the newest AWARDS_KEPT of a quality: the 101st award pushes the oldest out, counts every award, and a revert still finds the last link', async () => {
+    const { services } = storage;
+    const id = snowflake();
+    const old = Array.from({ length: AWARDS_KEPT }, (_, i) => ({ at: new Date(Date.UTC(2020, 0, 1 + i)).toISOString(), id: `dist_old_${String(i).padStart(3, '0')}` }));
+    const counters = { ...emptyCounters(), links_received: AWARDS_KEPT + 7, last_link_at: old[old.length - 1].at, awards: { ...emptyCounters().awards, gold: old } };
+    await services.members.add({ discord_id: id, username: 'veteran', join_date: '2019-01-01', is_officer: false, added_by: 'seed' }, { counters, recent: [] });
+    await seedLink(services, 'gold', 'Damage on Ships', 2);
+    const first = await seedAward(storage, { memberId: id, at: day(1) });
+    let member = (await services.members.get(id, true))!;
+    expect(member.counters!.links_received).toBe(AWARDS_KEPT + 8);
+    expect(member.counters!.awards.gold).toHaveLength(AWARDS_KEPT);
+    expect(member.counters!.awards.gold.map((a) => a.id)).toContain(first.distribution_id);
+    expect(member.counters!.awards.gold.map((a) => a.id)).not.toContain(old[0].id);
+    // The next award (the log full again) and its revert: the last link goes back to the one before.
+    const second = await seedAward(storage, { memberId: id, at: day(2) });
+    expect((await services.members.get(id, true))!.counters!.awards.gold).toHaveLength(AWARDS_KEPT);
+    expect(await services.awards.revertDistribution(second.distribution_id, 'o', 'test', day(3))).toMatchObject({ ok: true });
+    member = (await services.members.get(id, true))!;
+    expect(member.counters).toMatchObject({ links_received: AWARDS_KEPT + 8, last_link_at: first.distributed_at });
   });
 });
 

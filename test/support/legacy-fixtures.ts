@@ -14,6 +14,7 @@
  *   shape, and link-history items that replaced the member item of whoever received them.
  */
 import { PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoProxy } from './dynamo-proxy';
 import { findLinkType } from '../../src/domain/catalog';
 import { sanitizeLinkType } from '../../src/domain/link-ids';
 import type { Quality } from '../../src/domain/ranks';
@@ -339,7 +340,11 @@ export function singleTable(people: SingleTablePeople, now: Date): SingleTable {
   };
 }
 
-/** Puts items as they are (typed), with the low-level client: nothing is converted on the way. */
+/**
+ * Puts items as they are (typed), with the low-level client: nothing is converted on the way.
+ * They are the past (another system wrote them): with AWS's rules on, the lagging reads see them too.
+ */
 export async function putRaw(client: DynamoDBClient, table: string, items: RawItem[]): Promise<void> {
   for (const item of items) await client.send(new PutItemCommand({ TableName: table, Item: item }));
+  await DynamoProxy.catchUpAll();
 }

@@ -21,7 +21,7 @@ const wantBody = z.object({ link_type: b.linkType });
 export function meRoutes(app: FastifyInstance, ctx: WebContext): void {
   app.get('/api/v1/me', async (request) => {
     const viewer = requireViewer(request);
-    const [member, officer] = await Promise.all([ctx.services.roster.get(viewer.id), viewer.isOfficer()]);
+    const [member, officer] = await Promise.all([ctx.services.roster.get(viewer.id, true), viewer.isOfficer()]);
     const you = { id: viewer.id, username: viewer.session.username, officer, csrf_token: viewer.session.csrf };
     // A guild member an officer has not added yet: signed in, with nothing to show.
     if (!member) return { ...you, on_roster: false, recent: [] };
