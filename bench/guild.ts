@@ -7,9 +7,9 @@
 import { DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIEmbed } from 'discord.js';
-import { drawMessage } from '../commands/draw-view';
 import { startApp, type App } from '../src/app';
 import type { BotContext } from '../src/bot/command';
+import { drawAnswer } from '../src/bot/draws';
 import type { Answer as BotAnswer } from '../src/bot/responder';
 import { loadConfig } from '../src/config';
 import { TABLE_KINDS, type TableKind } from '../src/db/schema';
@@ -145,7 +145,7 @@ export async function startGuild(options: { size: GuildSize; dynamo: { client: D
     async postDraw(id) {
       const draw = await app.services.distributions.get(id, true);
       if (!draw) throw new Error(`no draw ${id}`);
-      const view: BotAnswer = await drawMessage(viewCtx, draw);
+      const view: BotAnswer = await drawAnswer(viewCtx, draw);
       return postMessage({ content: view.content, embeds: (view.embeds ?? []).map(toJson) as APIEmbed[], components: (view.components ?? []).map(toJson) });
     },
     postButtons(buttons) {

@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import type { Job } from '../ops/schedule';
 import { todayBy, type Clock } from '../domain/clock';
 import type { BotContext, Command } from './command';
+import { followDraws } from './draws';
 import { Pager } from './pager';
 import type { InteractionReport } from '../ops/metrics';
 import { Router } from './router';
@@ -102,7 +103,8 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   const readyClient = await ready;
   setConnected(true);
   logger.info({ user: readyClient.user.tag, guild: config.discord.guildId }, 'connected to Discord');
-  const detachers = options.commands.flatMap((command) => (command.attach ? [command.attach(ctx)] : []));
+  // Changes made elsewhere (the web, the sweep) follow onto each draw's message.
+  const stopFollowing = followDraws(ctx);
 
   const bot: Bot = {
     client,
@@ -111,7 +113,7 @@ export async function startBot(options: BotOptions): Promise<Bot> {
     jobs: options.commands.flatMap((command) => command.jobs?.(ctx) ?? []),
     isGatewayConnected: () => connected,
     async stop() {
-      for (const detach of detachers) detach();
+      stopFollowing();
       await client.destroy();
       setConnected(false);
     },

@@ -76,8 +76,6 @@ export interface Command {
   readonly components: ReadonlyMap<string, ComponentDeclaration>;
   /** By `<subcommand>/<option>` ('' subcommand for a command without subcommands). */
   readonly autocomplete: ReadonlyMap<string, AutocompleteDeclaration>;
-  /** Run once the bot is connected (e.g. to follow changes made elsewhere); returns how to stop. */
-  readonly attach?: (ctx: BotContext) => () => void;
   /** Work the command does on a timer (e.g. a daily reminder), run by the app's schedule. */
   readonly jobs?: (ctx: BotContext) => Job[];
 }
@@ -95,7 +93,6 @@ export interface CommandSpec {
   subcommands: Record<string, SubcommandDeclaration>;
   components?: ComponentDeclaration[];
   autocomplete?: Record<string, AutocompleteDeclaration>;
-  attach?: (ctx: BotContext) => () => void;
   jobs?: (ctx: BotContext) => Job[];
 }
 
@@ -132,7 +129,6 @@ export function defineCommand(spec: CommandSpec): Command {
     subcommands: new Map(Object.entries(spec.subcommands)),
     components,
     autocomplete,
-    attach: spec.attach,
     jobs: spec.jobs,
   };
 }

@@ -46,6 +46,8 @@ export interface Distribution {
   /** Undefined when not recorded (the previous system kept none). */
   pool_size?: number;
   drawn_before: string[];
+  /** Each drawn_before's name when drawn, in order, so views read no roster (shorter on older records). */
+  drawn_before_names: string[];
   policy?: DrawPolicy;
   delivered_at?: string;
   delivered_by?: string;
@@ -375,6 +377,7 @@ export function readDistribution(item: Record<string, unknown>): Distribution {
     pool,
     pool_size: item.pool_size !== undefined ? Number(item.pool_size) || 0 : pool.length || undefined,
     drawn_before: ids(item.drawn_before),
+    drawn_before_names: ids(item.drawn_before_names),
     policy: typeof item.policy === 'string' && isDrawPolicy(item.policy) ? item.policy : undefined,
     delivered_at: storedInstant(item.delivered_at) ?? undefined,
     delivered_by: text(item.delivered_by),

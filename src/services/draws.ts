@@ -232,6 +232,7 @@ export class DrawsService {
       winner_username: p.winner.username,
       named: p.named,
       drawn_before: [],
+      drawn_before_names: [],
       rerolled_by: [],
       drawn_by: p.input.by,
       drawn_at: p.now.toISOString(),
@@ -284,6 +285,8 @@ export class DrawsService {
       .set(['winner_id'], pick.winnerId)
       .set(['winner_username'], next?.username ?? pick.winnerId)
       .set(['drawn_before'], [...draw.drawn_before, draw.winner_id!])
+      // Names kept beside the ids (padded for a record written before they were), so views read no roster.
+      .set(['drawn_before_names'], [...draw.drawn_before.map((id, i) => draw.drawn_before_names[i] ?? id), draw.winner_username ?? draw.winner_id!])
       .set(['rerolled_by'], [...draw.rerolled_by, by])
       .set(['version'], draw.version + 1);
     if (figures !== draw.figures) u.set(['figures'], Object.fromEntries(figures));

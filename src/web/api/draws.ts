@@ -1,7 +1,7 @@
 /**
  * Draws on the web (officers): the same records and the same DrawsService as /distribute, so a
  * draw started in either view can be confirmed in the other. Changes are made with origin 'web':
- * the Discord side follows them onto the draw's message (commands/distribute.ts, follow()), and a
+ * the Discord side follows them onto the draw's message (src/bot/draws.ts), and a
  * draw started here is posted in the announcement channel with its buttons.
  *
  * The buttons carry the version the page showed, exactly as Discord's do, so Confirm awards the
@@ -14,13 +14,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Distribution } from '../../services/distributions';
 import type { StartRefusal } from '../../services/draws';
-import { drawRefusalText, notAwardedText, type DrawWording } from '../../services/draw-texts';
+import { poolOf } from '../../views/draw';
+import { drawRefusalText, notAwardedText, startRefusalText, UNKNOWN_OUTCOME } from '../../views/draw-texts';
 import type { WebContext } from '../context';
-import { badRequest, conflict, HttpError, notFound, type HttpStatus } from '../errors';
+import { badRequest, HttpError, notFound, type HttpStatus } from '../errors';
 import { officerOnly, requireViewer } from '../viewer';
 import { b, parseBody, recordIdParam } from './body';
 import { lookUpProfile } from './members';
-import { drawView } from './views';
+import { drawView, WEB_WORDING } from './views';
 
 const startBody = z.object({
   quality: b.quality,
@@ -35,38 +36,27 @@ const cancelBody = z.object({ version: b.version.optional() });
 /** Changes made here: not starting with `interaction:`, so the Discord view follows them. */
 const ORIGIN = 'web';
 
-/** How the dashboard's draw refusals say where to start again (src/services/draw-texts.ts). */
-const WORDING: DrawWording = { startAgain: 'start a new draw', shownOn: 'page', notFound: 'There is no such draw.' };
-
-function startRefusal(refusal: StartRefusal, quality: string, linkType: string | undefined): HttpError {
-  const reason = { reason: refusal.reason };
-  switch (refusal.reason) {
-    case 'no_stock':
-      return conflict(`No ${quality}${linkType ? ` ${linkType}` : ''} links are in stock. Add some first. Nothing was drawn.`, reason);
+/** The status a refused start answers with: the list named does not exist, is of another quality, or the guild's state says no. */
+function startRefusalStatus(reason: StartRefusal['reason']): HttpStatus {
+  switch (reason) {
     case 'list_not_found':
-      return notFound('There is no such list. Nothing was drawn.', reason);
-    case 'list_closed':
-      return conflict('That list is closed. Pick an active list, or leave list empty. Nothing was drawn.', reason);
+      return 404;
     case 'list_wrong_quality':
-      return badRequest(`That list hands out ${refusal.list.quality} links, not ${quality}. Pick the ${quality} list or change the quality. Nothing was drawn.`, reason);
+      return 400;
+    case 'no_stock':
+    case 'list_closed':
     case 'named_not_on_roster':
-      return conflict('That member is not on the roster. Add them first. Nothing was drawn.', reason);
     case 'named_not_eligible':
-      return conflict(`${refusal.member.username} cannot receive ${quality} links yet${refusal.member.join_date ? '' : ' (their join date is unreadable; set it with Add member)'}. Nothing was drawn.`, reason);
     case 'named_not_waiting':
-      return conflict('That member is not waiting on that list. Add them to it, or leave list empty. Nothing was drawn.', reason);
     case 'nobody':
-      return conflict(
-        refusal.list
-          ? `Nobody on list “${refusal.list.list_name}” can receive a ${quality} link right now (waiting members may be away or not eligible). Nothing was drawn.`
-          : `Nobody on the roster can receive a ${quality} link right now (too new, or away). Nothing was drawn.`,
-        reason,
-      );
+      return 409;
   }
 }
 
 export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
-  const view = (draw: Distribution) => drawView(ctx, draw);
+  /** The one read a draw's view needs: the winner's member item, as it is now. */
+  const view = async (draw: Distribution) => drawView(ctx, { draw, pool: poolOf(draw), winner: draw.winner_id ? ((await ctx.services.roster.get(draw.winner_id)) ?? null) : undefined });
+  const refusalText = (refusal: Parameters<typeof drawRefusalText>[0], draw: Distribution | undefined) => drawRefusalText(refusal, draw && poolOf(draw).size, WEB_WORDING);
   /** A refusal, with the draw as it is now. */
   const refused = async (status: HttpStatus, message: string, reason: string, draw: Distribution | undefined) =>
     new HttpError(status, message, { reason, draw: draw ? await view(draw) : null });
@@ -99,7 +89,7 @@ export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
       { quality: input.quality, linkType, memberId: input.member, listId: input.list, policy: input.policy, by: requireViewer(request).id, method: 'web' },
       ORIGIN,
     );
-    if (!result.ok) throw startRefusal(result, input.quality, linkType);
+    if (!result.ok) throw new HttpError(startRefusalStatus(result.reason), startRefusalText(result, input.quality, linkType, WEB_WORDING), { reason: result.reason });
     return reply.code(201).send({ draw: await view(result.draw) });
   });
 
@@ -117,11 +107,11 @@ export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
       case 'awarded':
         return { outcome: 'awarded', repeated: result.repeated, draw: await view(result.draw) };
       case 'refused':
-        throw await refused(result.reason === 'not_found' ? 404 : 409, drawRefusalText(result, result.draw, WORDING), result.reason, result.draw);
+        throw await refused(result.reason === 'not_found' ? 404 : 409, refusalText(result, result.draw), result.reason, result.draw);
       case 'not_awarded':
-        throw await refused(result.reason === 'busy' ? 503 : 409, notAwardedText(result.reason, WORDING), result.reason, result.draw);
+        throw await refused(result.reason === 'busy' ? 503 : 409, notAwardedText(result.reason, WEB_WORDING), result.reason, result.draw);
       case 'unknown':
-        throw await refused(503, 'The database did not answer in time, so it is not known yet whether the link was awarded. Press Confirm again in a moment: it finishes this award and never awards twice.', 'unknown', result.draw);
+        throw await refused(503, UNKNOWN_OUTCOME, 'unknown', result.draw);
     }
   });
 
@@ -129,7 +119,7 @@ export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
     const id = recordIdParam(request.params);
     const { version } = parseBody(pressBody, request.body);
     const result = await ctx.services.draws.reroll(id, requireViewer(request).id, version, ORIGIN);
-    if (!result.ok) throw await refused(result.reason === 'not_found' ? 404 : 409, drawRefusalText(result, result.draw, WORDING), result.reason, result.draw);
+    if (!result.ok) throw await refused(result.reason === 'not_found' ? 404 : 409, refusalText(result, result.draw), result.reason, result.draw);
     return { draw: await view(result.draw) };
   });
 
@@ -138,7 +128,7 @@ export function drawsRoutes(app: FastifyInstance, ctx: WebContext): void {
     const id = recordIdParam(request.params);
     parseBody(cancelBody, request.body);
     const result = await ctx.services.draws.cancel(id, requireViewer(request).id, ORIGIN);
-    if (!result.ok) throw await refused(result.reason === 'not_found' ? 404 : 409, drawRefusalText(result, result.draw, WORDING), result.reason, result.draw);
+    if (!result.ok) throw await refused(result.reason === 'not_found' ? 404 : 409, refusalText(result, result.draw), result.reason, result.draw);
     return { draw: await view(result.draw) };
   });
 

@@ -3,15 +3,15 @@
  * that changed them (a view, as the Discord message is one), ids in their safe form (ids.ts) so
  * they can go back into a URL as they are.
  */
-import { candidatesFor } from '../../domain/draw';
 import { safeIdForm } from '../../domain/ids';
 import { isAway, standingOf } from '../../domain/ranks';
-import type { Distribution } from '../../services/distributions';
 import type { DistributionList } from '../../services/lists';
 import type { CountedMember } from '../../services/members';
+import { presentDraw, type DrawViewInput } from '../../views/draw';
+import { confirmingText, drawTitle, policyTexts, poolText, type DrawWording } from '../../views/draw-texts';
 import type { WebContext } from '../context';
 
-export function memberView(ctx: WebContext, member: CountedMember) {
+export function memberView(ctx: Pick<WebContext, 'config' | 'today'>, member: CountedMember) {
   const today = ctx.today();
   const standing = standingOf(member, ctx.config.ranks, today);
   return {
@@ -44,72 +44,77 @@ export function listView(list: DistributionList, names: ReadonlyMap<string, stri
   };
 }
 
-/** Whether a Reroll could draw anyone: someone in the pool not yet drawn (as Discord's button says). */
-function canReroll(draw: Distribution): boolean {
-  if (draw.status !== 'drawn' || draw.named || draw.confirm) return false;
-  const exclude = new Set([...draw.drawn_before, ...(draw.winner_id ? [draw.winner_id] : [])]);
-  return candidatesFor({ pool: draw.pool, wanting: new Set(draw.wanting), policy: 'uniform', stats: new Map(), exclude }).among.length > 0;
-}
+/** How the dashboard words a draw's sentences (src/views/draw-texts.ts). */
+export const WEB_WORDING: DrawWording = {
+  startAgain: 'start a new draw',
+  shownOn: 'page',
+  notFound: 'There is no such draw.',
+  member: (id, username) => username ?? id,
+  // The page writes text as text: only its length is bounded here.
+  text: (value, max) => (value.length > max ? `${value.slice(0, max - 1)}…` : value),
+  button: (label) => label,
+  time: (iso) => (iso ? iso.slice(0, 10) : 'never'),
+  fix: {
+    stock: 'Add some first.',
+    listNotFound: 'Pick one of the lists shown.',
+    pickActive: 'Pick an active list, or leave list empty.',
+    roster: 'Add them first.',
+    joinDate: 'set it with Add member',
+    waiting: 'Add them to it, or leave list empty.',
+    nobodyOnList: 'Add members to the list.',
+  },
+};
 
-/** The policy's figures: the winner's next to the pool's range, so the pick can be checked. */
-function fairness(draw: Distribution) {
-  if (!draw.policy || draw.named || draw.policy === 'uniform' || !draw.figures.size) return null;
-  const counts = [...draw.figures.values()].map((f) => f.count);
-  const winner = draw.winner_id ? draw.figures.get(draw.winner_id) : undefined;
-  return { winner: winner ? { count: winner.count, last: winner.last ?? null } : null, pool: { min: Math.min(...counts), max: Math.max(...counts) } };
-}
+/** What a draw's view needs of the web's context: the guild's rules, the day, the guild. */
+export type DrawViewContext = Pick<WebContext, 'config' | 'today' | 'guildId'>;
 
 /**
- * A draw in any state, with the winner's standing as their member item says now. Names of
- * those rerolled come from the roster (read only when there are any).
+ * A draw in any state, as JSON: its presentation (src/views/draw.ts), with the winner's member
+ * view when the caller read their item. Pure: the route reads what it shows.
  */
-export async function drawView(ctx: WebContext, draw: Distribution) {
-  const [winner, roster] = await Promise.all([
-    draw.winner_id ? ctx.services.roster.get(draw.winner_id) : Promise.resolve(undefined),
-    draw.drawn_before.length ? ctx.services.members.listAll() : Promise.resolve([]),
-  ]);
-  const names = new Map(roster.map((m) => [m.discord_id, m.username]));
-  const source = draw.named ? 'named' : draw.list_id ? 'list' : 'eligible';
+export function drawView(ctx: DrawViewContext, input: DrawViewInput) {
+  const f = presentDraw(input, { ranks: ctx.config.ranks, today: ctx.today(), fairnessWindowDays: ctx.config.draws.fairnessWindowDays });
+  const winner = f.winner && input.winner && input.winner.discord_id === f.winner.id ? input.winner : undefined;
   return {
-    id: safeIdForm(draw.distribution_id),
-    status: draw.status,
-    version: draw.version,
-    method: draw.method,
-    quality: draw.quality,
-    link_type: draw.link_type,
-    bonus: draw.bonus || null,
-    link_id: draw.link_id,
-    named: draw.named,
+    id: safeIdForm(f.id),
+    status: f.status,
+    version: f.version,
+    method: f.method,
+    quality: f.quality,
+    link_type: f.linkType,
+    bonus: f.bonus,
+    link_id: f.linkId,
+    named: f.named,
     /** A confirm was claimed and may still be finishing: only Confirm is accepted. */
-    confirming: Boolean(draw.confirm),
-    can_reroll: canReroll(draw),
-    winner: draw.winner_id
-      ? winner
-        ? memberView(ctx, winner)
-        : { id: draw.winner_id, username: draw.winner_username ?? null, on_roster: false }
-      : null,
-    pool_size: draw.pool_size ?? draw.pool.length,
-    left_out: draw.left_out ?? null,
-    source,
-    list: draw.list_id ? { id: safeIdForm(draw.list_id), name: draw.list_name ?? null } : null,
-    drawn_before: draw.drawn_before.map((id) => ({ id, username: names.get(id) ?? null })),
-    wanting: draw.wanting.length,
-    policy: draw.policy ?? null,
+    confirming: f.confirming,
+    can_reroll: f.actions.reroll,
+    /** Which buttons do something now (the same as Discord's). */
+    actions: f.actions,
+    winner: f.winner ? (winner ? memberView(ctx, winner) : { id: f.winner.id, username: f.winner.username, on_roster: f.winner.onRoster }) : null,
+    pool_size: f.pool.size,
+    left_out: f.pool.leftOut,
+    source: f.pool.source,
+    list: f.pool.list ? { id: safeIdForm(f.pool.list.id), name: f.pool.list.name } : null,
+    drawn_before: f.rerolled,
+    wanting: f.policy?.wanting ?? 0,
+    policy: f.policy?.name ?? null,
     fairness_window_days: ctx.config.draws.fairnessWindowDays,
-    figures: fairness(draw),
-    drawn_by: draw.drawn_by ?? null,
-    drawn_at: draw.drawn_at ?? null,
-    expires_at: draw.expires_at ?? null,
-    member_id: draw.member_id ?? null,
-    distributed_by: draw.distributed_by ?? null,
-    distributed_at: draw.distributed_at ?? null,
-    delivered_at: draw.delivered_at ?? null,
-    delivered_by: draw.delivered_by ?? null,
-    ended_by: draw.ended_by ?? null,
-    reverted_by: draw.reverted_by ?? null,
-    reverted_at: draw.reverted_at ?? null,
-    message: draw.channel_id && draw.message_id ? { channel_id: draw.channel_id, message_id: draw.message_id, url: `https://discord.com/channels/${ctx.guildId}/${draw.channel_id}/${draw.message_id}` } : null,
+    figures: f.policy?.figures ?? null,
+    /** The sentences Discord's message says too, in the page's words. */
+    texts: { title: drawTitle(f), pool: poolText(f, WEB_WORDING), policy: policyTexts(f, WEB_WORDING), confirming: f.confirming ? confirmingText(f, WEB_WORDING) : null },
+    drawn_by: f.drawnBy,
+    drawn_at: f.drawnAt,
+    expires_at: f.expiresAt,
+    member_id: f.awardedTo,
+    distributed_by: f.distributedBy,
+    distributed_at: f.distributedAt,
+    delivered_at: f.deliveredAt,
+    delivered_by: f.deliveredBy,
+    ended_by: f.endedBy,
+    reverted_by: f.revertedBy,
+    reverted_at: f.revertedAt,
+    message: f.message ? { channel_id: f.message.channelId, message_id: f.message.messageId, url: `https://discord.com/channels/${ctx.guildId}/${f.message.channelId}/${f.message.messageId}` } : null,
   };
 }
 
-export type DrawView = Awaited<ReturnType<typeof drawView>>;
+export type DrawView = ReturnType<typeof drawView>;

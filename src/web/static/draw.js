@@ -1,59 +1,24 @@
 // The Draw page (officers): start a draw, find the open ones (started here or in Discord), and a
 // draw's view with Confirm, Reroll and Cancel. Each button sends the version this view shows, as
 // Discord's buttons do, so Confirm awards the winner shown or nothing; after each press the page
-// reads the record again and says what happened, or why nothing was changed.
+// reads the record again and says what happened, or why nothing was changed. What the draw says
+// (its title, pool, policy, and which buttons are live) comes with it from the server
+// (src/views/draw.ts), the same as Discord's message.
 
 import { actionForm, allMembers, api, day, el, go, plural, QUALITY, QUALITY_OPTIONS, select, send, session, stat, time } from './dom.js';
 import { markDelivered } from './pages.js';
 
 const POLICY_TEXT = { uniform: 'everyone equally', fewest: 'fewest links first', longest: 'longest wait first' };
 
-function title(draw) {
-  const q = QUALITY[draw.quality] || draw.quality;
-  switch (draw.status) {
-    case 'drawn':
-      return draw.named ? `${q} link for a named member` : `${q} link draw`;
-    case 'confirmed':
-      return `${q} link awarded`;
-    case 'reverted':
-      return `${q} award reverted`;
-    case 'cancelled':
-      return `${q} draw cancelled`;
-    default:
-      return `${q} draw expired`;
-  }
-}
-
 const nameOf = (draw) => (draw.winner ? draw.winner.username || draw.winner.id : 'nobody');
 const by = (id) => (!id ? 'someone' : id === session.me.id ? 'you' : `officer ${id}`);
 
-function source(draw) {
-  if (draw.source === 'named') return 'named by an officer';
-  if (draw.source === 'list') return `list “${draw.list?.name || draw.list?.id}”`;
-  return `every member eligible for ${draw.quality}`;
-}
-
-function poolLine(draw) {
-  const out = draw.left_out;
-  const parts = out ? [out.away ? `${out.away} away` : '', out.too_new ? `${out.too_new} too new` : '', out.unreadable ? `${out.unreadable} with an unreadable join date` : ''].filter(Boolean) : [];
-  return `${draw.pool_size} in the pool${parts.length ? ` · left out: ${parts.join(', ')}` : ''} · drawn from ${source(draw)}`;
-}
-
-/** The policy, the wants and the winner's figures next to the pool's, so the pick can be checked. */
+/** The policy, the wants and the winner's figures next to the pool's, in the words Discord's message uses too. */
 function fairness(draw) {
-  if (!draw.policy) return null;
-  const lines = [el('li', { data: { field: 'policy' } }, `Policy: ${draw.policy} (${POLICY_TEXT[draw.policy]})`)];
-  lines.push(el('li', { data: { field: 'wanting' } }, draw.wanting ? `${draw.wanting} of ${plural(draw.pool_size, 'member')} in the pool want this link: drawn among them` : 'Nobody in the pool wants this link type'));
-  if (draw.figures) {
-    const w = draw.figures.winner;
-    lines.push(
-      el(
-        'li',
-        { data: { field: 'figures' } },
-        `Winner: ${plural(w ? w.count : 0, `${draw.quality} link`)} in the last ${draw.fairness_window_days} days, last ${w && w.last ? day(w.last) : 'never'} · pool: ${draw.figures.pool.min}–${draw.figures.pool.max}`,
-      ),
-    );
-  }
+  const texts = draw.texts.policy;
+  if (!texts) return null;
+  const lines = [el('li', { data: { field: 'policy' } }, texts.policy), el('li', { data: { field: 'wanting' } }, texts.wanting)];
+  if (texts.figures) lines.push(el('li', { data: { field: 'figures' } }, texts.figures));
   return el('ul', { class: 'plain', id: 'fairness' }, lines);
 }
 
@@ -69,7 +34,7 @@ function lead(draw) {
   const name = nameOf(draw);
   switch (draw.status) {
     case 'drawn':
-      return draw.confirming ? `Confirming the award to ${name}… If this does not finish, press Confirm again.` : `Winner: ${name}`;
+      return draw.texts.confirming || `Winner: ${name}`;
     case 'confirmed':
       return `${name} receives ${draw.link_type}${draw.bonus ? ` (+${draw.bonus})` : ''}.`;
     case 'reverted':
@@ -102,14 +67,14 @@ function drawCard(draw, ctx) {
   facts.push(`Started ${draw.method === 'web' ? 'on the dashboard' : 'in Discord'} by ${by(draw.drawn_by)}.`);
 
   const actions = [];
-  if (draw.status === 'drawn') {
+  if (draw.actions.confirm) {
     const version = { version: draw.version };
     actions.push(
       el('button', { type: 'button', data: { action: 'confirm' }, on: { click: press('confirm', version, (a) => (a.repeated ? `This draw was already confirmed: ${nameOf(a.draw)} has the link.` : `Awarded: ${a.draw.link_type} to ${nameOf(a.draw)}.`)) } }, 'Confirm'),
-      el('button', { type: 'button', class: 'quiet', data: { action: 'reroll' }, disabled: !draw.can_reroll, on: { click: press('reroll', version, (a) => `Rerolled: ${nameOf(a.draw)} is drawn now.`) } }, 'Reroll'),
-      el('button', { type: 'button', class: 'quiet danger', data: { action: 'cancel' }, disabled: draw.confirming, on: { click: press('cancel', undefined, () => 'Draw cancelled; nobody was awarded.') } }, 'Cancel'),
+      el('button', { type: 'button', class: 'quiet', data: { action: 'reroll' }, disabled: !draw.actions.reroll, on: { click: press('reroll', version, (a) => `Rerolled: ${nameOf(a.draw)} is drawn now.`) } }, 'Reroll'),
+      el('button', { type: 'button', class: 'quiet danger', data: { action: 'cancel' }, disabled: !draw.actions.cancel, on: { click: press('cancel', undefined, () => 'Draw cancelled; nobody was awarded.') } }, 'Cancel'),
     );
-  } else if (draw.status === 'confirmed' && !draw.delivered_at) {
+  } else if (draw.actions.delivered) {
     const award = { id: draw.id, quality: draw.quality, link_type: draw.link_type, member_username: nameOf(draw), member_id: draw.member_id };
     actions.push(el('button', { type: 'button', class: 'quiet', data: { action: 'delivered' }, on: { click: (e) => ((e.target.disabled = true), markDelivered(award, ctx)) } }, 'Delivered'));
   }
@@ -128,7 +93,7 @@ function drawCard(draw, ctx) {
       stat('Bonus', draw.bonus ? `+${draw.bonus}` : '—', 'bonus'),
       ...(draw.status === 'drawn' ? winnerStats(draw) : []),
     ),
-    el('p', { id: 'pool' }, poolLine(draw)),
+    el('p', { id: 'pool' }, draw.texts.pool),
     fairness(draw),
     draw.drawn_before.length ? el('p', { id: 'rerolled' }, `Rerolled · ${draw.drawn_before.length}: ${draw.drawn_before.map((p) => p.username || p.id).join(', ')}`) : null,
     el('p', { class: 'muted', id: 'facts' }, facts.join(' ')),
@@ -140,7 +105,7 @@ function drawCard(draw, ctx) {
 
 async function drawPage(id, ctx) {
   const { draw } = await api(`/api/v1/draws/${encodeURIComponent(id)}`);
-  return [el('h1', {}, title(draw)), ctx.takeNotice(), drawCard(draw, ctx), el('p', {}, el('a', { href: '#/draw', id: 'new-draw' }, 'Start another draw'))];
+  return [el('h1', {}, draw.texts.title), ctx.takeNotice(), drawCard(draw, ctx), el('p', {}, el('a', { href: '#/draw', id: 'new-draw' }, 'Start another draw'))];
 }
 
 async function startPage(ctx) {
