@@ -12,21 +12,33 @@ import { createDynamoClients } from '../src/db/client';
 import { startEmbeddedDynamo, type EmbeddedDynamo } from '../src/db/embedded';
 import { DiscordEmulator, nextSnowflake } from '../test/support/discord-emulator';
 import { DynamoMeter } from '../test/support/dynamo-meter';
+import { DynamoProxy } from '../test/support/dynamo-proxy';
 import { startBareClient } from './bare';
 import { startGuild, TOKEN, type BenchGuild } from './guild';
 import { alone, burst, describeRounds, now, percentile, quiet, type Answer, type Sample, type Target } from './measure';
 import { writeLatestRun } from './report-file';
 import { HEAVY_RUNS, scenarios, type Scenario } from './scenarios';
-import type { GuildSize } from './seed';
+import { YEAR_1, YEAR_10, type GuildSize } from './seed';
 
 /** BENCH_QUICK=1: the small guild only, a few runs and a small burst (to check the bench itself). */
 const QUICK = process.env.BENCH_QUICK === '1';
-/** BENCH_SIZES=2k/50k: only the sizes named (to look into one closely). */
+/**
+ * BENCH_SIZES=2k/50k: only the sizes named (to look into one closely). BENCH_SIZES='year 1,year 10':
+ * a 300-member guild after one and after ten years (40,000 awards, 30 % never marked delivered,
+ * 8,000 ended draws, 120 closed lists; issue 17), which the default run leaves out.
+ */
 const SIZES: GuildSize[] = [
   { label: '200/5k', members: 200, awards: 5_000 },
   ...(QUICK ? [] : [{ label: '2k/50k', members: 2_000, awards: 50_000 }]),
-].filter((size) => !process.env.BENCH_SIZES || process.env.BENCH_SIZES.split(',').includes(size.label));
+  YEAR_1,
+  YEAR_10,
+].filter((size) => (process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').includes(size.label) : !size.years));
 const RUNS = 50;
+/**
+ * Untimed runs, after the burst, through the AWS-rules proxy (capacity only: no lag, conflicts or
+ * throttling): WCU per item as AWS computes it, and the largest item each command writes.
+ */
+const CAPACITY_RUNS = QUICK ? 1 : 3;
 const BURST = 100;
 /** The commands whose burst p99 must stay within 1.5× the bare client's. */
 const RATIO_TARGETS = ['/member info', '/inventory list', '/history (own)'];
@@ -55,6 +67,17 @@ interface Row {
   expectedErrors?: string;
   /** The bare client's burst p99, measured just before this burst (same load, minutes apart at most). */
   bareP99?: number;
+  /** Per capacity run: WCU as AWS computes it (per item, the larger of before and after, ×2 in a transaction). */
+  awsWcu: number[];
+  /** The largest item (bytes, before or after) any capacity run wrote. */
+  largestWritten: number;
+}
+
+/** Where the meter sends requests: DynamoDB Local, or the capacity proxy in front of it. */
+interface Routes {
+  meter: DynamoMeter;
+  local: string;
+  capacity: DynamoProxy;
 }
 
 /** Runs a burst of the bare client now and gives its p99. */
@@ -62,14 +85,14 @@ type PairedBare = (count: number) => Promise<number | undefined>;
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-async function measure(name: string, size: GuildSize, target: Target, s: Omit<Scenario, 'name'>, tableKind: (t: string) => string, pairedBare?: PairedBare): Promise<Row> {
+async function measure(name: string, size: GuildSize, target: Target, s: Omit<Scenario, 'name'>, tableKind: (t: string) => string, pairedBare?: PairedBare, routes?: Routes): Promise<Row> {
   const runs = QUICK ? Math.min(s.runs ?? RUNS, 5) : (s.runs ?? RUNS);
   const burstSize = QUICK ? Math.min(s.burst ?? BURST, Number(process.env.BENCH_BURST ?? 20)) : (s.burst ?? BURST);
-  const row: Row = { name, size, exception: s.exception, expectedErrors: s.expectedErrors, requests: [], rcu: [], wcu: [], alone: [], burst: [], burstSize, late: 0, failed: 0, rounds: '', dynamoErrors: new Map(), burstDynamoMs: new Map() };
+  const row: Row = { name, size, exception: s.exception, expectedErrors: s.expectedErrors, requests: [], rcu: [], wcu: [], alone: [], burst: [], burstSize, late: 0, failed: 0, rounds: '', dynamoErrors: new Map(), burstDynamoMs: new Map(), awsWcu: [], largestWritten: 0 };
   const refusalsBefore = target.emulator.refusals.length;
   const samples: Sample[] = [];
   try {
-    await s.prepare?.(runs + burstSize);
+    await s.prepare?.(runs + burstSize + (routes ? CAPACITY_RUNS : 0));
     await quiet(target);
     for (let i = 0; i < runs; i++) {
       await s.before?.(i);
@@ -85,6 +108,26 @@ async function measure(name: string, size: GuildSize, target: Target, s: Omit<Sc
     const { answers, requests } = burstSize ? await burst(target, burstSize, (j) => s.send(runs + j)) : { answers: [] as Answer[], requests: [] };
     for (const r of [...samples.flatMap((x) => x.requests), ...requests]) if (r.error) row.dynamoErrors.set(r.error, (row.dynamoErrors.get(r.error) ?? 0) + 1);
     for (const op of new Set(requests.map((r) => r.operation))) row.burstDynamoMs.set(op, mean(requests.filter((r) => r.operation === op).map((r) => r.ms)));
+    if (routes) {
+      await quiet(target);
+      for (let k = 0; k < CAPACITY_RUNS; k++) {
+        const i = runs + burstSize + k;
+        await s.before?.(i);
+        routes.meter.route(routes.capacity.endpoint);
+        const mark = routes.capacity.capacityMark;
+        try {
+          await alone(target, () => s.send(i), s.timeoutMs);
+          await quiet(target);
+          await routes.capacity.settled();
+        } finally {
+          routes.meter.route(routes.local);
+        }
+        const recorded = routes.capacity.capacitySince(mark);
+        row.awsWcu.push(recorded.reduce((n, r) => n + r.wcu, 0));
+        for (const item of recorded.flatMap((r) => (r.wcu ? r.items : []))) row.largestWritten = Math.max(row.largestWritten, item.beforeBytes, item.afterBytes);
+        await s.after?.(i);
+      }
+    }
     await s.finish?.();
     await quiet(target);
     // An interaction Discord refused as late was never answered: it counts as slower than any answer.
@@ -107,7 +150,7 @@ async function measure(name: string, size: GuildSize, target: Target, s: Omit<Sc
   return row;
 }
 
-async function measureGuild(size: GuildSize, dynamo: ReturnType<typeof createDynamoClients>, meter: DynamoMeter): Promise<Row[]> {
+async function measureGuild(size: GuildSize, dynamo: ReturnType<typeof createDynamoClients>, meter: DynamoMeter, routes?: Routes): Promise<Row[]> {
   log(`guild of ${size.members} members and ${size.awards} awards`);
   const guild: BenchGuild = await startGuild({ size, dynamo, meter, log });
   const bare = await startBare(guild, meter);
@@ -124,7 +167,7 @@ async function measureGuild(size: GuildSize, dynamo: ReturnType<typeof createDyn
     };
     // BENCH_ONLY=<pattern>: only the scenarios whose name matches (to look into one closely).
     const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
-    for (const s of scenarios(guild)) if (!only || only.test(s.name)) rows.push(await measure(s.name, size, guild.target, s, guild.tableKind, pairedBare));
+    for (const s of scenarios(guild)) if (!only || only.test(s.name)) rows.push(await measure(s.name, size, guild.target, s, guild.tableKind, pairedBare, routes));
     rows.push(await measure(BARE, size, bare.target, { send: bare.send }, guild.tableKind));
   } finally {
     await bare.stop();
@@ -174,6 +217,7 @@ function fmtRequests(xs: number[]): string {
   const hi = Math.max(...xs);
   return lo === hi ? String(lo) : `${lo}–${hi}`;
 }
+const fmtBytes = (n: number) => (!n ? '—' : n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`);
 const fmtUnits = (xs: number[]) => (xs.length ? (Math.round(mean(xs) * 10) / 10).toString() : '—');
 
 function report(rows: Row[]): string {
@@ -182,10 +226,11 @@ function report(rows: Row[]): string {
   const cpu = os.cpus();
   out.push(`Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GB, Node ${process.version}, DynamoDB Local in memory. ` +
     `Alone: ${RUNS} sequential runs (${HEAVY_RUNS} for roster-sized ones); burst: ${BURST} dispatched at once. Milliseconds from dispatch to the answer reaching Discord. ` +
-    `Requests, RCU and WCU: per interaction, alone (RCU/WCU as DynamoDB Local reports them, mean). Ratio: burst p99 over the p99 of a burst of the bare client run just before it. late: first responses Discord refused (after 3 s): never answered.`);
+    `Requests, RCU and WCU: per interaction, alone (RCU/WCU as DynamoDB Local reports them, mean). ` +
+    `WCU (AWS) and largest item written: over ${CAPACITY_RUNS} untimed runs through the capacity-recording proxy (test/support/dynamo-proxy.ts), per item as AWS charges: the larger of before and after, per started KB, twice in a transaction. Ratio: burst p99 over the p99 of a burst of the bare client run just before it. late: first responses Discord refused (after 3 s): never answered.`);
   out.push('');
-  out.push('| command | size | requests | RCU | WCU | p50 alone | p99 alone | p50 burst | p99 burst | ratio to bare | late | errors |');
-  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push('| command | size | requests | RCU | WCU | WCU (AWS) | largest item written | p50 alone | p99 alone | p50 burst | p99 burst | ratio to bare | late | errors |');
+  out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const names = [...new Set(rows.map((r) => r.name))];
   for (const name of names) {
     for (const r of rows.filter((x) => x.name === name)) {
@@ -194,7 +239,7 @@ function report(rows: Row[]): string {
       const ratio = p99 !== undefined && Number.isFinite(p99) && bare && Number.isFinite(bare) ? `×${(p99 / bare).toFixed(2)} (of ${fmtMs(bare)})` : '—';
       const burstNote = r.burstSize && r.burstSize !== BURST ? ` (n=${r.burstSize})` : '';
       out.push(
-        `| ${r.name}${r.exception ? ' †' : ''}${r.error ? ' ‼' : ''} | ${r.size.label} | ${fmtRequests(r.requests)} | ${fmtUnits(r.rcu)} | ${fmtUnits(r.wcu)} | ${fmtMs(percentile(r.alone, 50))} | ${fmtMs(percentile(r.alone, 99))} | ${fmtMs(percentile(r.burst, 50))}${burstNote} | ${fmtMs(p99)} | ${ratio} | ${r.late} | ${r.failed} |`,
+        `| ${r.name}${r.exception ? ' †' : ''}${r.error ? ' ‼' : ''} | ${r.size.label} | ${fmtRequests(r.requests)} | ${fmtUnits(r.rcu)} | ${fmtUnits(r.wcu)} | ${fmtUnits(r.awsWcu)} | ${fmtBytes(r.largestWritten)} | ${fmtMs(percentile(r.alone, 50))} | ${fmtMs(percentile(r.alone, 99))} | ${fmtMs(percentile(r.burst, 50))}${burstNote} | ${fmtMs(p99)} | ${ratio} | ${r.late} | ${r.failed} |`,
       );
     }
   }
@@ -250,8 +295,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   let dynamo: EmbeddedDynamo | undefined;
   let meter: DynamoMeter | undefined;
+  let capacity: DynamoProxy | undefined;
   const stop = async () => {
     await meter?.stop().catch(() => undefined);
+    await capacity?.stop().catch(() => undefined);
     await dynamo?.stop();
   };
   // Interrupted: the DynamoDB Local this run started is stopped by its handle, nothing else.
@@ -264,11 +311,22 @@ async function main(): Promise<void> {
   try {
     dynamo = await startEmbeddedDynamo();
     meter = await DynamoMeter.start(dynamo.endpoint);
+    // BENCH_CAPACITY=0 leaves out the capacity runs.
+    capacity = process.env.BENCH_CAPACITY === '0' ? undefined : await DynamoProxy.start(dynamo.endpoint, { aws: { lagMs: 0, transactionHoldMs: 0, itemWcuPerSecond: Number.POSITIVE_INFINITY } });
+    const routes = capacity ? { meter, local: dynamo.endpoint, capacity } : undefined;
     log(`DynamoDB Local on ${dynamo.endpoint} (pid ${dynamo.pid}), metered at ${meter.endpoint}`);
     const clients = createDynamoClients({ endpoint: dynamo.endpoint, region: 'us-east-1', requestTimeoutMs: 30_000 });
     const rows: Row[] = [];
     try {
-      for (const size of SIZES) rows.push(...(await measureGuild(size, clients, meter)));
+      for (const size of SIZES) {
+        try {
+          rows.push(...(await measureGuild(size, clients, meter, routes)));
+        } catch (error) {
+          // A guild that cannot even be seeded (ten years in today's forms) is a row of the report.
+          log(`guild ${size.label}: ${(error as Error).message}`);
+          rows.push({ name: '(the whole guild)', size, requests: [], rcu: [], wcu: [], alone: [], burst: [], burstSize: 0, late: 0, failed: 0, rounds: '', dynamoErrors: new Map(), burstDynamoMs: new Map(), awsWcu: [], largestWritten: 0, error: (error as Error).message });
+        }
+      }
     } finally {
       clients.client.destroy();
     }

@@ -25,7 +25,21 @@ export interface GuildSize {
   label: string;
   members: number;
   awards: number;
+  /**
+   * "Years of a guild" (issue 17): the history spans this many years (default: two), a share of
+   * the awards was never marked delivered (default: only the newest few), and there are ended
+   * (cancelled or expired) draws, closed lists and members away, as the services write them.
+   */
+  years?: number;
+  undeliveredShare?: number;
+  endedDraws?: number;
+  closedLists?: number;
+  awayShare?: number;
 }
+
+/** Ten years of a 300-member guild, and its first year at the same pace (issue 17). */
+export const YEAR_10: GuildSize = { label: 'year 10', members: 300, awards: 40_000, years: 10, undeliveredShare: 0.3, endedDraws: 8_000, closedLists: 120, awayShare: 0.1 };
+export const YEAR_1: GuildSize = { label: 'year 1', members: 300, awards: 4_000, years: 1, undeliveredShare: 0.3, endedDraws: 800, closedLists: 12, awayShare: 0.1 };
 
 export interface SeededMember {
   id: string;
@@ -84,20 +98,21 @@ const memberId = (i: number) => String(300000000000000000n + BigInt(i));
 export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<TableKind, string>, size: GuildSize, now: Date, officerId: string): Promise<SeededGuild> {
   const rng = random(size.members * 7 + size.awards);
   const today = utcDay(now);
+  const historyDays = size.years ? Math.round(size.years * 365) : HISTORY_DAYS;
 
   // Members: a tenth too new for anything, a fifth Scholars, the rest Sages; one in fifty an officer.
   // Sages joined before the oldest award, so every award went to someone eligible then.
   const members: SeededMember[] = Array.from({ length: size.members }, (_, i) => {
     const band = i % 10;
-    const days = band === 0 ? 10 : band <= 2 ? 30 + Math.floor(rng() * 60) : HISTORY_DAYS + 30 + Math.floor(rng() * 800);
+    const days = band === 0 ? 10 : band <= 2 ? 30 + Math.floor(rng() * 60) : historyDays + 30 + Math.floor(rng() * 800);
     const wants = rng() < 0.1 ? [...new Set(Array.from({ length: 1 + Math.floor(rng() * 3) }, () => pick(rng, LINK_TYPES).name))] : [];
     return { id: memberId(i), username: `member${i}`, joinDate: addDays(today, -days), officer: i % 50 === 1, awards: [], wants };
   });
   const sages = members.filter((m, i) => i % 10 >= 3 || m.officer);
 
   // Awards, evenly over the last two years, oldest first; each with the link it handed out.
-  const start = now.getTime() - HISTORY_DAYS * 86_400_000;
-  const step = (HISTORY_DAYS * 86_400_000) / size.awards;
+  const start = now.getTime() - historyDays * 86_400_000;
+  const step = (historyDays * 86_400_000) / size.awards;
   const awards: SeededAward[] = [];
   const records: Record<string, unknown>[] = [];
   const links: Record<string, unknown>[] = [];
@@ -109,7 +124,7 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     const type = pick(rng, LINK_TYPES);
     const id = `dist_${randomUUID()}`;
     const linkId = newLinkId(quality, type.name, at.getTime() - 86_400_000);
-    const delivered = k < size.awards - UNDELIVERED_AWARDS;
+    const delivered = size.undeliveredShare !== undefined ? rng() >= size.undeliveredShare : k < size.awards - UNDELIVERED_AWARDS;
     const drawnAt = new Date(at.getTime() - 30_000);
     const pool = [winner.id, ...Array.from({ length: 9 }, () => pick(rng, sages).id)].filter((v, i, all) => all.indexOf(v) === i);
     winner.awards.push({ at: at.toISOString(), id, quality, linkType: type.name });
@@ -157,6 +172,45 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     });
   }
 
+  // Ended draws, as DrawsService.end leaves them: cancelled or expired, dated when they ended.
+  const ended: Record<string, unknown>[] = [];
+  for (let k = 0; k < (size.endedDraws ?? 0); k++) {
+    const at = new Date(start + rng() * historyDays * 86_400_000);
+    const drawnAt = new Date(at.getTime() - (rng() < 0.5 ? 60_000 : DRAW_TTL_MS));
+    const drawn = Math.floor(rng() * awards.length);
+    const of = awards[drawn];
+    const type = LINK_TYPES.find((t) => records[drawn].link_type === t.name)!;
+    const winner = pick(rng, sages);
+    const pool = [winner.id, ...Array.from({ length: 9 }, () => pick(rng, sages).id)].filter((v, i, all) => all.indexOf(v) === i);
+    const cancelled = rng() < 0.5;
+    ended.push({
+      distribution_id: `dist_${randomUUID()}`,
+      status: cancelled ? 'cancelled' : 'expired',
+      version: 2,
+      method: 'discord',
+      link_id: of.linkId,
+      link_type: type.name,
+      quality: of.quality,
+      bonus: type.bonus[of.quality],
+      pool,
+      pool_size: pool.length,
+      left_out: { away: 0, too_new: Math.floor(size.members / 10), unreadable: 0 },
+      policy: 'uniform',
+      wanting: [],
+      winner_id: winner.id,
+      winner_username: winner.username,
+      named: false,
+      drawn_before: [],
+      rerolled_by: [],
+      drawn_by: officerId,
+      drawn_at: drawnAt.toISOString(),
+      expires_at: new Date(drawnAt.getTime() + DRAW_TTL_MS).toISOString(),
+      distributed_at: at.toISOString(),
+      distribution_date: utcDay(at),
+      ...(cancelled ? { ended_by: officerId } : {}),
+    });
+  }
+
   const stock: Record<Quality, string[]> = { gold: [], silver: [], bronze: [] };
   for (const quality of ['gold', 'silver', 'bronze'] as Quality[]) {
     for (let i = 0; i < STOCK[quality]; i++) {
@@ -189,6 +243,7 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
       recent_links: recentMap(m.awards.slice(-RECENT_LINKS).reverse().map((a) => ({ id: a.id, at: a.at, quality: a.quality, link_type: a.linkType }))),
       ...(last ? { last_link_at: last } : {}),
       ...(m.wants.length ? { wants: new Set(m.wants) } : {}),
+      ...(size.awayShare && rng() < size.awayShare ? { away_until: addDays(today, 1 + Math.floor(rng() * 60)) } : {}),
       ...logs,
     };
   });
@@ -197,14 +252,31 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
   const silverListId = `list_silver_${randomUUID()}`;
   const eligibleForSilver = members.filter((_, i) => i % 10 !== 0);
   const waiting = eligibleForSilver.slice(0, 20).map((m) => m.id);
-  const lists = [
+  const lists: Record<string, unknown>[] = [
     { list_id: `active-guard#silver`, holder: silverListId },
     { list_id: silverListId, list_name: 'Silver queue', quality: 'silver', eligible_members: new Set(waiting), created_by: officerId, created_at: now.toISOString(), is_active: 'true' },
   ];
+  // Closed lists of the past years: each served some and left some waiting.
+  for (let k = 0; k < (size.closedLists ?? 0); k++) {
+    const quality = pick(rng, ['gold', 'silver', 'bronze'] as Quality[]);
+    const created = new Date(start + (k / (size.closedLists ?? 1)) * historyDays * 86_400_000);
+    const served = [...new Set(Array.from({ length: 10 }, () => pick(rng, sages).id))];
+    const left = [...new Set(Array.from({ length: 5 }, () => pick(rng, sages).id))].filter((id) => !served.includes(id));
+    lists.push({
+      list_id: `list_${quality}_${randomUUID()}`,
+      list_name: `${quality} queue ${k + 1}`,
+      quality,
+      ...(left.length ? { eligible_members: new Set(left) } : {}),
+      winners: new Set(served),
+      created_by: officerId,
+      created_at: created.toISOString(),
+      is_active: 'false',
+    });
+  }
 
   // The history markers: the top one, one per month, and the wants counts.
   const byMonth = new Map<string, Set<string>>();
-  for (const a of awards) {
+  for (const a of [...awards, ...ended.map((e) => ({ at: String(e.distributed_at), quality: e.quality as Quality }))]) {
     const day = a.at.slice(0, 10);
     const set = byMonth.get(day.slice(0, 7)) ?? new Set<string>();
     set.add(day).add(`${day}#${a.quality}`);
@@ -218,9 +290,13 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     { distribution_id: WANTS_MARKER, counts: wantCounts },
   ];
 
+  // Today's forms keep every undelivered award in one marker: past DynamoDB's 400 KB the seed
+  // cannot write it, and neither could the bot (issue 17, defect 1). Said plainly, not as a batch error.
+  const topBytes = Buffer.byteLength(JSON.stringify(markers[0], (_k, v) => (v instanceof Set ? [...v] : v)));
+  if (topBytes > 400 * 1024) throw new Error(`${size.label} cannot be written in today's forms: the ${TOP_MARKER} marker would be about ${Math.round(topBytes / 1024)} KB (${undelivered.length} undelivered awards), past DynamoDB's 400 KB item limit`);
   await putAll(db, tables.members, memberItems);
   await putAll(db, tables.inventory, links);
-  await putAll(db, tables.distributions, [...records, ...markers]);
+  await putAll(db, tables.distributions, [...records, ...ended, ...markers]);
   await putAll(db, tables.lists, lists);
 
   return {

@@ -68,10 +68,10 @@ afterEach(async () => {
 const get = async (id: string, consistent = false) => (await db.send(new GetCommand({ TableName: table, Key: { id }, ConsistentRead: consistent }))).Item;
 const byIndex = async (g: string) => (await db.send(new QueryCommand({ TableName: table, IndexName: 'g-index', KeyConditionExpression: 'g = :g', ExpressionAttributeValues: { ':g': g } }))).Items ?? [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Polls `read` until `ok` (bounded: 40 tries, 50 ms apart). */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+/** Polls `read` until `ok` (bounded: `tries`, 50 ms apart). */
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, tries = 40): Promise<T> {
   let value = await read();
-  for (let i = 0; i < 40 && !ok(value); i++) {
+  for (let i = 0; i < tries && !ok(value); i++) {
     await sleep(50);
     value = await read();
   }
@@ -88,14 +88,18 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; Cance
 
 describe('lagging reads', () => {
   it('serves an eventually consistent read and an index query from the replica, a write reaching it only after the lag', async () => {
+    // A lag longer than the reads below take, even on a loaded machine.
+    const lag = 3_000;
+    proxy.setRules({ lagMs: lag });
     const written = Date.now();
     await db.send(new PutCommand({ TableName: table, Item: { id: 'a', g: 'x', v: 1 } }));
     expect(await get('a', true)).toEqual({ id: 'a', g: 'x', v: 1 });
     expect(await get('a')).toBeUndefined();
     expect(await byIndex('x')).toEqual([]);
     expect((await db.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName: table, Key: { id: 'a' } } }] }))).Responses?.[0]?.Item).toMatchObject({ v: 1 });
-    const seen = await eventually(() => get('a'), (item) => item !== undefined);
-    expect(Date.now() - written).toBeGreaterThanOrEqual(LAG - 20);
+    expect(Date.now() - written).toBeLessThan(lag);
+    const seen = await eventually(() => get('a'), (item) => item !== undefined, 200);
+    expect(Date.now() - written).toBeGreaterThanOrEqual(lag - 20);
     expect(seen).toMatchObject({ v: 1 });
     expect(await byIndex('x')).toHaveLength(1);
     expect(proxy.requests.filter((r) => r.operation === 'Query').every((r) => r.served === 'replica')).toBe(true);
@@ -220,6 +224,7 @@ describe('capacity', () => {
     await db.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { id: 'w', v: kb3 } } }, { Put: { TableName: table, Item: { id: 'w2' } } }] }));
     await get('w', true);
     await get('w');
+    await proxy.settled();
     const [put, update, tx, consistent, eventual] = proxy.capacitySince(mark);
     expect(put).toMatchObject({ operation: 'PutItem', wcu: 3, items: [{ beforeBytes: 0, afterBytes: 3000 + 2 + 1 + 1, wcu: 3 }] });
     expect(update).toMatchObject({ operation: 'UpdateItem', wcu: 3, items: [{ beforeBytes: 3004, afterBytes: 3, wcu: 3 }] });

@@ -62,8 +62,11 @@ export interface ProxiedRequest {
 }
 
 export interface AwsRulesOptions {
-  /** The replica's endpoint (a second DynamoDB Local; the test setup starts one). */
-  replica: string;
+  /**
+   * The replica's endpoint (a second DynamoDB Local; the test setup starts one). Without one,
+   * reads are not lagged (the benchmark records capacity only).
+   */
+  replica?: string;
   /** How long after a write the replica receives it (default 250 ms). */
   lagMs?: number;
   /** How long a TransactWriteItems is held before it runs, in which others conflict with it (default 5 ms). */
@@ -146,7 +149,7 @@ export class DynamoProxy {
   private server!: http.Server;
   private port = 0;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  private readonly aws: Required<AwsRulesOptions> | undefined;
+  private readonly aws: (Required<Omit<AwsRulesOptions, 'replica'>> & { replica?: string }) | undefined;
   private readonly replica: URL | undefined;
   /** Items a write is touching right now: item id → the writes (transaction or not) touching it. */
   private readonly inFlight = new Map<string, Set<{ transactional: boolean }>>();
@@ -177,7 +180,7 @@ export class DynamoProxy {
   ) {
     if (aws) {
       this.aws = { lagMs: 250, transactionHoldMs: 5, itemWcuPerSecond: 1_000, ...aws };
-      this.replica = new URL(aws.replica);
+      this.replica = aws.replica ? new URL(aws.replica) : undefined;
     }
   }
 
@@ -207,7 +210,7 @@ export class DynamoProxy {
   }
 
   /** The AWS-rules settings in force (undefined: a plain fault proxy). */
-  get rulesInForce(): Readonly<Required<AwsRulesOptions>> | undefined {
+  get rulesInForce(): Readonly<Omit<AwsRulesOptions, 'replica'>> | undefined {
     return this.aws;
   }
 
@@ -243,6 +246,15 @@ export class DynamoProxy {
     return this.capacity.slice(mark);
   }
 
+  /** Waits until every write answered so far has been read back (its capacity record complete). */
+  async settled(): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      const chain = this.snapshots;
+      await chain;
+      if (chain === this.snapshots) return;
+    }
+  }
+
   /** Item images written but not yet on the replica. */
   get lagging(): number {
     return this.queue.length;
@@ -255,7 +267,7 @@ export class DynamoProxy {
    */
   async catchUp(): Promise<void> {
     if (!this.aws) return;
-    await this.snapshots;
+    await this.settled();
     for (const entry of this.queue) entry.due = 0;
     await this.applyDue();
   }
@@ -338,9 +350,9 @@ export class DynamoProxy {
       const name = String(json.TableName ?? '');
       this.shapes.delete(name);
       this.replicaTables.delete(name);
-      if (answer.status === 200 && operation === 'DeleteTable') await this.send(this.replica!, 'DeleteTable', { TableName: name }).catch(() => undefined);
+      if (answer.status === 200 && operation === 'DeleteTable' && this.replica) await this.send(this.replica!, 'DeleteTable', { TableName: name }).catch(() => undefined);
       // The replica gets the table now, not on the first write (creating one takes Local a while).
-      if (answer.status === 200 && operation === 'CreateTable') await this.replicaTable(name);
+      if (answer.status === 200 && operation === 'CreateTable' && this.replica) await this.replicaTable(name);
       return answer;
     }
     if (WRITES.has(operation)) return this.write(req, body, json, operation, logged, res, oracle);
@@ -514,15 +526,17 @@ export class DynamoProxy {
         this.record(operation, at, answer, transactional, items);
         return answer;
       }
-      const after = await this.readBack(writes, oracle);
-      if (oracle) await this.applyDue();
-      this.record(
-        operation,
-        at,
-        answer,
-        transactional,
-        writes.map((t) => itemCapacity(t, before.get(t.id), after.get(t.id), transactional)),
-      );
+      // The record takes its place in the log now; its sizes after come with the read-back, which the
+      // answer does not wait for (the client should not pay for the test bed's bookkeeping).
+      const record = this.record(operation, at, answer, transactional, []);
+      const readBack = this.readBack(writes, oracle).then((after) => {
+        record.items = writes.map((t) => itemCapacity(t, before.get(t.id), after.get(t.id), transactional));
+        record.wcu = record.items.reduce((n, i) => n + i.wcu, 0);
+      });
+      if (oracle) {
+        await readBack;
+        await this.applyDue();
+      } else readBack.catch((error: Error) => this.replicaErrors.push(`read-back: ${error.message}`));
       return answer;
     } finally {
       release();
@@ -538,8 +552,8 @@ export class DynamoProxy {
     return undefined;
   }
 
-  private record(operation: string, at: number, answer: Answer, transactional: boolean, items: ItemCapacity[]): void {
-    this.capacity.push({
+  private record(operation: string, at: number, answer: Answer, transactional: boolean, items: ItemCapacity[]): CapacityRecord {
+    const record: CapacityRecord = {
       operation,
       at,
       status: answer.status,
@@ -548,7 +562,9 @@ export class DynamoProxy {
       rcu: items.reduce((n, i) => n + i.rcu, 0),
       wcu: items.reduce((n, i) => n + i.wcu, 0),
       items,
-    });
+    };
+    this.capacity.push(record);
+    return record;
   }
 
   private recordError(operation: string, at: number, error: string, transactional: boolean): void {
@@ -626,6 +642,7 @@ export class DynamoProxy {
 
   /** Whether the replica has all these tables, creating and filling any it lacks from the primary. */
   private async replicaReady(tables: string[]): Promise<boolean> {
+    if (!this.replica) return false;
     const ready = await Promise.all(tables.map((t) => this.replicaTable(t)));
     return ready.every(Boolean);
   }
@@ -704,6 +721,7 @@ export class DynamoProxy {
   private readBack(items: Touched[], now = false): Promise<Map<string, WireItem>> {
     const read = this.snapshots.then(async () => {
       const after = await this.images(items);
+      if (!this.replica) return after;
       const due = now ? 0 : Date.now() + this.aws!.lagMs;
       for (const t of new Map(items.map((x) => [x.id, x])).values()) this.queue.push({ due, seq: this.seq++, id: t.id, table: t.table, key: t.key, image: after.get(t.id) });
       this.scheduleApply();

@@ -83,7 +83,9 @@ export async function createTestStorage(upstream = testEndpoint(), clock?: Clock
   const rules = awsRulesFor(options.awsRules);
   const aws = rules ? await DynamoProxy.start(upstream, { aws: { replica: replicaEndpoint(), ...rules } }) : undefined;
   const endpoint = aws?.endpoint ?? upstream;
-  const { client, db } = createDynamoClients({ endpoint, region: 'us-east-1' });
+  // The oracle is the test's own client, not the code under test: it may wait longer for the proxy
+  // (which reads back and feeds the replica before it answers) on a loaded machine.
+  const { client, db } = createDynamoClients({ endpoint, region: 'us-east-1', ...(aws && options.oracle ? { requestTimeoutMs: 30_000 } : {}) });
   if (aws && options.oracle) {
     client.middlewareStack.add(
       (next) => async (args) => {
