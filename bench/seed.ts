@@ -290,10 +290,6 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     { distribution_id: WANTS_MARKER, counts: wantCounts },
   ];
 
-  // Today's forms keep every undelivered award in one marker: past DynamoDB's 400 KB the seed
-  // cannot write it, and neither could the bot (issue 17, defect 1). Said plainly, not as a batch error.
-  const topBytes = Buffer.byteLength(JSON.stringify(markers[0], (_k, v) => (v instanceof Set ? [...v] : v)));
-  if (topBytes > 400 * 1024) throw new Error(`${size.label} cannot be written in today's forms: the ${TOP_MARKER} marker would be about ${Math.round(topBytes / 1024)} KB (${undelivered.length} undelivered awards), past DynamoDB's 400 KB item limit`);
   await putAll(db, tables.members, memberItems);
   await putAll(db, tables.inventory, links);
   await putAll(db, tables.distributions, [...records, ...ended, ...markers]);
