@@ -19,7 +19,7 @@ import { OPEN_SHARDS, openShardId } from '../src/services/open-draws';
 import { UNDELIVERED_WINDOW_DAYS } from '../src/services/awards';
 import type { Services } from '../src/services';
 import { recentFromHistory } from '../src/services/distributions';
-import { RECENT_LINKS, recentMap } from '../src/services/members';
+import { AWARDS_KEPT, RECENT_LINKS, recentMap } from '../src/services/members';
 
 export interface GuildSize {
   label: string;
@@ -227,7 +227,8 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     const last = m.awards.length ? m.awards[m.awards.length - 1].at : undefined;
     const logs = Object.fromEntries(
       (['bronze', 'silver', 'gold'] as Quality[]).flatMap((q) => {
-        const entries = m.awards.filter((a) => a.quality === q).map((a) => `${a.at}|${a.id}`);
+        // The newest AWARDS_KEPT of each quality, as the bot keeps them (m.awards is oldest first).
+        const entries = m.awards.filter((a) => a.quality === q).slice(-AWARDS_KEPT).map((a) => `${a.at}|${a.id}`);
         return entries.length ? [[`awards_${q}`, new Set(entries)]] : [];
       }),
     );
