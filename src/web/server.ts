@@ -18,6 +18,9 @@ import { messagePage, pageRoutes, STATIC_DIR } from './pages';
 import { addSecurityHeaders } from './security';
 import { subKey } from './session';
 
+/** Rate-limit counters kept in memory at most (least recently used dropped first). */
+const RATE_LIMIT_COUNTERS = 10_000;
+
 export type { WebDeps } from './context';
 export type { WebDiscord } from './discord';
 
@@ -42,6 +45,8 @@ export async function buildWebServer(deps: WebDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie, sessionSecret ? { secret: subKey(sessionSecret, 'session cookies') } : {});
   await app.register(fastifyRateLimit, {
     global: false,
+    // Counters per address or member and route group, in an LRU of this many (the plugin's store).
+    cache: RATE_LIMIT_COUNTERS,
     errorResponseBuilder: (_request, context) => new HttpError(429, `Too many requests. Try again in ${context.after}.`),
   });
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };

@@ -10,11 +10,6 @@ const root = path.join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const docs = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
-/**
- * Written on another branch (ops) and linked from here already; drop it from this list once that
- * branch has landed.
- */
-const LANDING_ELSEWHERE = new Set(['docs/container.md']);
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens. */
 const anchor = (heading: string) =>
@@ -47,7 +42,7 @@ describe('the documentation', () => {
       const [p, hash] = target.split('#');
       const resolved = p ? path.normalize(path.join(path.dirname(file), p)) : file;
       if (!existsSync(path.join(root, resolved))) {
-        if (!LANDING_ELSEWHERE.has(resolved)) broken.push(`${target} (no ${resolved})`);
+        broken.push(`${target} (no ${resolved})`);
       } else if (hash && resolved.endsWith('.md') && !anchorsOf(read(resolved)).has(hash)) broken.push(`${target} (no heading #${hash})`);
     }
     expect(broken).toEqual([]);
