@@ -4,7 +4,9 @@
  * conflicts (409), unknown ids (404) and the happy path, with the tables read for the truth. A
  * refused request is shown to have written nothing by snapshotting all four tables.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { openShardId } from '../../src/services/open-draws';
+import { eventually } from '../support/eventually';
 import { Routes } from 'discord.js';
 import { idFromSafeForm, safeIdForm } from '../../src/domain/ids';
 import { testEndpoint } from '../support/dynamo';
@@ -435,6 +437,10 @@ describe('draws', () => {
     expect((await services().inventory.get(record!.link_id, true))?.is_available).toBe('false');
     expect((await member(winner))!.counters!.links_received).toBe(countBefore + 1);
 
+    // The award leaves its open-draw marker once it has been announced (a moment after the answer).
+    const marker = async () => (await h.storage.db.send(new GetCommand({ TableName: h.storage.tables.distributions, Key: { distribution_id: openShardId(record!.open_shard!) }, ConsistentRead: true }))).Item;
+    const left = await eventually(marker, (item) => !(item?.open_draws instanceof Set && item.open_draws.has(record!.distribution_id)));
+    expect(left?.open_draws instanceof Set && left.open_draws.has(record!.distribution_id)).toBe(false);
     const before = await snapshotTables(h);
     expect(await officer.post(`/api/v1/draws/${draw.id}/confirm`, { version: draw.version })).toMatchObject({ status: 200, json: { outcome: 'awarded', repeated: true } });
     expect(await officer.post(`/api/v1/draws/${draw.id}/cancel`)).toMatchObject({ status: 409, json: { reason: 'ended', error: 'This draw was already confirmed.', draw: { status: 'confirmed' } } });
