@@ -16,6 +16,7 @@ import { addMonths, HistoryIndex, isMarkerId, RECENT_AWARDS } from './history-in
 import { emptyCounters, RECENT_LINKS, type Counters, type RecentLink } from './members';
 import { ReadCoalescer } from './coalesce';
 import { decodeCursor, encodeCursor, InvalidCursorError, isPossibleKey, type Page, type ReadOptions } from './pagination';
+import { DATE_INDEX, MEMBER_DATE_INDEX } from '../db/schema';
 
 export type DistributionStatus = DrawStatus;
 
@@ -103,8 +104,6 @@ export interface HistoryFilter {
   quality?: Quality;
 }
 
-const MEMBER_INDEX = 'member-date-index';
-const DATE_INDEX = 'date-index';
 /** A guild-wide page reads at most this many days (plus the top marker and a few month-marker batches). */
 const MAX_DAY_QUERIES = 30;
 /** /revert's suggestions read at most this many days. */
@@ -176,7 +175,7 @@ export class DistributionsService {
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: MEMBER_INDEX,
+          IndexName: MEMBER_DATE_INDEX,
           KeyConditionExpression: 'member_id = :m',
           FilterExpression: options.quality ? 'quality = :q' : undefined,
           ExpressionAttributeValues: { ':m': memberId, ...(options.quality ? { ':q': options.quality } : {}) },
@@ -212,7 +211,7 @@ export class DistributionsService {
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: MEMBER_INDEX,
+          IndexName: MEMBER_DATE_INDEX,
           KeyConditionExpression: 'member_id = :m',
           ExpressionAttributeValues: { ':m': memberId },
           ExclusiveStartKey: startKey,

@@ -8,6 +8,7 @@ import { failedConditionItem, isConditionalCheckFailed, isDynamoUnavailable } fr
 import { runTransaction, transactionToken } from './transactions';
 import { ReadCoalescer } from './coalesce';
 import { isPossibleKey, type ReadOptions } from './pagination';
+import { AVAILABILITY_QUALITY_INDEX } from '../db/schema';
 
 export interface Link {
   link_id: string;
@@ -48,7 +49,6 @@ export const MAX_LINKS_PER_ADD = 50;
 export class UnknownOutcomeError extends Error {
   override name = 'UnknownOutcomeError';
 }
-const AVAILABILITY_INDEX = 'availability-quality-index';
 
 /** Links the oldest-available pick reads back before it gives up (each taken a moment ago). */
 const OLDEST_CHECKED = 5;
@@ -125,7 +125,7 @@ export class InventoryService {
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: AVAILABILITY_INDEX,
+          IndexName: AVAILABILITY_QUALITY_INDEX,
           KeyConditionExpression: filter.quality ? '#a = :yes AND #q = :q' : '#a = :yes',
           FilterExpression: filter.linkType ? '#t = :t' : undefined,
           ProjectionExpression: fields?.map((_, i) => `#f${i}`).join(', '),

@@ -9,6 +9,7 @@ import { QUALITIES, type Quality } from '../domain/ranks';
 import { runTransaction, type TransactionPart, type TransactWriteItem } from './transactions';
 import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
 import { isPossibleKey, type ReadOptions } from './pagination';
+import { ACTIVE_QUALITY_INDEX } from '../db/schema';
 
 export interface DistributionList {
   list_id: string;
@@ -26,7 +27,6 @@ export interface DistributionList {
   cycle?: number;
 }
 
-const ACTIVE_INDEX = 'active-quality-index';
 /**
  * A guard item per quality makes "one active list per quality" hold under concurrency: creating
  * a list puts the guard only if absent, closing deletes it. It has no is_active, so it never
@@ -71,7 +71,7 @@ export class ListsService {
       const { Items } = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: ACTIVE_INDEX,
+          IndexName: ACTIVE_QUALITY_INDEX,
           KeyConditionExpression: quality ? 'is_active = :yes AND quality = :q' : 'is_active = :yes',
           ExpressionAttributeValues: { ':yes': 'true', ...(quality ? { ':q': quality } : {}) },
           ProjectionExpression: 'list_id, quality',
