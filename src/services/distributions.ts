@@ -6,7 +6,8 @@
  * system wrote (no status, no distribution_date, RFC 3339 times, any characters in their ids) are
  * read as they are.
  */
-import { BatchGetCommand, GetCommand, paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/requests';
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { candidatesFor, DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '../domain/draw';
@@ -146,19 +147,9 @@ export class DistributionsService {
 
   /** Several records by id (missing ones are left out), e.g. the open draws or undelivered awards. */
   async getMany(ids: string[], options: ReadOptions & { consistent?: boolean } = {}): Promise<Distribution[]> {
-    const found: Distribution[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ distribution_id: id }));
-      for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: options.consistent } } }), { abortSignal: options.signal });
-        found.push(...(out.Responses?.[this.tableName] ?? []).map(readDistribution));
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-      // Never a silent gap: a caller may act on what is missing (the sweep, /deliveries).
-      if (keys?.length) throw Object.assign(new Error('some records could not be read (throttled); try again'), { name: 'ThrottlingException' });
-    }
-    return found;
+    // Never a silent gap (batchGetAll throws what it could not read): a caller may act on what is missing (the sweep, /deliveries).
+    const keys = ids.map((id) => ({ distribution_id: id }));
+    return (await batchGetAll(this.db, this.tableName, keys, { consistent: options.consistent, signal: options.signal, what: 'the records' })).map(readDistribution);
   }
 
   /** A member's history (confirmed and reverted awards), newest first, one page at a time. */
