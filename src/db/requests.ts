@@ -31,6 +31,7 @@ import {
   type ScanCommandInput,
   type ScanCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
+import type { NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 
 /** DynamoDB's own limits per request. */
 export const BATCH_GET_MAX_KEYS = 100;
@@ -164,7 +165,8 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-type Item = Record<string, unknown>;
+/** An item as the document client gives it (the SDK's own Items type). */
+type Item = Record<string, NativeAttributeValue>;
 type KeysAndAttributes = NonNullable<BatchGetCommandInput['RequestItems']>[string];
 export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
 
