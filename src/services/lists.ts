@@ -4,7 +4,8 @@
  */
 import { systemClock, type Clock } from '../domain/clock';
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/requests';
 import { QUALITIES, type Quality } from '../domain/ranks';
 import { runTransaction, type TransactionPart, type TransactWriteItem } from './transactions';
 import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
@@ -93,16 +94,9 @@ export class ListsService {
 
   /** Items of this table by id, read consistently (a handful: guards and active lists). */
   private async readConsistently(ids: string[], signal?: AbortSignal): Promise<Map<string, Record<string, unknown>>> {
-    const found = new Map<string, Record<string, unknown>>();
-    let keys: Record<string, unknown>[] | undefined = [...new Set(ids)].map((id) => ({ list_id: id }));
-    for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }), { abortSignal: signal });
-      for (const item of out.Responses?.[this.tableName] ?? []) found.set(String(item.list_id), item);
-      keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-    }
-    if (keys?.length) throw Object.assign(new Error('the active lists could not be read'), { name: 'ThrottlingException' });
-    return found;
+    const keys = [...new Set(ids)].map((id) => ({ list_id: id }));
+    const items = await batchGetAll(this.db, this.tableName, keys, { consistent: true, signal, what: 'the active lists' });
+    return new Map(items.map((item) => [String(item.list_id), item]));
   }
 
   async create(
