@@ -16,7 +16,8 @@
  * After every page the caller gets the progress to save, so an interrupted run (Ctrl-C,
  * SIGTERM, a page budget) goes on from there; a second run finds nothing left to add.
  */
-import { paginateScan, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { scanPages } from '../db/requests';
 import type { TableKind } from '../db/schema';
 import { legacyAttendance } from '../domain/attendance';
 import { storedInstant } from '../domain/dates';
@@ -277,7 +278,8 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     const table = PHASE_TABLE[phase];
     if (!missing.has(table)) {
       // Consistent: the markers phase must see the days the distributions phase has just added.
-      const pages = paginateScan({ client: db, pageSize: options.pageSize ?? 100 }, { TableName: tables[table], ExclusiveStartKey: progress.nextKey, ConsistentRead: true });
+      // Bounded by the loop below (maxPages a run, across phases).
+      const pages = scanPages(db, { TableName: tables[table], ExclusiveStartKey: progress.nextKey, ConsistentRead: true, Limit: options.pageSize ?? 100 }, { maxPages: Number.POSITIVE_INFINITY });
       for await (const page of pages) {
         if (phase === 'markers') await addMarkerDays(page.Items ?? []);
         else await eachLimited(page.Items ?? [], options.concurrency ?? 8, perItem[phase]);

@@ -8,6 +8,13 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 export type TableKind = 'members' | 'inventory' | 'distributions' | 'lists';
 export const TABLE_KINDS: readonly TableKind[] = ['members', 'inventory', 'distributions', 'lists'];
 
+/** The tables' index names: the one place they are written (the services import them). */
+export const AVAILABILITY_QUALITY_INDEX = 'availability-quality-index';
+export const TYPE_QUALITY_INDEX = 'type-quality-index';
+export const MEMBER_DATE_INDEX = 'member-date-index';
+export const DATE_INDEX = 'date-index';
+export const ACTIVE_QUALITY_INDEX = 'active-quality-index';
+
 export interface IndexSchema {
   name: string;
   hashKey: string;
@@ -38,8 +45,8 @@ export const TABLES: Record<TableKind, TableSchema> = {
     logicalId: 'InventoryTable',
     hashKey: 'link_id',
     indexes: [
-      { name: 'availability-quality-index', hashKey: 'is_available', rangeKey: 'quality' },
-      { name: 'type-quality-index', hashKey: 'link_type', rangeKey: 'quality' },
+      { name: AVAILABILITY_QUALITY_INDEX, hashKey: 'is_available', rangeKey: 'quality' },
+      { name: TYPE_QUALITY_INDEX, hashKey: 'link_type', rangeKey: 'quality' },
     ],
   },
   distributions: {
@@ -48,8 +55,8 @@ export const TABLES: Record<TableKind, TableSchema> = {
     logicalId: 'DistributionsTable',
     hashKey: 'distribution_id',
     indexes: [
-      { name: 'member-date-index', hashKey: 'member_id', rangeKey: 'distributed_at' },
-      { name: 'date-index', hashKey: 'distribution_date', rangeKey: 'distributed_at' },
+      { name: MEMBER_DATE_INDEX, hashKey: 'member_id', rangeKey: 'distributed_at' },
+      { name: DATE_INDEX, hashKey: 'distribution_date', rangeKey: 'distributed_at' },
     ],
   },
   lists: {
@@ -57,7 +64,7 @@ export const TABLES: Record<TableKind, TableSchema> = {
     envVar: 'DYNAMODB_LISTS_TABLE',
     logicalId: 'ListsTable',
     hashKey: 'list_id',
-    indexes: [{ name: 'active-quality-index', hashKey: 'is_active', rangeKey: 'quality' }],
+    indexes: [{ name: ACTIVE_QUALITY_INDEX, hashKey: 'is_active', rangeKey: 'quality' }],
   },
 };
 

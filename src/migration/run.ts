@@ -6,7 +6,8 @@
  * stopped. When the whole table has been copied, members that kept a count but no award log get
  * their logs from the history now copied (the fairness policies read them), where absent.
  */
-import { GetCommand, PutCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { scanPages } from '../db/requests';
 import { TABLES, type TableKind } from '../db/schema';
 import { displayId } from '../domain/ids';
 import type { Quality } from '../domain/ranks';
@@ -121,9 +122,10 @@ export async function migrateLegacyTable(options: MigrationOptions): Promise<Mig
   };
 
   let startKey = options.startKey;
-  const maxPages = options.maxPages ?? Number.POSITIVE_INFINITY;
-  for (let pages = 1; pages <= maxPages; pages++) {
-    const page = await db.send(new ScanCommand({ TableName: source, ExclusiveStartKey: startKey, Limit: options.pageSize ?? 100 }));
+  let pages = 0;
+  const scan = scanPages(db, { TableName: source, ExclusiveStartKey: startKey, Limit: options.pageSize ?? 100 }, { maxPages: options.maxPages ?? Number.POSITIVE_INFINITY });
+  for await (const page of scan) {
+    pages++;
     const queue = [...(page.Items ?? [])];
     counts.read += queue.length;
     const worker = async () => {
@@ -149,16 +151,16 @@ export async function migrateLegacyTable(options: MigrationOptions): Promise<Mig
 async function addAwardLogs(db: DynamoDBDocumentClient, targets: Record<TableKind, string>, onNote: MigrationOptions['onNote']): Promise<void> {
   const members = new MembersService(db, targets.members);
   const distributions = new DistributionsService(db, targets.distributions);
-  let startKey: Record<string, unknown> | undefined;
-  for (let page = 0; page < 1_000; page++) {
-    const out = await db.send(
-      new ScanCommand({
-        TableName: targets.members,
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-        FilterExpression: 'attribute_exists(links_received) AND attribute_not_exists(awards_bronze) AND attribute_not_exists(awards_silver) AND attribute_not_exists(awards_gold)',
-      }),
-    );
+  const scan = scanPages(
+    db,
+    {
+      TableName: targets.members,
+      ConsistentRead: true,
+      FilterExpression: 'attribute_exists(links_received) AND attribute_not_exists(awards_bronze) AND attribute_not_exists(awards_silver) AND attribute_not_exists(awards_gold)',
+    },
+    { maxPages: 1_000 },
+  );
+  for await (const out of scan) {
     for (const item of out.Items ?? []) {
       const member = readMember(item);
       const derived = countersFromHistory(await distributions.memberRecords(member.discord_id));
@@ -168,8 +170,6 @@ async function addAwardLogs(db: DynamoDBDocumentClient, targets: Record<TableKin
       const added = await members.addMissingAwardLogs(member, derived);
       if (added.length) onNote?.({ key: member.discord_id, text: `member ${member.discord_id} (${displayId(member.username)}): kept a count but no award log; the ${added.join(', ')} log${added.length === 1 ? '' : 's'} added from their history` });
     }
-    startKey = out.LastEvaluatedKey;
-    if (!startKey) return;
   }
 }
 

@@ -6,7 +6,8 @@
  * system wrote (no status, no distribution_date, RFC 3339 times, any characters in their ids) are
  * read as they are.
  */
-import { BatchGetCommand, GetCommand, paginateScan, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, queryAll, scanPages } from '../db/requests';
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { candidatesFor, DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '../domain/draw';
@@ -16,6 +17,7 @@ import { addMonths, HistoryIndex, isMarkerId, RECENT_AWARDS } from './history-in
 import { emptyCounters, RECENT_LINKS, type Counters, type RecentLink } from './members';
 import { ReadCoalescer } from './coalesce';
 import { decodeCursor, encodeCursor, InvalidCursorError, isPossibleKey, type Page, type ReadOptions } from './pagination';
+import { DATE_INDEX, MEMBER_DATE_INDEX } from '../db/schema';
 
 export type DistributionStatus = DrawStatus;
 
@@ -103,8 +105,6 @@ export interface HistoryFilter {
   quality?: Quality;
 }
 
-const MEMBER_INDEX = 'member-date-index';
-const DATE_INDEX = 'date-index';
 /** A guild-wide page reads at most this many days (plus the top marker and a few month-marker batches). */
 const MAX_DAY_QUERIES = 30;
 /** /revert's suggestions read at most this many days. */
@@ -147,19 +147,9 @@ export class DistributionsService {
 
   /** Several records by id (missing ones are left out), e.g. the open draws or undelivered awards. */
   async getMany(ids: string[], options: ReadOptions & { consistent?: boolean } = {}): Promise<Distribution[]> {
-    const found: Distribution[] = [];
-    for (let i = 0; i < ids.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ distribution_id: id }));
-      for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: options.consistent } } }), { abortSignal: options.signal });
-        found.push(...(out.Responses?.[this.tableName] ?? []).map(readDistribution));
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-      // Never a silent gap: a caller may act on what is missing (the sweep, /deliveries).
-      if (keys?.length) throw Object.assign(new Error('some records could not be read (throttled); try again'), { name: 'ThrottlingException' });
-    }
-    return found;
+    // Never a silent gap (batchGetAll throws what it could not read): a caller may act on what is missing (the sweep, /deliveries).
+    const keys = ids.map((id) => ({ distribution_id: id }));
+    return (await batchGetAll(this.db, this.tableName, keys, { consistent: options.consistent, signal: options.signal, what: 'the records' })).map(readDistribution);
   }
 
   /** A member's history (confirmed and reverted awards), newest first, one page at a time. */
@@ -176,7 +166,7 @@ export class DistributionsService {
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: MEMBER_INDEX,
+          IndexName: MEMBER_DATE_INDEX,
           KeyConditionExpression: 'member_id = :m',
           FilterExpression: options.quality ? 'quality = :q' : undefined,
           ExpressionAttributeValues: { ':m': memberId, ...(options.quality ? { ':q': options.quality } : {}) },
@@ -206,24 +196,12 @@ export class DistributionsService {
 
   /** Every award of a member (bounded), for counters derived from history and for reverts. */
   async memberRecords(memberId: string, options: ReadOptions = {}): Promise<Distribution[]> {
-    const records: Distribution[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    for (let page = 0; page < MAX_MEMBER_PAGES; page++) {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: MEMBER_INDEX,
-          KeyConditionExpression: 'member_id = :m',
-          ExpressionAttributeValues: { ':m': memberId },
-          ExclusiveStartKey: startKey,
-        }),
-        { abortSignal: options.signal },
-      );
-      records.push(...(result.Items ?? []).map(readDistribution));
-      startKey = result.LastEvaluatedKey;
-      if (!startKey) break;
-    }
-    return records;
+    const items = await queryAll(
+      this.db,
+      { TableName: this.tableName, IndexName: MEMBER_DATE_INDEX, KeyConditionExpression: 'member_id = :m', ExpressionAttributeValues: { ':m': memberId } },
+      { maxPages: MAX_MEMBER_PAGES, signal: options.signal },
+    );
+    return items.map(readDistribution);
   }
 
   /**
@@ -309,27 +287,20 @@ export class DistributionsService {
     for (let i = 0; i < days.length; i += DAY_QUERIES_AT_ONCE) {
       const pages = await Promise.all(
         days.slice(i, i + DAY_QUERIES_AT_ONCE).map(async (day) => {
-          const ids: string[] = [];
-          let startKey: Record<string, unknown> | undefined;
-          for (let page = 0; page < MAX_DAY_PAGES; page++) {
-            const result = await this.db.send(
-              new QueryCommand({
-                TableName: this.tableName,
-                IndexName: DATE_INDEX,
-                KeyConditionExpression: 'distribution_date = :d',
-                FilterExpression: '#s = :c AND attribute_not_exists(delivered_at) AND attribute_exists(#v)',
-                ProjectionExpression: 'distribution_id',
-                ExpressionAttributeNames: { '#s': 'status', '#v': 'version' },
-                ExpressionAttributeValues: { ':d': day, ':c': 'confirmed' },
-                ExclusiveStartKey: startKey,
-              }),
-              { abortSignal: options.signal },
-            );
-            ids.push(...(result.Items ?? []).map((item) => String(item.distribution_id)));
-            startKey = result.LastEvaluatedKey;
-            if (!startKey) break;
-          }
-          return ids;
+          const items = await queryAll(
+            this.db,
+            {
+              TableName: this.tableName,
+              IndexName: DATE_INDEX,
+              KeyConditionExpression: 'distribution_date = :d',
+              FilterExpression: '#s = :c AND attribute_not_exists(delivered_at) AND attribute_exists(#v)',
+              ProjectionExpression: 'distribution_id',
+              ExpressionAttributeNames: { '#s': 'status', '#v': 'version' },
+              ExpressionAttributeValues: { ':d': day, ':c': 'confirmed' },
+            },
+            { maxPages: MAX_DAY_PAGES, signal: options.signal },
+          );
+          return items.map((item) => String(item.distribution_id));
         }),
       );
       candidates.push(...pages.flat());
@@ -368,7 +339,8 @@ export class DistributionsService {
    * full CSV export reads it without holding DynamoDB's pages or blocking other interactions.
    */
   async *scanAll(options: ReadOptions = {}): AsyncGenerator<Distribution[]> {
-    for await (const page of paginateScan({ client: this.db, pageSize: 1000 }, { TableName: this.tableName })) {
+    // Unbounded by design: the export is of every record, one page in memory at a time.
+    for await (const page of scanPages(this.db, { TableName: this.tableName, Limit: 1000 }, { maxPages: Number.POSITIVE_INFINITY, signal: options.signal })) {
       if (options.signal?.aborted) return;
       yield (page.Items ?? []).filter((i) => !isMarkerId(String(i.distribution_id))).map(readDistribution);
     }
@@ -384,13 +356,20 @@ export class DistributionsService {
     if (!filter.memberId) {
       for await (const page of this.scanAll()) rows.push(...page.filter(keep));
     } else {
-      let cursor: string | undefined;
-      for (let page = 0; page < 1_000; page++) {
-        const result = await this.forMember(filter.memberId, { limit: 100, cursor, quality: filter.quality });
-        rows.push(...result.items);
-        cursor = result.cursor;
-        if (!cursor) break;
-      }
+      const items = await queryAll(
+        this.db,
+        {
+          TableName: this.tableName,
+          IndexName: MEMBER_DATE_INDEX,
+          KeyConditionExpression: 'member_id = :m',
+          FilterExpression: filter.quality ? 'quality = :q' : undefined,
+          ExpressionAttributeValues: { ':m': filter.memberId, ...(filter.quality ? { ':q': filter.quality } : {}) },
+          ScanIndexForward: false,
+          Limit: 100,
+        },
+        { maxPages: 1_000 },
+      );
+      rows.push(...items.map(readDistribution));
     }
     return rows.sort(newestFirst);
   }

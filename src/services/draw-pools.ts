@@ -8,9 +8,9 @@
  * Cancel and Confirm read them at most and never rewrite them, so a press costs the small record,
  * not the pool. Bound: the roster (POOL_CHUNK members, about 110 KB, an item).
  */
-import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, batchWriteAll } from '../db/requests';
 import type { CandidateStats } from '../domain/draw';
-import { retrying } from './retrying';
 
 /** Members of a pool on one pool item: about 110 KB with wants and figures, far below 400 KB. */
 export const POOL_CHUNK = 1_000;
@@ -59,30 +59,14 @@ export class DrawPools {
    * there). Plain puts, one write unit per KB: written once, never in a transaction.
    */
   async write(drawId: string, pool: DrawPool): Promise<void> {
-    let pending = this.items(drawId, pool).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length && attempt < 8; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      const batch = new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } });
-      const out = await retrying(() => this.db.send(batch));
-      pending = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
-    }
-    if (pending.length) throw Object.assign(new Error('the draw pool could not be written'), { name: 'ThrottlingException' });
+    await batchWriteAll(this.db, this.tableName, this.items(drawId, pool).map((Item) => ({ PutRequest: { Item } })), { what: 'the draw pool' });
   }
 
   /** A draw's pool, read strongly consistently (it decides who a reroll may draw). */
   async read(drawId: string, chunks: number): Promise<DrawPool> {
     const byChunk = new Map<number, Record<string, unknown>>();
-    for (let start = 0; start < chunks; start += 100) {
-      let keys: Record<string, unknown>[] | undefined = Array.from({ length: Math.min(100, chunks - start) }, (_, i) => ({ distribution_id: poolItemId(drawId, start + i) }));
-      for (let attempt = 0; keys?.length && attempt < 8; attempt++) {
-        if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-        const batch = new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } });
-        const out = await retrying(() => this.db.send(batch));
-        for (const item of out.Responses?.[this.tableName] ?? []) byChunk.set(Number(item.chunk), item);
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-      if (keys?.length) throw Object.assign(new Error('the draw pool could not be read'), { name: 'ThrottlingException' });
-    }
+    const keys = Array.from({ length: chunks }, (_, n) => ({ distribution_id: poolItemId(drawId, n) }));
+    for (const item of await batchGetAll(this.db, this.tableName, keys, { consistent: true, what: 'the draw pool' })) byChunk.set(Number(item.chunk), item);
     return readPool([...byChunk.entries()].sort(([a], [b]) => a - b).map(([, item]) => item));
   }
 }

@@ -11,7 +11,8 @@
  * the next close or sweep, which writes the same thing again.
  */
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/requests';
 import { afterEvent, closingRoll, type Attendance, type AttendanceRules, type EventKind } from '../domain/attendance';
 import type { Clock } from '../domain/clock';
 import { isConditionalCheckFailed } from './errors';
@@ -357,13 +358,7 @@ export class EventsService {
 
   private async getMany(ids: string[], options: ReadOptions = {}, consistent = false): Promise<GuildEvent[]> {
     if (!ids.length) return [];
-    const found: Record<string, unknown>[] = [];
-    let keys: Record<string, unknown>[] | undefined = ids.map((id) => ({ list_id: id }));
-    for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: consistent } } }), { abortSignal: options.signal });
-      found.push(...(out.Responses?.[this.tableName] ?? []));
-      keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-    }
+    const found = await batchGetAll(this.db, this.tableName, ids.map((id) => ({ list_id: id })), { consistent, signal: options.signal, what: 'the events' });
     const events = found.filter((i) => i.record_type === 'event').map(readEvent);
     return ids.map((id) => events.find((e) => e.event_id === id)).filter((e): e is GuildEvent => e !== undefined);
   }

@@ -18,7 +18,8 @@
  * month markers are read by BatchGet from `first_month` on, and each day by one date-index query.
  * `check:data --fix` and the migration add what records written by other systems need.
  */
-import { BatchGetCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/requests';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Quality } from '../domain/ranks';
 import { isConditionalCheckFailed } from './errors';
@@ -90,19 +91,11 @@ export class HistoryIndex {
   /** The days (and day#quality tags) of these months, by month; months without a marker are empty. */
   async days(months: string[], options: ReadOptions & { consistent?: boolean } = {}): Promise<Map<string, Set<string>>> {
     const result = new Map<string, Set<string>>(months.map((m) => [m, new Set()]));
-    for (let i = 0; i < months.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = months.slice(i, i + 100).map((m) => ({ distribution_id: monthMarker(m) }));
-      // Unprocessed keys are read again (bounded); the markers are small, so this is rare.
-      for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: options.consistent } } }), { abortSignal: options.signal });
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const month = String(item.distribution_id).slice(monthMarker('').length);
-          const days = item.days instanceof Set ? item.days : new Set<string>();
-          result.set(month, new Set([...days].map(String)));
-        }
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-      }
-      if (keys?.length) throw Object.assign(new Error('history markers could not be read'), { name: 'ThrottlingException' });
+    const keys = months.map((m) => ({ distribution_id: monthMarker(m) }));
+    for (const item of await batchGetAll(this.db, this.tableName, keys, { consistent: options.consistent, signal: options.signal, what: 'the history markers' })) {
+      const month = String(item.distribution_id).slice(monthMarker('').length);
+      const days = item.days instanceof Set ? item.days : new Set<string>();
+      result.set(month, new Set([...days].map(String)));
     }
     return result;
   }

@@ -1,6 +1,6 @@
 /** The inventory table: every link the guild holds or has handed out. */
 import { systemClock, type Clock } from '../domain/clock';
-import { DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keyedLinkId, newLinkId } from '../domain/link-ids';
 import type { Quality } from '../domain/ranks';
 import type { TransactWriteItem } from './transactions';
@@ -8,6 +8,8 @@ import { failedConditionItem, isConditionalCheckFailed, isDynamoUnavailable } fr
 import { runTransaction, transactionToken } from './transactions';
 import { ReadCoalescer } from './coalesce';
 import { isPossibleKey, type ReadOptions } from './pagination';
+import { AVAILABILITY_QUALITY_INDEX } from '../db/schema';
+import { queryAll } from '../db/requests';
 
 export interface Link {
   link_id: string;
@@ -48,7 +50,6 @@ export const MAX_LINKS_PER_ADD = 50;
 export class UnknownOutcomeError extends Error {
   override name = 'UnknownOutcomeError';
 }
-const AVAILABILITY_INDEX = 'availability-quality-index';
 
 /** Links the oldest-available pick reads back before it gives up (each taken a moment ago). */
 const OLDEST_CHECKED = 5;
@@ -119,36 +120,29 @@ export class InventoryService {
     filter: { quality?: Quality; linkType?: string },
     { signal, maxPages = 50, fields }: ReadOptions & { maxPages?: number; fields?: readonly string[] },
   ): Promise<Link[]> {
-    const links: Link[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: AVAILABILITY_INDEX,
-          KeyConditionExpression: filter.quality ? '#a = :yes AND #q = :q' : '#a = :yes',
-          FilterExpression: filter.linkType ? '#t = :t' : undefined,
-          ProjectionExpression: fields?.map((_, i) => `#f${i}`).join(', '),
-          ExpressionAttributeNames: {
-            '#a': 'is_available',
-            ...(filter.quality ? { '#q': 'quality' } : {}),
-            ...(filter.linkType ? { '#t': 'link_type' } : {}),
-            ...Object.fromEntries((fields ?? []).map((f, i) => [`#f${i}`, f])),
-          },
-          ExpressionAttributeValues: {
-            ':yes': 'true',
-            ...(filter.quality ? { ':q': filter.quality } : {}),
-            ...(filter.linkType ? { ':t': filter.linkType } : {}),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-        { abortSignal: signal },
-      );
-      links.push(...((result.Items ?? []) as Link[]));
-      startKey = result.LastEvaluatedKey;
-      if (!startKey) break;
-    }
-    return links;
+    const items = await queryAll(
+      this.db,
+      {
+        TableName: this.tableName,
+        IndexName: AVAILABILITY_QUALITY_INDEX,
+        KeyConditionExpression: filter.quality ? '#a = :yes AND #q = :q' : '#a = :yes',
+        FilterExpression: filter.linkType ? '#t = :t' : undefined,
+        ProjectionExpression: fields?.map((_, i) => `#f${i}`).join(', '),
+        ExpressionAttributeNames: {
+          '#a': 'is_available',
+          ...(filter.quality ? { '#q': 'quality' } : {}),
+          ...(filter.linkType ? { '#t': 'link_type' } : {}),
+          ...Object.fromEntries((fields ?? []).map((f, i) => [`#f${i}`, f])),
+        },
+        ExpressionAttributeValues: {
+          ':yes': 'true',
+          ...(filter.quality ? { ':q': filter.quality } : {}),
+          ...(filter.linkType ? { ':t': filter.linkType } : {}),
+        },
+      },
+      { maxPages, signal },
+    );
+    return items as Link[];
   }
 
   /** The link `/distribute` hands out: the oldest available one of that quality (and type). */

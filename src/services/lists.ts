@@ -4,11 +4,13 @@
  */
 import { systemClock, type Clock } from '../domain/clock';
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/requests';
 import { QUALITIES, type Quality } from '../domain/ranks';
 import { runTransaction, type TransactionPart, type TransactWriteItem } from './transactions';
 import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
 import { isPossibleKey, type ReadOptions } from './pagination';
+import { ACTIVE_QUALITY_INDEX } from '../db/schema';
 
 export interface DistributionList {
   list_id: string;
@@ -26,7 +28,6 @@ export interface DistributionList {
   cycle?: number;
 }
 
-const ACTIVE_INDEX = 'active-quality-index';
 /**
  * A guard item per quality makes "one active list per quality" hold under concurrency: creating
  * a list puts the guard only if absent, closing deletes it. It has no is_active, so it never
@@ -71,7 +72,7 @@ export class ListsService {
       const { Items } = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: ACTIVE_INDEX,
+          IndexName: ACTIVE_QUALITY_INDEX,
           KeyConditionExpression: quality ? 'is_active = :yes AND quality = :q' : 'is_active = :yes',
           ExpressionAttributeValues: { ':yes': 'true', ...(quality ? { ':q': quality } : {}) },
           ProjectionExpression: 'list_id, quality',
@@ -93,16 +94,9 @@ export class ListsService {
 
   /** Items of this table by id, read consistently (a handful: guards and active lists). */
   private async readConsistently(ids: string[], signal?: AbortSignal): Promise<Map<string, Record<string, unknown>>> {
-    const found = new Map<string, Record<string, unknown>>();
-    let keys: Record<string, unknown>[] | undefined = [...new Set(ids)].map((id) => ({ list_id: id }));
-    for (let attempt = 0; keys?.length && attempt < 5; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }), { abortSignal: signal });
-      for (const item of out.Responses?.[this.tableName] ?? []) found.set(String(item.list_id), item);
-      keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
-    }
-    if (keys?.length) throw Object.assign(new Error('the active lists could not be read'), { name: 'ThrottlingException' });
-    return found;
+    const keys = [...new Set(ids)].map((id) => ({ list_id: id }));
+    const items = await batchGetAll(this.db, this.tableName, keys, { consistent: true, signal, what: 'the active lists' });
+    return new Map(items.map((item) => [String(item.list_id), item]));
   }
 
   async create(

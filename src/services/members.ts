@@ -9,6 +9,7 @@ import { afterEvent, DEBT_KEYS, EVENT_KINDS, legacyAttendance, NO_ATTENDANCE, ty
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { QUALITIES, type Quality } from '../domain/ranks';
+import { scanAll } from '../db/requests';
 import { ReadCoalescer } from './coalesce';
 import { isConditionalCheckFailed } from './errors';
 import { decodeCursor, encodeCursor, isPossibleKey, type Page, type ReadOptions } from './pagination';
@@ -173,15 +174,8 @@ export class MembersService {
   }
 
   private async scanRoster(maxPages: number, consistent: boolean): Promise<Member[]> {
-    const members: Member[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      const result = await this.list({ limit: 500, cursor, consistent });
-      members.push(...result.items);
-      cursor = result.cursor;
-      if (!cursor) break;
-    }
-    return members;
+    const items = await scanAll(this.db, { TableName: this.tableName, Limit: 500, ...(consistent ? { ConsistentRead: true } : {}) }, { maxPages });
+    return items.filter(isMemberItem).map(readMember);
   }
 
   async setOfficer(discordId: string, isOfficer: boolean, now = this.clock.now()): Promise<Member | undefined> {

@@ -15,7 +15,8 @@
  * At most OPEN_SHARDS × OPEN_PER_SHARD = 400 draws can be open or unannounced at once; a draw
  * beyond that is refused (confirm or cancel open draws first).
  */
-import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/requests';
 import { randomInt } from 'node:crypto';
 import { retrying } from './retrying';
 import type { TransactWriteItem } from './transactions';
@@ -79,19 +80,12 @@ export class OpenDraws {
   /** Every listed id, read strongly consistently (a read that decides what the sweep removes). */
   async list(options: { consistent?: boolean } = { consistent: true }): Promise<OpenEntry[]> {
     const entries: OpenEntry[] = [];
-    let keys: Record<string, unknown>[] | undefined = Array.from({ length: OPEN_SHARDS }, (_, s) => ({ distribution_id: openShardId(s) }));
-    for (let attempt = 0; keys?.length && attempt < 6; attempt++) {
-      if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-      const batch = new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: options.consistent ?? true } } });
-      const out = await retrying(() => this.db.send(batch));
-      for (const item of out.Responses?.[this.tableName] ?? []) {
-        const shard = Number(String(item.distribution_id).slice('#open#'.length));
-        const ids = item.open_draws instanceof Set ? [...item.open_draws].map(String) : [];
-        for (const id of ids) entries.push({ id, shard });
-      }
-      keys = out.UnprocessedKeys?.[this.tableName]?.Keys as Record<string, unknown>[] | undefined;
+    const keys = Array.from({ length: OPEN_SHARDS }, (_, s) => ({ distribution_id: openShardId(s) }));
+    for (const item of await batchGetAll(this.db, this.tableName, keys, { consistent: options.consistent ?? true, what: 'the open draws' })) {
+      const shard = Number(String(item.distribution_id).slice('#open#'.length));
+      const ids = item.open_draws instanceof Set ? [...item.open_draws].map(String) : [];
+      for (const id of ids) entries.push({ id, shard });
     }
-    if (keys?.length) throw Object.assign(new Error('the open draws could not be read'), { name: 'ThrottlingException' });
     return entries;
   }
 }

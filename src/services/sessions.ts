@@ -10,7 +10,8 @@
  *   number). A guest's sign-out ends every guest session; guests only read, and sign in again.
  * Neither grows: a version is a number, raised by one per sign-out.
  */
-import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/requests';
 import { isConditionalCheckFailed } from './errors';
 import { isPossibleKey } from './pagination';
 
@@ -34,23 +35,15 @@ export class SessionVersions {
     readonly tableName: string,
   ) {}
 
-  /** The user's standing now: their member item's version, or the guests'. One request. */
+  /** The user's standing now: their member item's version, or the guests'. One request (more only for keys DynamoDB left unprocessed). */
   async standing(userId: string): Promise<SessionStanding> {
     const keys = [{ discord_id: GUEST_SESSIONS_KEY }, ...(isPossibleKey(userId) ? [{ discord_id: userId }] : [])];
-    const { Responses, UnprocessedKeys } = await this.db.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.tableName]: {
-            Keys: keys,
-            ProjectionExpression: 'discord_id, join_date, guild_join_date, session_version',
-            // A sign-out just made, on another process, must be seen.
-            ConsistentRead: true,
-          },
-        },
-      }),
-    );
-    if (UnprocessedKeys?.[this.tableName]?.Keys?.length) throw Object.assign(new Error('session check not processed; try again'), { name: 'ProvisionedThroughputExceededException' });
-    const items = Responses?.[this.tableName] ?? [];
+    const items = await batchGetAll(this.db, this.tableName, keys, {
+      projection: 'discord_id, join_date, guild_join_date, session_version',
+      // A sign-out just made, on another process, must be seen.
+      consistent: true,
+      what: 'the session check',
+    });
     const member = items.find((i) => i.discord_id === userId);
     if (isMember(member)) return { version: versionOf(member), guest: false };
     return { version: versionOf(items.find((i) => i.discord_id === GUEST_SESSIONS_KEY)), guest: true };
