@@ -279,11 +279,11 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     if (!missing.has(table)) {
       // Consistent: the markers phase must see the days the distributions phase has just added.
       // Bounded by the loop below (maxPages a run, across phases).
-      const pages = scanPages(db, { TableName: tables[table], ExclusiveStartKey: progress.nextKey, ConsistentRead: true, Limit: options.pageSize ?? 100 }, { maxPages: Number.POSITIVE_INFINITY });
+      const pages = scanPages(db, { TableName: tables[table], ConsistentRead: true, Limit: options.pageSize ?? 100 }, { maxPages: Number.POSITIVE_INFINITY, from: progress.nextKey });
       for await (const page of pages) {
-        if (phase === 'markers') await addMarkerDays(page.Items ?? []);
-        else await eachLimited(page.Items ?? [], options.concurrency ?? 8, perItem[phase]);
-        progress.nextKey = page.LastEvaluatedKey;
+        if (phase === 'markers') await addMarkerDays(page.items);
+        else await eachLimited(page.items, options.concurrency ?? 8, perItem[phase]);
+        progress.nextKey = page.next;
         if (!progress.nextKey && phase === 'markers') await removeObsolete();
         if (!progress.nextKey) progress.phase = nextPhase(phase);
         progress.pages++;

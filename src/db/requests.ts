@@ -21,6 +21,8 @@ import {
   BatchWriteCommand,
   paginateQuery,
   paginateScan,
+  QueryCommand,
+  ScanCommand,
   type BatchGetCommandInput,
   type BatchGetCommandOutput,
   type BatchWriteCommandInput,
@@ -237,42 +239,67 @@ export interface ReadBounds extends PageBounds {
   maxItems?: number;
 }
 
-/** A Query's pages, in order (each with its LastEvaluatedKey), at most maxPages of them. */
-export async function* queryPages(db: DynamoDBDocumentClient, input: QueryCommandInput, bounds: PageBounds): AsyncGenerator<QueryCommandOutput> {
+/** One page of a Query or Scan: its items and, when the read goes on, the key it goes on from. */
+export interface ReadPage {
+  items: Item[];
+  next?: Item;
+}
+
+/** Where a multi-page read starts: after this key (a page's `next`), or at the beginning. */
+export interface PageStart extends PageBounds {
+  from?: Item;
+}
+
+/** A Query's pages, in order, at most maxPages of them. */
+export async function* queryPages(db: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>, bounds: PageStart): AsyncGenerator<ReadPage> {
   if (bounds.maxPages < 1) return;
   let pages = 0;
   // The paginator writes the start key into its input: a copy, so the caller's stays as it was.
-  for await (const page of paginateQuery({ client: db }, { ...input }, { abortSignal: bounds.signal })) {
-    yield page;
+  for await (const page of paginateQuery({ client: db }, { ...input, ExclusiveStartKey: bounds.from }, { abortSignal: bounds.signal })) {
+    yield pageOf(page);
     if (++pages >= bounds.maxPages) return;
   }
 }
 
-/** A Scan's pages, in order (each with its LastEvaluatedKey), at most maxPages of them. */
-export async function* scanPages(db: DynamoDBDocumentClient, input: ScanCommandInput, bounds: PageBounds): AsyncGenerator<ScanCommandOutput> {
+/** A Scan's pages, in order, at most maxPages of them. */
+export async function* scanPages(db: DynamoDBDocumentClient, input: Omit<ScanCommandInput, 'ExclusiveStartKey'>, bounds: PageStart): AsyncGenerator<ReadPage> {
   if (bounds.maxPages < 1) return;
   let pages = 0;
-  for await (const page of paginateScan({ client: db }, { ...input }, { abortSignal: bounds.signal })) {
-    yield page;
+  for await (const page of paginateScan({ client: db }, { ...input, ExclusiveStartKey: bounds.from }, { abortSignal: bounds.signal })) {
+    yield pageOf(page);
     if (++pages >= bounds.maxPages) return;
   }
 }
 
-async function gather(pages: AsyncGenerator<{ Items?: Item[] }>, maxItems = Number.POSITIVE_INFINITY): Promise<Item[]> {
+/** One page of a Query from `from` (for a read that hands its caller a page and a cursor). */
+export async function queryPage(db: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>, from?: Item, signal?: AbortSignal): Promise<ReadPage> {
+  return pageOf(await db.send(new QueryCommand({ ...input, ExclusiveStartKey: from }), { abortSignal: signal }));
+}
+
+/** One page of a Scan from `from` (for a read that hands its caller a page and a cursor). */
+export async function scanPage(db: DynamoDBDocumentClient, input: Omit<ScanCommandInput, 'ExclusiveStartKey'>, from?: Item, signal?: AbortSignal): Promise<ReadPage> {
+  return pageOf(await db.send(new ScanCommand({ ...input, ExclusiveStartKey: from }), { abortSignal: signal }));
+}
+
+function pageOf(out: QueryCommandOutput | ScanCommandOutput): ReadPage {
+  return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+}
+
+async function gather(pages: AsyncGenerator<ReadPage>, maxItems = Number.POSITIVE_INFINITY): Promise<Item[]> {
   const items: Item[] = [];
   for await (const page of pages) {
-    items.push(...(page.Items ?? []));
+    items.push(...page.items);
     if (items.length >= maxItems) break;
   }
   return items.length > maxItems ? items.slice(0, maxItems) : items;
 }
 
 /** Every item a Query returns, in its order, within the bounds. */
-export function queryAll(db: DynamoDBDocumentClient, input: QueryCommandInput, bounds: ReadBounds): Promise<Item[]> {
+export function queryAll(db: DynamoDBDocumentClient, input: Omit<QueryCommandInput, 'ExclusiveStartKey'>, bounds: ReadBounds): Promise<Item[]> {
   return gather(queryPages(db, input, bounds), bounds.maxItems);
 }
 
 /** Every item a Scan returns, in its order, within the bounds. */
-export function scanAll(db: DynamoDBDocumentClient, input: ScanCommandInput, bounds: ReadBounds): Promise<Item[]> {
+export function scanAll(db: DynamoDBDocumentClient, input: Omit<ScanCommandInput, 'ExclusiveStartKey'>, bounds: ReadBounds): Promise<Item[]> {
   return gather(scanPages(db, input, bounds), bounds.maxItems);
 }

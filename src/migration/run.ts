@@ -123,16 +123,16 @@ export async function migrateLegacyTable(options: MigrationOptions): Promise<Mig
 
   let startKey = options.startKey;
   let pages = 0;
-  const scan = scanPages(db, { TableName: source, ExclusiveStartKey: startKey, Limit: options.pageSize ?? 100 }, { maxPages: options.maxPages ?? Number.POSITIVE_INFINITY });
+  const scan = scanPages(db, { TableName: source, Limit: options.pageSize ?? 100 }, { maxPages: options.maxPages ?? Number.POSITIVE_INFINITY, from: startKey });
   for await (const page of scan) {
     pages++;
-    const queue = [...(page.Items ?? [])];
+    const queue = [...page.items];
     counts.read += queue.length;
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) await copy(item);
     };
     await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
-    startKey = page.LastEvaluatedKey;
+    startKey = page.next;
     await options.onPage?.({ pages, counts: { ...counts }, nextKey: startKey });
     if (!startKey) {
       if (!dryRun) await addAwardLogs(db, targets, options.onNote);
@@ -161,7 +161,7 @@ async function addAwardLogs(db: DynamoDBDocumentClient, targets: Record<TableKin
     { maxPages: 1_000 },
   );
   for await (const out of scan) {
-    for (const item of out.Items ?? []) {
+    for (const item of out.items) {
       const member = readMember(item);
       const derived = countersFromHistory(await distributions.memberRecords(member.discord_id));
       // Only where the count kept agrees with the history copied: a count that disagrees is for

@@ -7,7 +7,7 @@
  * read as they are.
  */
 import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, queryAll, scanPages } from '../db/requests';
+import { batchGetAll, queryAll, queryPage, scanPages } from '../db/requests';
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { candidatesFor, DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '../domain/draw';
@@ -116,7 +116,7 @@ const MAX_DAY_PAGES = 10;
 const MAX_MEMBER_PAGES = 20;
 
 interface GuildCursor {
-  /** The day being read, and where in it (the index's LastEvaluatedKey), or the next day to read. */
+  /** The day being read, and where in it (the key its last page goes on from), or the next day to read. */
   day: string;
   key?: Record<string, unknown>;
   /** When set, start at the day before `day`. */
@@ -163,8 +163,9 @@ export class DistributionsService {
     }
     // A filter can leave a page short; keep reading (bounded) until it is full or history ends.
     for (let round = 0; round < 20; round++) {
-      const result = await this.db.send(
-        new QueryCommand({
+      const page = await queryPage(
+        this.db,
+        {
           TableName: this.tableName,
           IndexName: MEMBER_DATE_INDEX,
           KeyConditionExpression: 'member_id = :m',
@@ -172,12 +173,12 @@ export class DistributionsService {
           ExpressionAttributeValues: { ':m': memberId, ...(options.quality ? { ':q': options.quality } : {}) },
           ScanIndexForward: false,
           Limit: limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-        { abortSignal: options.signal },
+        },
+        startKey,
+        options.signal,
       );
-      items.push(...(result.Items ?? []).map(readDistribution));
-      startKey = result.LastEvaluatedKey;
+      items.push(...page.items.map(readDistribution));
+      startKey = page.next;
       if (!startKey || items.length >= limit) break;
     }
     return { items: await this.current(items, options), cursor: encodeCursor(startKey) };
@@ -311,8 +312,9 @@ export class DistributionsService {
 
   /** Up to `room` records of one day, newest first; `lastKey` when the day goes on. */
   private async readDay(day: string, room: number, startKey: Record<string, unknown> | undefined, options: HistoryFilter & ReadOptions) {
-    const result = await this.db.send(
-      new QueryCommand({
+    const result = await queryPage(
+      this.db,
+      {
         TableName: this.tableName,
         IndexName: DATE_INDEX,
         KeyConditionExpression: 'distribution_date = :d',
@@ -321,17 +323,17 @@ export class DistributionsService {
         ScanIndexForward: false,
         // Without a filter, exactly what the page has room for; with one, what a request reads.
         Limit: options.quality ? undefined : room,
-        ExclusiveStartKey: startKey,
-      }),
-      { abortSignal: options.signal },
+      },
+      startKey,
+      options.signal,
     );
-    const items = (result.Items ?? []).map(readDistribution);
+    const items = result.items.map(readDistribution);
     if (items.length > room) {
       // A filtered day held more than the page has room for: resume after the last one taken.
       const last = items[room - 1];
       return { items: items.slice(0, room), lastKey: { distribution_id: last.distribution_id, distribution_date: day, distributed_at: last.stored.distributed_at } };
     }
-    return { items, lastKey: result.LastEvaluatedKey };
+    return { items, lastKey: result.next };
   }
 
   /**
@@ -342,7 +344,7 @@ export class DistributionsService {
     // Unbounded by design: the export is of every record, one page in memory at a time.
     for await (const page of scanPages(this.db, { TableName: this.tableName, Limit: 1000 }, { maxPages: Number.POSITIVE_INFINITY, signal: options.signal })) {
       if (options.signal?.aborted) return;
-      yield (page.Items ?? []).filter((i) => !isMarkerId(String(i.distribution_id))).map(readDistribution);
+      yield page.items.filter((i) => !isMarkerId(String(i.distribution_id))).map(readDistribution);
     }
   }
 

@@ -4,12 +4,12 @@
  * eligibility, no counters) and the old single table's (`discord_username`, `guild_join_date`,
  * `role`). It writes FlavaFlav's form and only adds what an item lacks.
  */
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterEvent, DEBT_KEYS, EVENT_KINDS, legacyAttendance, NO_ATTENDANCE, type Attendance, type AttendanceRules, type Debt, type DebtKey, type EventKind } from '../domain/attendance';
 import { systemClock, type Clock } from '../domain/clock';
 import { storedDay, storedInstant } from '../domain/dates';
 import { QUALITIES, type Quality } from '../domain/ranks';
-import { scanAll } from '../db/requests';
+import { scanAll, scanPage } from '../db/requests';
 import { ReadCoalescer } from './coalesce';
 import { isConditionalCheckFailed } from './errors';
 import { decodeCursor, encodeCursor, isPossibleKey, type Page, type ReadOptions } from './pagination';
@@ -155,11 +155,8 @@ export class MembersService {
    * a paginated Scan: the whole table is the answer here, and guild rosters are small.
    */
   async list(options: { limit?: number; cursor?: string; consistent?: boolean } & ReadOptions = {}): Promise<Page<Member>> {
-    const { Items, LastEvaluatedKey } = await this.db.send(
-      new ScanCommand({ TableName: this.tableName, Limit: options.limit ?? 100, ExclusiveStartKey: decodeCursor(options.cursor), ...(options.consistent ? { ConsistentRead: true } : {}) }),
-      { abortSignal: options.signal },
-    );
-    return { items: (Items ?? []).filter(isMemberItem).map(readMember), cursor: encodeCursor(LastEvaluatedKey) };
+    const page = await scanPage(this.db, { TableName: this.tableName, Limit: options.limit ?? 100, ...(options.consistent ? { ConsistentRead: true } : {}) }, decodeCursor(options.cursor), options.signal);
+    return { items: page.items.filter(isMemberItem).map(readMember), cursor: encodeCursor(page.next) };
   }
 
   /**
