@@ -7,7 +7,7 @@ import path from 'node:path';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import type { TableKind } from './db/schema';
-import { EVENT_KINDS, type AttendanceRules } from './domain/attendance';
+import { ATTENDED_KEPT, EVENT_KINDS, MISSED_KEPT, type AttendanceRules } from './domain/attendance';
 import { DRAW_POLICIES, type DrawPolicy } from './domain/draw';
 
 export type StorageMode = 'embedded' | 'endpoint' | 'aws';
@@ -204,13 +204,14 @@ const schema = z.object({
   ),
   ATTENDANCE_MIN: z.preprocess(
     blankToUndefined,
-    z.string().trim().regex(/^\d+$/, 'must be a whole number from 1 to 100').transform(Number).refine((n) => n >= 1 && n <= 100, 'must be a whole number from 1 to 100').optional(),
+    z.string().trim().regex(/^\d+$/, `must be a whole number from 1 to ${ATTENDED_KEPT}`).transform(Number).refine((n) => n >= 1 && n <= ATTENDED_KEPT, `must be a whole number from 1 to ${ATTENDED_KEPT} (a member item keeps that many events attended)`).optional(),
   ),
   ATTENDANCE_WINDOW_DAYS: z.preprocess(
     blankToUndefined,
     z.string().trim().regex(/^\d+$/, 'must be a whole number from 1 to 90').transform(Number).refine((n) => n >= 1 && n <= 90, 'must be a whole number from 1 to 90').optional().transform((v) => v ?? 7),
   ),
-  MAX_ABSENCES: wholeNumber(3, 50),
+  // A member item keeps the current run of misses up to MISSED_KEPT: more could never be reached.
+  MAX_ABSENCES: wholeNumber(3, MISSED_KEPT),
   EVENT_CHECKIN_HOURS: z.preprocess(
     blankToUndefined,
     z.string().trim().regex(/^\d+$/, 'must be a whole number from 1 to 168').transform(Number).refine((n) => n >= 1 && n <= 168, 'must be a whole number from 1 to 168').optional().transform((v) => v ?? 12),

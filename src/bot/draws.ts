@@ -64,18 +64,22 @@ async function follow(ctx: BotContext, record: Distribution, change: RecordChang
 /**
  * An award's announcement is part of its record: claimed on it (once, across presses, processes
  * and the expiry sweep), then the channel post (if one is set) and the draw's message edit, then
- * marked announced. A failure gives the claim back, and the sweep announces it on its next run.
+ * marked announced. A post that fails gives the claim back, and the sweep announces it on its next
+ * run; once posted it is done, even if the draw's message can no longer be edited.
  */
 async function followAward(ctx: BotContext, record: Distribution, origin: string) {
   if (!(await ctx.services.draws.claimAnnouncement(record.distribution_id))) return;
   try {
     await announce(ctx, record);
-    await editMessage(ctx, record, 'confirmed', origin);
-    await ctx.services.draws.announced(record);
   } catch (error) {
+    // Nothing was posted: the claim goes back, and the sweep tries again.
     await ctx.services.draws.announceFailed(record.distribution_id).catch(() => undefined);
     throw error;
   }
+  // Posted: from here the award is announced, whatever happens to the draw's message (deleted,
+  // no access), so the channel never gets the same announcement twice.
+  await editMessage(ctx, record, 'confirmed', origin).catch((error) => ctx.logger.warn({ err: error, draw: record.distribution_id }, 'could not edit the draw message of an award'));
+  await ctx.services.draws.announced(record);
 }
 
 /** Edits the draw's message to show its record (a press updates its own message itself). */

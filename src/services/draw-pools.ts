@@ -63,6 +63,12 @@ export class DrawPools {
   }
 
   /** A draw's pool, read strongly consistently (it decides who a reroll may draw). */
+  /** Deletes the pool items of a draw whose record was never written (its start was refused). */
+  async discard(drawId: string, chunks: number): Promise<void> {
+    const keys = Array.from({ length: chunks }, (_, n) => ({ distribution_id: poolItemId(drawId, n) }));
+    await batchWriteAll(this.db, this.tableName, keys.map((Key) => ({ DeleteRequest: { Key } })), { what: 'the pool of a draw not started' });
+  }
+
   async read(drawId: string, chunks: number): Promise<DrawPool> {
     const byChunk = new Map<number, Record<string, unknown>>();
     const keys = Array.from({ length: chunks }, (_, n) => ({ distribution_id: poolItemId(drawId, n) }));

@@ -28,7 +28,7 @@ import { DrawPools, type DrawPool } from './draw-pools';
 import { OpenDraws, type OpenEntry } from './open-draws';
 import { retrying } from './retrying';
 import { isAway, standingOf, type Quality, type RankThresholds } from '../domain/ranks';
-import { DEFAULT_ATTENDANCE, drawExclusion, ineligibility, owedFirst, type AttendanceRules, type DebtKey } from '../domain/attendance';
+import { DEFAULT_ATTENDANCE, debtFor, drawExclusion, ineligibility, isInactive, owedFirst, type AttendanceRules, type DebtKey } from '../domain/attendance';
 import { readDistribution, type Distribution, type DistributionsService } from './distributions';
 import { isDynamoUnavailable, isConditionalCheckFailed } from './errors';
 import { HistoryIndex, TOP_MARKER } from './history-index';
@@ -263,22 +263,35 @@ export class DrawsService {
     await this.pools.write(id, drawPool);
     await this.index.ensure();
     // The record and its place among the open draws (for the expiry sweep), together; a full
-    // shard refuses, and the next one is tried.
+    // shard refuses, and the next one is tried. A draw not started takes its pool items away.
+    // (Only when it is known not written: after an error whose outcome is unknown the pool stays.)
+    const started = await this.writeRecord(id, (shard) => this.newRecord({ id, input, link, list, listId, pool: drawPool, leftOut, policy, winner, named, compensation, now, shard }));
+    if (started === 'busy') {
+      await this.pools.discard(id, DrawPools.chunks(drawPool.pool.length)).catch(() => undefined);
+      throw Object.assign(new Error('the draw kept conflicting with other writes'), { name: 'ThrottlingException' });
+    }
+    if (!started) {
+      await this.pools.discard(id, DrawPools.chunks(drawPool.pool.length)).catch(() => undefined);
+      return { ok: false, reason: 'too_many_open' };
+    }
+    this.emit(started, 'started', origin);
+    return { ok: true, draw: started };
+  }
+
+  /** Writes a new record and its place on an open-draw marker; undefined when every marker is full, 'busy' when conflicts kept it from being written. */
+  private async writeRecord(id: string, record: (shard: number) => Record<string, unknown>): Promise<Distribution | 'busy' | undefined> {
     for (const shard of OpenDraws.shardOrder()) {
-      const draw = this.newRecord({ id, input, link, list, listId, pool: drawPool, leftOut, policy, winner, named, compensation, now, shard });
+      const draw = record(shard);
       const outcome = await runTransaction(this.db, [
         { item: { Put: { TableName: this.table, Item: draw, ConditionExpression: 'attribute_not_exists(distribution_id)' } }, reason: 'exists' },
         { item: this.open.joinItem(id, shard), reason: 'shard_full' },
       ]);
-      if (outcome.ok) {
-        const stored = readDistribution(draw);
-        this.emit(stored, 'started', origin);
-        return { ok: true, draw: stored };
-      }
-      if ('busy' in outcome || 'inProgress' in outcome) throw Object.assign(new Error('the draw kept conflicting with other writes'), { name: 'ThrottlingException' });
+      if (outcome.ok) return readDistribution(draw);
+      if ('busy' in outcome) return 'busy';
+      if ('inProgress' in outcome) throw Object.assign(new Error('the draw kept conflicting with other writes'), { name: 'ThrottlingException' });
       if (!outcome.failed.every((f) => f.reason === 'shard_full')) throw new Error('a new draw record could not be written');
     }
-    return { ok: false, reason: 'too_many_open' };
+    return undefined;
   }
 
   private newRecord(p: {
@@ -375,7 +388,8 @@ export class DrawsService {
     const owedNext = draw.compensation !== undefined ? drawn.pool.find((m) => !exclude.has(m)) : undefined;
     const pick = draw.compensation !== undefined ? (owedNext ? { winnerId: owedNext } : null) : pickWinner({ pool: drawn.pool, wanting: new Set(drawn.wanting), policy: draw.policy ?? 'uniform', stats: figures, exclude });
     if (!pick) return { ok: false, reason: 'exhausted', draw };
-    const next = await this.s.members.get(pick.winnerId);
+    // Consistent: a compensation draw names the debt the next winner is owed, as it is now.
+    const next = await this.s.members.get(pick.winnerId, draw.compensation !== undefined);
 
     const u = new UpdateBuilder()
       .set(['winner_id'], pick.winnerId)
@@ -393,6 +407,12 @@ export class DrawsService {
     const winnerFigures = figures.get(pick.winnerId);
     if (winnerFigures) u.set(['winner_figures'], winnerFigures);
     else u.remove(['winner_figures']);
+    if (draw.compensation !== undefined) {
+      // The next one owed is served for their own debt (its reason, and which one the award clears).
+      const debt = next ? debtFor(next.debts, draw.quality) : undefined;
+      if (!debt) return { ok: false, reason: 'exhausted', draw };
+      u.set(['compensation'], debt.reason).set(['compensation_debt'], debt.key);
+    }
     // Only from the version that was read, with nobody confirming: two rerolls never interleave.
     u.condition(`${u.name('status')} = ${u.value('drawn')} AND ${u.name('version')} = ${u.value(draw.version)} AND ${this.noLiveClaim(u, now)} AND ${u.name('expires_at')} > ${u.value(now.toISOString())}`);
     let changed: Distribution;
@@ -592,7 +612,10 @@ export class DrawsService {
 
   /** Why this member cannot be awarded this draw now (rank, attendance, away, a debt paid meanwhile), if they cannot. */
   private ineligible(draw: Distribution, member: Member, now: Date): Extract<AwardFailure, 'member_not_eligible' | 'member_away' | 'debt_paid'> | undefined {
-    if (ineligibility(member, draw.quality, this.settings.ranks, this.settings.attendance ?? DEFAULT_ATTENDANCE, now)) return 'member_not_eligible';
+    const rules = this.settings.attendance ?? DEFAULT_ATTENDANCE;
+    if (ineligibility(member, draw.quality, this.settings.ranks, rules, now)) return 'member_not_eligible';
+    // Inactive (misses in a row) leaves a member out of random picks, as away does; an officer may still name them.
+    if (!draw.named && isInactive(member.attendance, rules)) return 'member_not_eligible';
     if (!draw.named && isAway(member, utcDay(now))) return 'member_away';
     if (draw.compensation_debt && !member.debts.some((d) => d.key === draw.compensation_debt)) return 'debt_paid';
     return undefined;

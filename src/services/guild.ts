@@ -157,19 +157,24 @@ export class GuildService {
    * its quality (the previous system's rule), served first by the next draw of that quality.
    */
   async closeList(listId: string, by = 'system'): Promise<ListMemberResult & { owed?: string[] }> {
+    // The debts first (each written once, however often this runs), then the close: a close
+    // stopped half-way (a restart, a refusal) leaves the list open, and closing again finishes it.
+    const open = await this.s.lists.get(listId.trim(), true);
+    const owed: string[] = [];
+    if (open?.is_active === 'true') {
+      const now = this.clock.now();
+      const today = utcDay(now);
+      for (const id of open.eligible_members) {
+        const member = await this.s.members.get(id, true);
+        if (!member || member.debts.some((d) => d.key === open.quality)) continue;
+        const away = Boolean(member.away_until && member.away_until >= today);
+        if (!away && !isInactive(member.attendance, this.attendance)) continue;
+        await this.s.members.owe(id, { key: open.quality, reason: `still waiting when “${open.list_name}” closed (${away ? 'away' : 'inactive'})`.slice(0, DEBT_REASON_MAX), since: now.toISOString(), by });
+        owed.push(id);
+      }
+    }
     const change = this.listChange(await this.s.lists.close(listId.trim()));
     if (!change.ok) return change;
-    const now = this.clock.now();
-    const today = utcDay(now);
-    const owed: string[] = [];
-    for (const id of change.list.eligible_members) {
-      const member = await this.s.members.get(id, true);
-      if (!member || member.debts.some((d) => d.key === change.list.quality)) continue;
-      const away = Boolean(member.away_until && member.away_until >= today);
-      if (!away && !isInactive(member.attendance, this.attendance)) continue;
-      await this.s.members.owe(id, { key: change.list.quality, reason: `still waiting when “${change.list.list_name}” closed (${away ? 'away' : 'inactive'})`.slice(0, DEBT_REASON_MAX), since: now.toISOString(), by });
-      owed.push(id);
-    }
     return { ...change, owed };
   }
 

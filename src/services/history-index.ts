@@ -23,6 +23,7 @@ import { batchGetAll } from '../db/requests';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Quality } from '../domain/ranks';
 import { isConditionalCheckFailed } from './errors';
+import { retrying } from './retrying';
 import type { ReadOptions } from './pagination';
 import type { TransactWriteItem } from './transactions';
 import { UpdateBuilder } from './update-builder';
@@ -190,17 +191,21 @@ export class HistoryIndex {
     return new Map(linkTypes.map((t) => [t, Math.max(0, Number(Object.hasOwn(counts, t) ? counts[t] : 0) || 0)]));
   }
 
-  /** Makes sure the wants marker has its `counts` map (a nested ADD needs it). Once per process. */
+  /**
+   * Makes sure the wants marker has its `counts` map (a nested ADD needs it). Once per process;
+   * retried while an award or want transaction holds the marker.
+   */
   ensureWants(): Promise<void> {
-    this.wantsEnsured ??= this.db
-      .send(
+    this.wantsEnsured ??= retrying(() =>
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { distribution_id: WANTS_MARKER },
           UpdateExpression: 'SET counts = if_not_exists(counts, :empty)',
           ExpressionAttributeValues: { ':empty': {} },
         }),
-      )
+      ),
+    )
       .then(() => undefined)
       .catch((error) => {
         this.wantsEnsured = undefined;

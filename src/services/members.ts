@@ -307,8 +307,12 @@ export class MembersService {
       // award at once is then retried on a fresh read); otherwise the entry is added.
       const log = member.counters.awards[award.quality];
       const full = log.length >= AWARDS_KEPT;
-      const logUpdate = full ? { set: `, ${AWARDS_ATTRIBUTE[award.quality]} = :log`, add: '', condition: ' AND links_received = :seen' } : { set: '', add: `, ${AWARDS_ATTRIBUTE[award.quality]} :entry`, condition: '' };
-      const logValues = full ? { ':log': awardLog([...log.filter((a) => a.id !== award.id), { at: award.at, id: award.id }]), ':seen': member.counters.links_received } : { ':entry': new Set([entry]) };
+      // (The count and updated_at both as read: an award and a revert in between leave the count as it was, not updated_at.)
+      const unchanged = ` AND links_received = :seen AND ${member.storedUpdatedAt !== undefined ? 'updated_at = :seenAt' : 'attribute_not_exists(updated_at)'}`;
+      const logUpdate = full ? { set: `, ${AWARDS_ATTRIBUTE[award.quality]} = :log`, add: '', condition: unchanged } : { set: '', add: `, ${AWARDS_ATTRIBUTE[award.quality]} :entry`, condition: '' };
+      const logValues = full
+        ? { ':log': awardLog([...log.filter((a) => a.id !== award.id), { at: award.at, id: award.id }]), ':seen': member.counters.links_received, ...(member.storedUpdatedAt !== undefined ? { ':seenAt': member.storedUpdatedAt } : {}) }
+        : { ':entry': new Set([entry]) };
       return {
         Update: {
           TableName: this.tableName,
@@ -412,8 +416,13 @@ export class MembersService {
       } else remove.push(AWARDS_ATTRIBUTE[q]);
     }
     if (member.counters) {
+      // The logs are written whole: only over the item as read (an award and a revert in between leave the count, not updated_at).
       conditions.push('links_received = :seen');
       values[':seen'] = member.counters.links_received;
+      if (member.storedUpdatedAt !== undefined) {
+        conditions.push('updated_at = :seenAt');
+        values[':seenAt'] = member.storedUpdatedAt;
+      } else conditions.push('attribute_not_exists(updated_at)');
     } else conditions.push('attribute_not_exists(links_received)');
     return {
       Update: {

@@ -100,7 +100,7 @@ export function webContext(deps: WebDeps, limits: WebContext['limits']): WebCont
 }
 
 /** Reads that name everyone: the whole roster each time (shared and kept, but still sorted and shown). */
-const ROSTER_SIZED_READS = new Set(['/api/v1/roster', '/api/v1/lists']);
+const ROSTER_SIZED_READS = new Set(['/api/v1/roster', '/api/v1/lists', '/api/v1/events', '/api/v1/events/:id']);
 
 /** What kind of read a request is, for its rate limit. */
 export function readKind(request: FastifyRequest): 'export' | 'roster' | 'read' {

@@ -27,7 +27,8 @@ const cursorOf = (query: unknown) => {
 };
 
 export function eventsRoutes(app: FastifyInstance, ctx: WebContext): void {
-  const names = async () => new Map((await ctx.services.members.listAll()).map((m) => [m.discord_id, m.username]));
+  // The roster shared and cached a few seconds (src/web/shared-reads.ts), as the lists pages use it.
+  const names = async () => new Map((await ctx.roster.get()).map((m) => [m.discord_id, m.username]));
 
   app.get('/api/v1/events', async (request) => {
     const page = await ctx.services.events.page(cursorOf(request.query));
