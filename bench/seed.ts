@@ -21,6 +21,9 @@ import type { Services } from '../src/services';
 import { recentFromHistory } from '../src/services/distributions';
 import { AWARDS_KEPT, RECENT_LINKS, recentMap } from '../src/services/members';
 
+/** The fairness window of a guild on the defaults (FAIRNESS_WINDOW_DAYS). */
+const FAIRNESS_WINDOW_DAYS = 180;
+
 export interface GuildSize {
   label: string;
   members: number;
@@ -227,8 +230,11 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     const last = m.awards.length ? m.awards[m.awards.length - 1].at : undefined;
     const logs = Object.fromEntries(
       (['bronze', 'silver', 'gold'] as Quality[]).flatMap((q) => {
-        // The newest AWARDS_KEPT of each quality, as the bot keeps them (m.awards is oldest first).
-        const entries = m.awards.filter((a) => a.quality === q).slice(-AWARDS_KEPT).map((a) => `${a.at}|${a.id}`);
+        // As the bot keeps them: those in the default fairness window and the newest, at most
+        // AWARDS_KEPT (m.awards is oldest first).
+        const ofQuality = m.awards.filter((a) => a.quality === q);
+        const windowStart = new Date(now.getTime() - FAIRNESS_WINDOW_DAYS * 86_400_000).toISOString();
+        const entries = ofQuality.filter((a, i) => a.at >= windowStart || i === ofQuality.length - 1).slice(-AWARDS_KEPT).map((a) => `${a.at}|${a.id}`);
         return entries.length ? [[`awards_${q}`, new Set(entries)]] : [];
       }),
     );

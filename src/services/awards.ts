@@ -72,7 +72,7 @@ export class AwardsService {
       // A removed member has no counters left to restore; their history stays as it is.
       if (member) {
         // The item's counters list every award it counts: without this one, they are the truth.
-        const after = member.counters ? withoutAward(member.counters, distributionId) : countersFromHistory(history ?? [], distributionId);
+        const after = member.counters ? await this.countersWithout(member.counters, record) : countersFromHistory(history ?? [], distributionId);
         parts.push({ item: members.revertItem(member, after, revertedAt, distributionId, recentFromHistory(history ?? [])), reason: 'member_changed' });
       }
       const listPlaceRestored = Boolean(record.list_id && !(await this.keepsListPlace(record, member?.counters, history)));
@@ -150,6 +150,30 @@ export class AwardsService {
   }
 
   /**
+   * A member's counters without one award. The item's log keeps the awards in the fairness window
+   * and the newest of each quality: when the award reverted was that newest, the one before it
+   * may be older than the log keeps, so the member's history (the index) names it (the index may
+   * lag only behind awards newer than it, which the log holds).
+   */
+  private async countersWithout(counters: Counters, record: Distribution): Promise<Counters> {
+    const after = withoutAward(counters, record.distribution_id);
+    const log = counters.awards[record.quality];
+    const wasNewest = log.some((a) => a.id === record.distribution_id) && log.every((a) => a.at <= (record.distributed_at ?? ''));
+    if (!wasNewest) return after;
+    const indexed = (await this.services.distributions.memberRecords(record.member_id!)).filter((d) => isStanding(d) && d.distribution_id !== record.distribution_id && d.distributed_at);
+    // The index may still show an award reverted a moment ago as standing: the newest few are read back.
+    const byAge = (of: Distribution[]) => [...of].sort((a, b) => b.distributed_at!.localeCompare(a.distributed_at!)).slice(0, 5);
+    const ids = new Set([...byAge(indexed.filter((d) => d.quality === record.quality)), ...byAge(indexed)].map((d) => d.distribution_id));
+    const standing = (await this.services.distributions.getMany([...ids], { consistent: true })).filter((d) => isStanding(d) && d.distributed_at);
+    const newest = (of: Distribution[]) => of.reduce<Distribution | undefined>((n, d) => (!n || d.distributed_at! > n.distributed_at! ? d : n), undefined);
+    const before = newest(standing.filter((d) => d.quality === record.quality));
+    if (before && !after.awards[record.quality].some((a) => a.id === before.distribution_id)) after.awards[record.quality].push({ at: before.distributed_at!, id: before.distribution_id });
+    const last = newest(standing)?.distributed_at;
+    if (last && (!after.last_link_at || last > after.last_link_at)) after.last_link_at = last;
+    return after;
+  }
+
+  /**
    * Whether another standing award from the same list keeps the member among its winners. The
    * candidates are the member's other awards of the list's quality made since the list was
    * created (from their counters, else their history), each read back consistently.
@@ -158,9 +182,13 @@ export class AwardsService {
     const list = await this.services.lists.get(record.list_id!, true);
     if (!list) return false;
     const since = list.created_at;
-    const ids = counters
-      ? counters.awards[record.quality].filter((a) => a.id !== record.distribution_id && a.at >= since).map((a) => a.id)
-      : (history ?? []).filter((d) => d.distribution_id !== record.distribution_id && d.list_id === record.list_id).map((d) => d.distribution_id);
+    const log = counters?.awards[record.quality] ?? [];
+    const fromLog = log.filter((a) => a.id !== record.distribution_id && a.at >= since).map((a) => a.id);
+    // The log keeps the awards in the fairness window: when the list is older than what it keeps,
+    // the member's history (the index) names the older ones too.
+    const older = counters && log.every((a) => a.at > since) ? await this.services.distributions.memberRecords(record.member_id!) : history;
+    const fromHistory = (older ?? []).filter((d) => d.distribution_id !== record.distribution_id && d.list_id === record.list_id).map((d) => d.distribution_id);
+    const ids = [...new Set([...fromLog, ...fromHistory])];
     if (!ids.length) return false;
     const others = await this.services.distributions.getMany(ids, { consistent: true });
     return others.some((d) => isStanding(d) && d.list_id === record.list_id);

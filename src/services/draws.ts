@@ -346,7 +346,7 @@ export class DrawsService {
 
   /** Each candidate's links of this quality in the fairness window, and the last one whenever it was. */
   private async figuresFor(candidates: Member[], quality: Quality, now: Date): Promise<Map<string, CandidateStats>> {
-    const since = new Date(now.getTime() - this.settings.fairnessWindowDays * 86_400_000).toISOString();
+    const since = this.windowStart(now);
     const counted: CountedMember[] = await this.s.roster.countedAll(candidates);
     return new Map(
       // The window counts for `fewest` only: `longest` reads the last link whenever it was.
@@ -610,6 +610,11 @@ export class DrawsService {
     return !link || (link.is_available !== 'true' && link.distribution_id !== draw.distribution_id);
   }
 
+  /** Where the fairness window starts: what `fewest` counts, and what award logs keep. */
+  private windowStart(now: Date): string {
+    return new Date(now.getTime() - this.settings.fairnessWindowDays * 86_400_000).toISOString();
+  }
+
   /** Why this member cannot be awarded this draw now (rank, attendance, away, a debt paid meanwhile), if they cannot. */
   private ineligible(draw: Distribution, member: Member, now: Date): Extract<AwardFailure, 'member_not_eligible' | 'member_away' | 'debt_paid'> | undefined {
     const rules = this.settings.attendance ?? DEFAULT_ATTENDANCE;
@@ -641,7 +646,7 @@ export class DrawsService {
     const parts: TransactionPart<string>[] = [
       { item: { Update: record.build(this.table, { distribution_id: draw.distribution_id }) }, reason: 'changed' },
       { item: this.s.inventory.awardItem(draw.link_id, draw.distribution_id), reason: 'link_gone' },
-      { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, linkType: draw.link_type, today: day, skipIfAway: !draw.named, clearDebt: draw.compensation_debt as DebtKey | undefined }, derived), reason: 'member_changed' },
+      { item: this.s.members.awardItem(winner, { id: draw.distribution_id, at: claim.at, quality: draw.quality, linkType: draw.link_type, today: day, skipIfAway: !draw.named, clearDebt: draw.compensation_debt as DebtKey | undefined, logSince: this.windowStart(now) }, derived), reason: 'member_changed' },
     ];
     if (draw.list_id) parts.push({ item: this.s.lists.awardItem(draw.list_id, draw.winner_id!), reason: 'winner_served' });
     // A want fulfilled leaves the winner's wants (awardItem) and its count, together.

@@ -89,9 +89,11 @@ export interface NewMember {
 export const MAX_WANTS = 10;
 const AWARDS_ATTRIBUTE: Record<Quality, string> = { bronze: 'awards_bronze', silver: 'awards_silver', gold: 'awards_gold' };
 /**
- * Award entries a member item keeps per quality: the newest ones (about 70 bytes each, so at most
- * about 21 KB for the three). `links_received` counts them all; `longest` reads the newest, and
- * `fewest` counts at most this many in its window.
+ * Award entries a member item keeps per quality (about 70 bytes each): those in the fairness
+ * window (what `fewest` counts) and always the newest (what `longest` reads), at most this many
+ * (so at most about 21 KB for the three). An award drops the entries that have left the window,
+ * so the item stays the size of the member's recent awards, in year 10 as in year 1.
+ * `links_received` counts every award.
  */
 export const AWARDS_KEPT = 100;
 
@@ -278,7 +280,7 @@ export class MembersService {
    */
   awardItem(
     member: Member,
-    award: { id: string; at: string; quality: Quality; linkType: string; today: string; skipIfAway: boolean; clearDebt?: DebtKey },
+    award: { id: string; at: string; quality: Quality; linkType: string; today: string; skipIfAway: boolean; clearDebt?: DebtKey; logSince?: string },
     derived?: { counters: Counters; recent: RecentLink[] },
   ): TransactWriteItem {
     return withDebtCleared(this.awardUpdate(member, award, derived), award.clearDebt, member.debtsStored);
@@ -286,7 +288,7 @@ export class MembersService {
 
   private awardUpdate(
     member: Member,
-    award: { id: string; at: string; quality: Quality; linkType: string; today: string; skipIfAway: boolean },
+    award: { id: string; at: string; quality: Quality; linkType: string; today: string; skipIfAway: boolean; logSince?: string },
     derived?: { counters: Counters; recent: RecentLink[] },
   ): TransactWriteItem {
     const entry = encodeEntry({ at: award.at, id: award.id });
@@ -306,12 +308,15 @@ export class MembersService {
       // A full log is written whole, its oldest entry out, while the count is still as read (another
       // award at once is then retried on a fresh read); otherwise the entry is added.
       const log = member.counters.awards[award.quality];
-      const full = log.length >= AWARDS_KEPT;
+      // Entries gone past the window leave with this award (the newest stays, whenever it was).
+      const newest = log.reduce<string | undefined>((n, a) => (n === undefined || a.at > n ? a.at : n), undefined);
+      const stale = award.logSince ? log.filter((a) => a.at < award.logSince! && a.at !== newest) : [];
+      const full = log.length >= AWARDS_KEPT || stale.length > 0;
       // (The count and updated_at both as read: an award and a revert in between leave the count as it was, not updated_at.)
       const unchanged = ` AND links_received = :seen AND ${member.storedUpdatedAt !== undefined ? 'updated_at = :seenAt' : 'attribute_not_exists(updated_at)'}`;
       const logUpdate = full ? { set: `, ${AWARDS_ATTRIBUTE[award.quality]} = :log`, add: '', condition: unchanged } : { set: '', add: `, ${AWARDS_ATTRIBUTE[award.quality]} :entry`, condition: '' };
       const logValues = full
-        ? { ':log': awardLog([...log.filter((a) => a.id !== award.id), { at: award.at, id: award.id }]), ':seen': member.counters.links_received, ...(member.storedUpdatedAt !== undefined ? { ':seenAt': member.storedUpdatedAt } : {}) }
+        ? { ':log': awardLog([...log.filter((a) => a.id !== award.id && !stale.includes(a)), { at: award.at, id: award.id }]), ':seen': member.counters.links_received, ...(member.storedUpdatedAt !== undefined ? { ':seenAt': member.storedUpdatedAt } : {}) }
         : { ':entry': new Set([entry]) };
       return {
         Update: {

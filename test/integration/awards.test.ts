@@ -205,25 +205,57 @@ describe('the newest links kept on the member item', () => {
 });
 
 describe('the award log kept on the member item', () => {
-  it('keeps the newest AWARDS_KEPT of a quality: the 101st award pushes the oldest out, counts every award, and a revert still finds the last link', async () => {
-    const { services } = storage;
+  const veteran = async (entries: { at: string; id: string }[], extra = 7) => {
     const id = snowflake();
-    const old = Array.from({ length: AWARDS_KEPT }, (_, i) => ({ at: new Date(Date.UTC(2020, 0, 1 + i)).toISOString(), id: `dist_old_${String(i).padStart(3, '0')}` }));
-    const counters = { ...emptyCounters(), links_received: AWARDS_KEPT + 7, last_link_at: old[old.length - 1].at, awards: { ...emptyCounters().awards, gold: old } };
-    await services.members.add({ discord_id: id, username: 'veteran', join_date: '2019-01-01', is_officer: false, added_by: 'seed' }, { counters, recent: [] });
-    await seedLink(services, 'gold', 'Damage on Ships', 2);
+    const counters = { ...emptyCounters(), links_received: entries.length + extra, last_link_at: entries[entries.length - 1].at, awards: { ...emptyCounters().awards, gold: entries } };
+    await storage.services.members.add({ discord_id: id, username: 'veteran', join_date: '2019-01-01', is_officer: false, added_by: 'seed' }, { counters, recent: [] });
+    return id;
+  };
+
+  it('keeps at most AWARDS_KEPT of a quality in the window: the 101st award pushes the oldest out and counts every award', async () => {
+    const { services } = storage;
+    // 100 gold awards in the last 100 days before day 1, all inside the fairness window.
+    const recent = Array.from({ length: AWARDS_KEPT }, (_, i) => ({ at: new Date(day(1).getTime() - (AWARDS_KEPT - i) * 86_400_000).toISOString(), id: `dist_recent_${String(i).padStart(3, '0')}` }));
+    const id = await veteran(recent);
+    await seedLink(services, 'gold', 'Damage on Ships', 1);
     const first = await seedAward(storage, { memberId: id, at: day(1) });
-    let member = (await services.members.get(id, true))!;
+    const member = (await services.members.get(id, true))!;
     expect(member.counters!.links_received).toBe(AWARDS_KEPT + 8);
     expect(member.counters!.awards.gold).toHaveLength(AWARDS_KEPT);
     expect(member.counters!.awards.gold.map((a) => a.id)).toContain(first.distribution_id);
-    expect(member.counters!.awards.gold.map((a) => a.id)).not.toContain(old[0].id);
-    // The next award (the log full again) and its revert: the last link goes back to the one before.
-    const second = await seedAward(storage, { memberId: id, at: day(2) });
-    expect((await services.members.get(id, true))!.counters!.awards.gold).toHaveLength(AWARDS_KEPT);
-    expect(await services.awards.revertDistribution(second.distribution_id, 'o', 'test', day(3))).toMatchObject({ ok: true });
+    expect(member.counters!.awards.gold.map((a) => a.id)).not.toContain(recent[0].id);
+  });
+
+  it('drops the awards gone past the fairness window but keeps the newest, so a revert still finds the last link', async () => {
+    const { services } = storage;
+    const old = Array.from({ length: 40 }, (_, i) => ({ at: new Date(Date.UTC(2020, 0, 1 + i)).toISOString(), id: `dist_old_${String(i).padStart(3, '0')}` }));
+    const id = await veteran(old);
+    await seedLink(services, 'gold', 'Damage on Ships', 1);
+    const award = await seedAward(storage, { memberId: id, at: day(1) });
+    let member = (await services.members.get(id, true))!;
+    expect(member.counters!.links_received).toBe(48);
+    // The newest before this award (2020) stays: `longest` still knows when they were last served.
+    expect(member.counters!.awards.gold.map((a) => a.id).sort()).toEqual([award.distribution_id, old[39].id].sort());
+    expect(await services.awards.revertDistribution(award.distribution_id, 'o', 'test', day(2))).toMatchObject({ ok: true });
     member = (await services.members.get(id, true))!;
-    expect(member.counters).toMatchObject({ links_received: AWARDS_KEPT + 8, last_link_at: first.distributed_at });
+    expect(member.counters).toMatchObject({ links_received: 47, last_link_at: old[39].at });
+    expect(member.counters!.awards.gold.map((a) => a.id)).toEqual([old[39].id]);
+  });
+
+  it('a revert of the newest award whose one before has left the log finds that one in the history', async () => {
+    const { services } = storage;
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 3);
+    const long = await seedAward(storage, { memberId: member.discord_id, at: new Date(day(1).getTime() - 400 * 86_400_000) });
+    const before = await seedAward(storage, { memberId: member.discord_id, at: new Date(day(1).getTime() - 300 * 86_400_000) });
+    const newest = await seedAward(storage, { memberId: member.discord_id, at: day(1) });
+    // The award of day 1 dropped the two older ones but the newest of them (300 days ago).
+    expect((await services.members.get(member.discord_id, true))!.counters!.awards.gold.map((a) => a.id).sort()).toEqual([before.distribution_id, newest.distribution_id].sort());
+    expect(await services.awards.revertDistribution(before.distribution_id, 'o', 'test', day(2))).toMatchObject({ ok: true });
+    expect(await services.awards.revertDistribution(newest.distribution_id, 'o', 'test', day(2))).toMatchObject({ ok: true });
+    const after = (await services.members.get(member.discord_id, true))!.counters!;
+    expect(after).toMatchObject({ links_received: 1, last_link_at: long.distributed_at });
+    expect(after.awards.gold.map((a) => a.id)).toEqual([long.distribution_id]);
   });
 });
 
