@@ -3,7 +3,7 @@
  * own DynamoDB Local and the Discord emulator, at two guild sizes, beside a bare discord.js client
  * that answers with one GetItem. For each: DynamoDB requests and consumed capacity per
  * interaction, latency alone (sequential) and in a burst of 100 at once. Prints Markdown to
- * stdout (progress goes to stderr) and checks the targets of issue 10 without asserting them;
+ * stdout (progress goes to stderr) and checks its targets (docs/benchmark.md) without asserting them;
  * `--write <file>` also writes it into that file (docs/benchmark.md: between its markers).
  */
 import os from 'node:os';
@@ -25,7 +25,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
 /**
  * BENCH_SIZES=2k/50k: only the sizes named (to look into one closely). BENCH_SIZES='year 1,year 10':
  * a 300-member guild after one and after ten years (40,000 awards, 30 % never marked delivered,
- * 8,000 ended draws, 120 closed lists; issue 17), which the default run leaves out.
+ * 8,000 ended draws, 120 closed lists), which the default run leaves out.
  */
 const SIZES: GuildSize[] = [
   { label: '200/5k', members: 200, awards: 5_000 },

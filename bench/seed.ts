@@ -29,7 +29,7 @@ export interface GuildSize {
   members: number;
   awards: number;
   /**
-   * "Years of a guild" (issue 17): the history spans this many years (default: two), a share of
+   * "Years of a guild": the history spans this many years (default: two), a share of
    * the awards was never marked delivered (default: only the newest few), and there are ended
    * (cancelled or expired) draws, closed lists and members away, as the services write them.
    */
@@ -40,7 +40,7 @@ export interface GuildSize {
   awayShare?: number;
 }
 
-/** Ten years of a 300-member guild, and its first year at the same pace (issue 17). */
+/** Ten years of a 300-member guild, and its first year at the same pace. */
 export const YEAR_10: GuildSize = { label: 'year 10', members: 300, awards: 40_000, years: 10, undeliveredShare: 0.3, endedDraws: 8_000, closedLists: 120, awayShare: 0.1 };
 export const YEAR_1: GuildSize = { label: 'year 1', members: 300, awards: 4_000, years: 1, undeliveredShare: 0.3, endedDraws: 800, closedLists: 12, awayShare: 0.1 };
 

@@ -1,5 +1,5 @@
 /**
- * Issue 17, "Correct on the DynamoDB that AWS runs": ten years of a 300-member guild, written in
+ * Ten years of a 300-member guild, written in
  * bulk in the forms the services write (bench/seed.ts, YEAR_10: 40,000 awards of which 30 % never
  * marked delivered, 8,000 cancelled or expired draws, 120 closed lists, wants and away dates),
  * then every command through the real bot under AWS's rules (lagging reads, conflicts, capacity),
