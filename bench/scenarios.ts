@@ -257,7 +257,7 @@ export function scenarios(g: BenchGuild): Scenario[] {
           if (!emulator.buttonsOf(drawMessages[i]).some((b) => b.label === 'Delivered')) drawMessages[i] = await g.postDraw(confirmIds[i]);
         }
         // As many awards again, confirmed through the service, for the Delivered buttons of /deliveries.
-        const { ids } = await openDraws(150, takeGold(150), false);
+        const { ids } = await openDraws(confirmIds.length, takeGold(confirmIds.length), false);
         for (const id of ids) await services.draws.confirm(id, officer.id, 1, 'bench');
         deliveryMessages = ids.map((id) => g.postButtons([[`deliveries:delivered:${id}:0`, '1 delivered']]));
       },

@@ -78,7 +78,8 @@ export interface SeededGuild {
 /** Awards stay undelivered only for the newest few, as in a guild that hands links over. */
 export const UNDELIVERED_AWARDS = 20;
 /** Available stock, the same at every size: the roster and the history grow, the stock does not. */
-const STOCK: Record<Quality, number> = { gold: 300, silver: 150, bronze: 150 };
+// Gold: enough for the Confirm scenario and the /deliveries one after it (each its runs, burst and capacity runs).
+const STOCK: Record<Quality, number> = { gold: 320, silver: 150, bronze: 150 };
 const HISTORY_DAYS = 720;
 const BATCH = 25;
 const PARALLEL_BATCHES = 8;
