@@ -19,7 +19,7 @@ import { OPEN_SHARDS, openShardId } from '../src/services/open-draws';
 import { UNDELIVERED_WINDOW_DAYS } from '../src/services/awards';
 import type { Services } from '../src/services';
 import { recentFromHistory } from '../src/services/distributions';
-import { AWARDS_KEPT, RECENT_LINKS, recentMap } from '../src/services/members';
+import { AWARDS_KEPT, RECENT_LINKS, recentMap } from '../src/services/member-items';
 
 /** The fairness window of a guild on the defaults (FAIRNESS_WINDOW_DAYS). */
 const FAIRNESS_WINDOW_DAYS = 180;

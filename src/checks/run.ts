@@ -24,7 +24,8 @@ import { storedInstant } from '../domain/dates';
 import { countersFromHistory, DistributionsService, recentFromHistory } from '../services/distributions';
 import { isConditionalCheckFailed } from '../services/errors';
 import { HistoryIndex, isMarkerId } from '../services/history-index';
-import { MembersService, type Member } from '../services/members';
+import { MembersService } from '../services/members';
+import type { Member } from '../services/member-items';
 import {
   checkDistribution,
   checkDrawItem,

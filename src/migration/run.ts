@@ -15,7 +15,8 @@ import { countersFromHistory, DistributionsService } from '../services/distribut
 import { isConditionalCheckFailed } from '../services/errors';
 import { HistoryIndex } from '../services/history-index';
 import { ListsService } from '../services/lists';
-import { MembersService, readMember } from '../services/members';
+import { MembersService } from '../services/members';
+import { readMember } from '../services/member-items';
 import { isLinkHistory, migrateItem, type Migrated } from './legacy-items';
 
 export interface MigrationCounts {

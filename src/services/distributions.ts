@@ -14,7 +14,7 @@ import { candidatesFor, DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawS
 import { readPool } from './draw-pools';
 import { isQuality, QUALITIES, type Quality } from '../domain/ranks';
 import { addMonths, HistoryIndex, isMarkerId, RECENT_AWARDS } from './history-index';
-import { emptyCounters, RECENT_LINKS, type Counters, type RecentLink } from './members';
+import { emptyCounters, RECENT_LINKS, type Counters, type RecentLink } from './member-items';
 import { ReadCoalescer } from './coalesce';
 import { decodeCursor, encodeCursor, InvalidCursorError, isPossibleKey, type Page, type ReadOptions } from './pagination';
 import { DATE_INDEX, MEMBER_DATE_INDEX } from '../db/schema';

@@ -16,7 +16,8 @@ import { batchGetAll } from '../db/requests';
 import { afterEvent, closingRoll, type Attendance, type AttendanceRules, type EventKind } from '../domain/attendance';
 import type { Clock } from '../domain/clock';
 import { isConditionalCheckFailed } from './errors';
-import type { Member, MembersService } from './members';
+import type { Member } from './member-items';
+import type { MembersService } from './members';
 import { isPossibleKey, type ReadOptions } from './pagination';
 import { runTransaction } from './transactions';
 

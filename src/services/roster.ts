@@ -5,7 +5,8 @@
  */
 import type { DistributionsService } from './distributions';
 import { countersFromHistory, recentFromHistory } from './distributions';
-import type { CountedMember, Counters, Member, MembersService, RecentLink } from './members';
+import type { CountedMember, Counters, Member, RecentLink } from './member-items';
+import type { MembersService } from './members';
 import type { ReadOptions } from './pagination';
 
 export class RosterService {

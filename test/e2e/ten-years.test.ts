@@ -14,7 +14,7 @@ import { createDynamoClients } from '../../src/db/client';
 import { utcDay } from '../../src/domain/dates';
 import { safeIdForm } from '../../src/domain/ids';
 import { UNDELIVERED_WINDOW_DAYS } from '../../src/services/awards';
-import { AWARDS_KEPT } from '../../src/services/members';
+import { AWARDS_KEPT } from '../../src/services/member-items';
 import { itemBytes, type WireItem } from '../support/dynamo-capacity';
 import { replicaEndpoint, testEndpoint } from '../support/dynamo';
 import { OptionType, type EmulatedUser } from '../support/discord-emulator';

@@ -3,7 +3,7 @@ import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
 import { eventually } from '../support/eventually';
 import { DynamoProxy } from '../support/dynamo-proxy';
-import { AWARDS_KEPT, emptyCounters } from '../../src/services/members';
+import { AWARDS_KEPT, emptyCounters } from '../../src/services/member-items';
 import { seedAward, seedLink, seedMember, snowflake } from '../support/fixtures';
 import { headTables, putRaw } from '../support/legacy-fixtures';
 
