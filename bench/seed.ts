@@ -18,7 +18,7 @@ import { DrawPools } from '../src/services/draw-pools';
 import { OPEN_SHARDS, openShardId } from '../src/services/open-draws';
 import { UNDELIVERED_WINDOW_DAYS } from '../src/services/awards';
 import type { Services } from '../src/services';
-import { recentFromHistory } from '../src/services/distributions';
+import { recentFromHistory } from '../src/services/distribution-record';
 import { AWARDS_KEPT, RECENT_LINKS, recentMap } from '../src/services/member-items';
 
 /** The fairness window of a guild on the defaults (FAIRNESS_WINDOW_DAYS). */

@@ -11,7 +11,7 @@ import { DRAW_STATUSES } from '../domain/draw';
 import { displayId, safeIdForm } from '../domain/ids';
 import { isQuality, type Quality } from '../domain/ranks';
 import { kindOf } from '../migration/legacy-items';
-import { readDistribution } from '../services/distributions';
+import { readDistribution } from '../services/distribution-record';
 import { isMemberItem, readMember, type Counters, type Member } from '../services/member-items';
 import { GUEST_SESSIONS_KEY } from '../services/sessions';
 

@@ -5,7 +5,8 @@
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
-import { countersFromHistory, isStanding, recentFromHistory, type Distribution, type DistributionsService } from './distributions';
+import { countersFromHistory, isStanding, recentFromHistory, type Distribution } from './distribution-record';
+import type { DistributionsService } from './distributions';
 import { RecordChanges } from './changes';
 import { addMonths, HistoryIndex, TOP_MARKER } from './history-index';
 import { isConditionalCheckFailed } from './errors';

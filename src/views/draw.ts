@@ -7,7 +7,7 @@
  */
 import { MAX_REROLLS, type DrawPolicy, type DrawStatus } from '../domain/draw';
 import { standingOf, type Quality, type Rank, type RankThresholds } from '../domain/ranks';
-import type { CandidateFigures, Distribution } from '../services/distributions';
+import type { CandidateFigures, Distribution } from '../services/distribution-record';
 import type { CountedMember } from '../services/member-items';
 
 /**

@@ -1,4 +1,4 @@
-import type { Distribution } from '../../src/services/distributions';
+import type { Distribution } from '../../src/services/distribution-record';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
 import { eventually } from '../support/eventually';

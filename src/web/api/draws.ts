@@ -12,7 +12,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Distribution } from '../../services/distributions';
+import type { Distribution } from '../../services/distribution-record';
 import type { StartRefusal } from '../../services/draws';
 import { poolOf } from '../../views/draw';
 import { drawRefusalText, notAwardedText, startRefusalText, UNKNOWN_OUTCOME } from '../../views/draw-texts';
