@@ -15,7 +15,8 @@ import type { DistributionList, ListChange, ListsService } from './lists';
 import type { CountedMember, Member } from './member-items';
 import type { MembersService } from './members';
 import type { RosterService } from './roster';
-import { EVENT_NAME_MAX, type EventResult, type EventsService } from './events';
+import { EVENT_NAME_MAX, type EventResult } from './event-items';
+import type { EventsService } from './events';
 
 type Refusal<R extends string, X = object> = { ok: false; reason: R } & X;
 

@@ -6,7 +6,7 @@
 import { safeIdForm } from '../../domain/ids';
 import { isAway, standingOf } from '../../domain/ranks';
 import { attendedInWindow, DEFAULT_ATTENDANCE, eligibleQualities, EVENT_KINDS, isInactive, LEFT_OUT_WORDS } from '../../domain/attendance';
-import type { GuildEvent } from '../../services/events';
+import type { GuildEvent } from '../../services/event-items';
 import type { DistributionList } from '../../services/lists';
 import type { CountedMember } from '../../services/member-items';
 import { presentDraw, type DrawViewInput } from '../../views/draw';
