@@ -10,7 +10,8 @@ import { keyedLinkId } from '../src/domain/link-ids';
 import { MAX_OPEN_EVENTS } from '../src/services/event-items';
 import { OptionType, type CommandOption, type EmulatedUser, type SentInteraction } from '../test/support/discord-emulator';
 import type { BenchGuild } from './guild';
-import { seedOpenDraws, type SeededMember } from './seed';
+import { seedOpenDraws } from './seed-open';
+import type { SeededMember } from './seed';
 
 export interface Scenario {
   name: string;
