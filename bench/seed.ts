@@ -171,7 +171,7 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     });
   }
 
-  // Ended draws, as DrawsService.end leaves them: cancelled or expired, dated when they ended.
+  // Ended draws, as the draws service ends them (DrawCore.end): cancelled or expired, dated when they ended.
   const ended: Record<string, unknown>[] = [];
   for (let k = 0; k < (size.endedDraws ?? 0); k++) {
     const at = new Date(start + rng() * historyDays * 86_400_000);
