@@ -19,7 +19,8 @@ import { createLogger } from '../src/logger';
 import { DiscordEmulator, nextSnowflake, type EmulatedUser, type SentInteraction } from '../test/support/discord-emulator';
 import type { DynamoMeter } from '../test/support/dynamo-meter';
 import { answerOf, now, settled, tablesOfInput, type Issued, type Target } from './measure';
-import { seedGuild, verifySample, type GuildSize, type SeededGuild, type SeededMember } from './seed';
+import { seedGuild, type GuildSize, type SeededGuild, type SeededMember } from './seed';
+import { verifySample } from './seed-check';
 
 export const TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.emulated.token-not-a-secret';
 

@@ -7,10 +7,11 @@
 import { LINK_TYPES } from '../src/domain/catalog';
 import { addDays, utcDay } from '../src/domain/dates';
 import { keyedLinkId } from '../src/domain/link-ids';
-import { MAX_OPEN_EVENTS } from '../src/services/events';
+import { MAX_OPEN_EVENTS } from '../src/services/event-items';
 import { OptionType, type CommandOption, type EmulatedUser, type SentInteraction } from '../test/support/discord-emulator';
 import type { BenchGuild } from './guild';
-import { seedOpenDraws, type SeededMember } from './seed';
+import { seedOpenDraws } from './seed-open';
+import type { SeededMember } from './seed';
 
 export interface Scenario {
   name: string;

@@ -3,10 +3,11 @@
  * members with their counters and award logs, confirmed award records, their handed-out links,
  * available stock, an active list with its guard, and the history markers (`#history`,
  * `#history#YYYY-MM`, `#wants`). Going through the draw flow would take hours for 50,000 awards;
- * `verifySample` then reads a sample back through the services to show the two agree.
+ * `verifySample` (bench/seed-check.ts) then reads a sample back through the services to show the
+ * two agree. Open draws are seeded by bench/seed-open.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { TableKind } from '../src/db/schema';
 import { LINK_TYPES } from '../src/domain/catalog';
 import { addDays, utcDay } from '../src/domain/dates';
@@ -14,12 +15,7 @@ import { DRAW_TTL_MS } from '../src/domain/draw';
 import { newLinkId } from '../src/domain/link-ids';
 import type { Quality } from '../src/domain/ranks';
 import { monthMarker, TOP_MARKER, WANTS_MARKER } from '../src/services/history-index';
-import { DrawPools } from '../src/services/draw-pools';
-import { OPEN_SHARDS, openShardId } from '../src/services/open-draws';
-import { UNDELIVERED_WINDOW_DAYS } from '../src/services/awards';
-import type { Services } from '../src/services';
-import { recentFromHistory } from '../src/services/distributions';
-import { AWARDS_KEPT, RECENT_LINKS, recentMap } from '../src/services/members';
+import { AWARDS_KEPT, RECENT_LINKS, recentMap } from '../src/services/member-items';
 
 /** The fairness window of a guild on the defaults (FAIRNESS_WINDOW_DAYS). */
 const FAIRNESS_WINDOW_DAYS = 180;
@@ -176,7 +172,7 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
     });
   }
 
-  // Ended draws, as DrawsService.end leaves them: cancelled or expired, dated when they ended.
+  // Ended draws, as the draws service ends them (DrawCore.end): cancelled or expired, dated when they ended.
   const ended: Record<string, unknown>[] = [];
   for (let k = 0; k < (size.endedDraws ?? 0); k++) {
     const at = new Date(start + rng() * historyDays * 86_400_000);
@@ -314,53 +310,8 @@ export async function seedGuild(db: DynamoDBDocumentClient, tables: Record<Table
   };
 }
 
-/** Open draws as DrawsService.start writes them (pool items, record, its place among the open draws). */
-export async function seedOpenDraws(
-  db: DynamoDBDocumentClient,
-  tables: Record<TableKind, string>,
-  draws: { winner: SeededMember; pool: SeededMember[]; linkId: string; linkType: string; quality: Quality; bonus: string }[],
-  officerId: string,
-  now: Date,
-): Promise<string[]> {
-  const items = draws.map((d, i) => ({
-    distribution_id: `dist_${randomUUID()}`,
-    status: 'drawn',
-    version: 1,
-    method: 'discord',
-    link_id: d.linkId,
-    link_type: d.linkType,
-    quality: d.quality,
-    bonus: d.bonus,
-    pool_chunks: DrawPools.chunks(d.pool.length),
-    pool_size: d.pool.length,
-    left_out: { away: 0, too_new: 0, unreadable: 0 },
-    policy: 'uniform',
-    wanting_count: 0,
-    left_to_draw: Math.max(0, d.pool.length - 1),
-    winner_id: d.winner.id,
-    winner_username: d.winner.username,
-    named: false,
-    drawn_before: [],
-    drawn_before_names: [],
-    rerolled_by: [],
-    open_shard: i % OPEN_SHARDS,
-    drawn_by: officerId,
-    drawn_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + DRAW_TTL_MS).toISOString(),
-  }));
-  const pools = new DrawPools(db, tables.distributions);
-  await putAll(db, tables.distributions, draws.flatMap((d, i) => pools.items(items[i].distribution_id, { pool: d.pool.map((m) => m.id), wanting: [], figures: new Map() })));
-  await putAll(db, tables.distributions, items);
-  const ids = items.map((i) => i.distribution_id);
-  for (let shard = 0; shard < OPEN_SHARDS; shard++) {
-    const inShard = items.filter((i) => i.open_shard === shard).map((i) => i.distribution_id);
-    if (inShard.length) await db.send(new UpdateCommand({ TableName: tables.distributions, Key: { distribution_id: openShardId(shard) }, UpdateExpression: 'ADD open_draws :ids', ExpressionAttributeValues: { ':ids': new Set(inShard) } }));
-  }
-  return ids;
-}
-
 /** BatchWriteItem in 25s, a few batches at a time; unprocessed items are sent again (bounded). */
-async function putAll(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
+export async function putAll(db: DynamoDBDocumentClient, table: string, items: Record<string, unknown>[]): Promise<void> {
   const batches: Record<string, unknown>[][] = [];
   for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
   let next = 0;
@@ -376,39 +327,4 @@ async function putAll(db: DynamoDBDocumentClient, table: string, items: Record<s
     }
   };
   await Promise.all(Array.from({ length: PARALLEL_BATCHES }, worker));
-}
-
-/**
- * Reads a sample back through the services and throws at the first disagreement: each sampled
- * member's counters and history, the newest award first in guild-wide history and in /revert's
- * suggestions, and the undelivered awards.
- */
-export async function verifySample(services: Services, guild: SeededGuild): Promise<string[]> {
-  const checked: string[] = [];
-  const fail = (what: string): never => {
-    throw new Error(`the seeded guild does not read back as seeded: ${what}`);
-  };
-  const busiest = [...guild.sages].sort((a, b) => b.awards.length - a.awards.length)[0];
-  for (const m of [busiest, guild.sages[0], guild.sages[Math.floor(guild.sages.length / 2)]]) {
-    const counted = await services.roster.get(m.id);
-    if (!counted || counted.counters.links_received !== m.awards.length) return fail(`${m.username} has ${counted?.counters.links_received} links, seeded ${m.awards.length}`);
-    if (counted.counters.last_link_at !== m.awards.at(-1)?.at) fail(`${m.username}'s last link is ${counted.counters.last_link_at}`);
-    const history = await services.distributions.memberRecords(m.id);
-    if (history.length !== m.awards.length) fail(`${m.username} has ${history.length} records in member-date-index`);
-    const page = await services.distributions.forMember(m.id, { limit: 5 });
-    if (page.items[0]?.distribution_id !== m.awards.at(-1)?.id) fail(`${m.username}'s newest record is ${page.items[0]?.distribution_id}`);
-    if (JSON.stringify(counted.recent) !== JSON.stringify(recentFromHistory(history))) fail(`${m.username}'s newest links on the item are not those of their history`);
-    checked.push(`${m.username}: ${m.awards.length} links`);
-  }
-  const newest = guild.awards.at(-1)!;
-  const guildWide = await services.distributions.guildWide({ limit: 10 });
-  if (guildWide.items[0]?.distribution_id !== newest.id) fail(`guild-wide history starts with ${guildWide.items[0]?.distribution_id}`);
-  const recent = await services.distributions.recentAwards();
-  if (recent[0]?.distribution_id !== newest.id) fail('the newest award is not first among /revert suggestions');
-  const undelivered = await services.awards.undelivered();
-  const since = new Date(services.distributions.now().getTime() - (UNDELIVERED_WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
-  const expected = guild.awards.filter((a) => !a.delivered && a.at.slice(0, 10) >= since).length;
-  if (undelivered.length !== expected) fail(`${undelivered.length} awards read as undelivered, ${expected} seeded in the last ${UNDELIVERED_WINDOW_DAYS} days`);
-  checked.push(`guild-wide history and /revert suggestions start with the newest award; ${undelivered.length} undelivered`);
-  return checked;
 }

@@ -11,7 +11,7 @@ import { capped, COLOURS, discordTime, plural, QUALITY_LABEL, safeText, userMent
 import type { Answer } from '../src/bot/responder';
 import { utcDay } from '../src/domain/dates';
 import { UNDELIVERED_WINDOW_DAYS } from '../src/services/awards';
-import type { Distribution } from '../src/services/distributions';
+import type { Distribution } from '../src/services/distribution-record';
 import { originOf, pageButtons } from './shared';
 
 /** Five awards a page: one row of five Delivered buttons, one of Previous / Next. */

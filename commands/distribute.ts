@@ -12,7 +12,7 @@ import { UserError } from '../src/bot/errors';
 import { QUALITY_LABEL, userMention } from '../src/bot/format';
 import { DRAW_POLICIES, isDrawPolicy } from '../src/domain/draw';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
-import type { ChangeResult } from '../src/services/draws';
+import type { ChangeResult } from '../src/services/draw-types';
 import { poolOf } from '../src/views/draw';
 import { drawRefusalText, notAwardedText, startRefusalText, UNKNOWN_OUTCOME } from '../src/views/draw-texts';
 import { notStanding } from './deliveries';

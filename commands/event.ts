@@ -17,7 +17,7 @@ import { UserError } from '../src/bot/errors';
 import type { Answer } from '../src/bot/responder';
 import { COLOURS, capped, discordTime, mentionList, plural, safeText, userMention } from '../src/bot/format';
 import { EVENT_KINDS } from '../src/domain/attendance';
-import { EVENT_NAME_MAX, MAX_OPEN_EVENTS, type EventResult, type GuildEvent } from '../src/services/events';
+import { EVENT_NAME_MAX, MAX_OPEN_EVENTS, type EventResult, type GuildEvent } from '../src/services/event-items';
 import { originOf, requireOptionId } from './shared';
 
 const ids = {

@@ -6,7 +6,7 @@ import { UserError } from '../src/bot/errors';
 import { capped, COLOURS, plural, QUALITY_COLOURS, QUALITY_LABEL, safeText, shortDate, userMention } from '../src/bot/format';
 import { safeIdForm } from '../src/domain/ids';
 import { QUALITIES, type Quality } from '../src/domain/ranks';
-import type { Distribution } from '../src/services/distributions';
+import type { Distribution } from '../src/services/distribution-record';
 import type { Page } from '../src/services/pagination';
 import { buildExport } from './history-export';
 import { pageButtons, requireQuality } from './shared';

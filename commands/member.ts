@@ -19,8 +19,8 @@ import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_LABEL, plural, safeText, shortDate, userMention } from '../src/bot/format';
 import { QUALITIES, RANKS, type Rank } from '../src/domain/ranks';
 import { DEBT_REASON_MAX } from '../src/domain/attendance';
-import { recentFromHistory } from '../src/services/distributions';
-import { RECENT_LINKS } from '../src/services/members';
+import { recentFromHistory } from '../src/services/distribution-record';
+import { RECENT_LINKS } from '../src/services/member-items';
 import { debtField, memberFields, pageButtons, requireCountedMember, requireMember, standing } from './shared';
 
 const PAGE_SIZE = 15;

@@ -16,7 +16,7 @@ import { UserError } from '../src/bot/errors';
 import { COLOURS, QUALITY_COLOURS, QUALITY_LABEL, safeText, shortDate, userMention } from '../src/bot/format';
 import { displayId, idFromSafeForm, safeIdForm } from '../src/domain/ids';
 import type { RevertFailure } from '../src/services/awards';
-import type { Distribution } from '../src/services/distributions';
+import type { Distribution } from '../src/services/distribution-record';
 import { originOf } from './shared';
 
 const data = new SlashCommandBuilder()

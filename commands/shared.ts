@@ -6,7 +6,7 @@ import { capped, discordTime, plural, QUALITY_LABEL, safeText } from '../src/bot
 import { parseDay } from '../src/domain/dates';
 import { isQuality, standingOf, type Quality, type Standing } from '../src/domain/ranks';
 import { attendedInWindow, eligibleQualities, isInactive, LEFT_OUT_WORDS } from '../src/domain/attendance';
-import type { CountedMember, Member } from '../src/services/members';
+import type { CountedMember, Member } from '../src/services/member-items';
 
 /** A YYYY-MM-DD option that must exist in the calendar. */
 export function requireDay(text: string, option: string): string {

@@ -4,7 +4,7 @@ import { defineCommand, type BotContext, type Call, type Choice } from '../src/b
 import { UserError } from '../src/bot/errors';
 import { capped, COLOURS, safeText, userMention } from '../src/bot/format';
 import { findLinkType, LINK_TYPE_MAX, suggestLinkTypes } from '../src/domain/catalog';
-import { MAX_WANTS } from '../src/services/members';
+import { MAX_WANTS } from '../src/services/member-items';
 import { requireLinkType } from './inventory';
 import { requireMember } from './shared';
 

@@ -5,7 +5,7 @@
  * A press answers with its own message update; the follower edits the message for everyone else.
  */
 import { Routes } from 'discord.js';
-import type { Distribution } from '../services/distributions';
+import type { Distribution } from '../services/distribution-record';
 import type { RecordChange } from '../services/changes';
 import { poolOf, presentDraw, type DrawFacts } from '../views/draw';
 import type { BotContext } from './command';

@@ -11,8 +11,8 @@ import { DRAW_STATUSES } from '../domain/draw';
 import { displayId, safeIdForm } from '../domain/ids';
 import { isQuality, type Quality } from '../domain/ranks';
 import { kindOf } from '../migration/legacy-items';
-import { readDistribution } from '../services/distributions';
-import { isMemberItem, readMember, type Counters, type Member } from '../services/members';
+import { readDistribution } from '../services/distribution-record';
+import { isMemberItem, readMember, type Counters, type Member } from '../services/member-items';
 import { GUEST_SESSIONS_KEY } from '../services/sessions';
 
 import { isPoolItemId, POOL_CHUNK, poolItemDraw } from '../services/draw-pools';

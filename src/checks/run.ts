@@ -21,10 +21,12 @@ import { scanPages } from '../db/requests';
 import type { TableKind } from '../db/schema';
 import { legacyAttendance } from '../domain/attendance';
 import { storedInstant } from '../domain/dates';
-import { countersFromHistory, DistributionsService, recentFromHistory } from '../services/distributions';
+import { countersFromHistory, recentFromHistory } from '../services/distribution-record';
+import { DistributionsService } from '../services/distributions';
 import { isConditionalCheckFailed } from '../services/errors';
 import { HistoryIndex, isMarkerId } from '../services/history-index';
-import { MembersService, type Member } from '../services/members';
+import { MembersService } from '../services/members';
+import type { Member } from '../services/member-items';
 import {
   checkDistribution,
   checkDrawItem,

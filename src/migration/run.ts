@@ -11,11 +11,13 @@ import { scanPages } from '../db/requests';
 import { TABLES, type TableKind } from '../db/schema';
 import { displayId } from '../domain/ids';
 import type { Quality } from '../domain/ranks';
-import { countersFromHistory, DistributionsService } from '../services/distributions';
+import { countersFromHistory } from '../services/distribution-record';
+import { DistributionsService } from '../services/distributions';
 import { isConditionalCheckFailed } from '../services/errors';
 import { HistoryIndex } from '../services/history-index';
 import { ListsService } from '../services/lists';
-import { MembersService, readMember } from '../services/members';
+import { MembersService } from '../services/members';
+import { readMember } from '../services/member-items';
 import { isLinkHistory, migrateItem, type Migrated } from './legacy-items';
 
 export interface MigrationCounts {

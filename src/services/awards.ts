@@ -5,12 +5,14 @@
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock, type Clock } from '../domain/clock';
-import { countersFromHistory, isStanding, recentFromHistory, type Distribution, type DistributionsService } from './distributions';
+import { countersFromHistory, isStanding, recentFromHistory, type Distribution } from './distribution-record';
+import type { DistributionsService } from './distributions';
 import { RecordChanges } from './changes';
 import { addMonths, HistoryIndex, TOP_MARKER } from './history-index';
 import { isConditionalCheckFailed } from './errors';
 import type { ReadOptions } from './pagination';
-import type { Counters, MembersService } from './members';
+import type { Counters } from './member-items';
+import type { MembersService } from './members';
 import type { InventoryService } from './inventory';
 import type { ListsService } from './lists';
 import { runTransaction, type TransactionPart } from './transactions';

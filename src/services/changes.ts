@@ -2,7 +2,7 @@
  * Changes to distribution records, announced to whoever shows them: the Discord view edits a
  * draw's message from them, whatever view made the change (Discord, the web, the sweep).
  */
-import type { Distribution } from './distributions';
+import type { Distribution } from './distribution-record';
 
 /** What happened to a draw (DrawsService). */
 export type DrawChange = 'started' | 'rerolled' | 'cancelled' | 'expired' | 'confirmed' | 'released';

@@ -12,9 +12,11 @@ import type { AwardsService, DeliveryResult } from './awards';
 import type { DistributionsService } from './distributions';
 import { MAX_LINKS_PER_ADD, type InventoryService, type Link } from './inventory';
 import type { DistributionList, ListChange, ListsService } from './lists';
-import type { CountedMember, Member, MembersService } from './members';
+import type { CountedMember, Member } from './member-items';
+import type { MembersService } from './members';
 import type { RosterService } from './roster';
-import { EVENT_NAME_MAX, type EventResult, type EventsService } from './events';
+import { EVENT_NAME_MAX, type EventResult } from './event-items';
+import type { EventsService } from './events';
 
 type Refusal<R extends string, X = object> = { ok: false; reason: R } & X;
 

@@ -4,8 +4,9 @@
  * the member's history (one query on member-date-index per such member, bounded).
  */
 import type { DistributionsService } from './distributions';
-import { countersFromHistory, recentFromHistory } from './distributions';
-import type { CountedMember, Counters, Member, MembersService, RecentLink } from './members';
+import { countersFromHistory, recentFromHistory } from './distribution-record';
+import type { CountedMember, Counters, Member, RecentLink } from './member-items';
+import type { MembersService } from './members';
 import type { ReadOptions } from './pagination';
 
 export class RosterService {

@@ -7,7 +7,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { findLinkType } from '../domain/catalog';
 import type { Clock } from '../domain/clock';
 import type { HistoryIndex } from './history-index';
-import { MAX_WANTS, readMember, type Member, type MembersService } from './members';
+import { MAX_WANTS, readMember, type Member } from './member-items';
+import type { MembersService } from './members';
 import type { ReadOptions } from './pagination';
 import { runTransaction } from './transactions';
 

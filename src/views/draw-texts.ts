@@ -7,7 +7,7 @@
 import { MAX_REROLLS, type DrawPolicy, type Refusal } from '../domain/draw';
 import type { Quality } from '../domain/ranks';
 import type { DrawStatus } from '../domain/draw';
-import type { AwardFailure, StartRefusal } from '../services/draws';
+import type { AwardFailure, StartRefusal } from '../services/draw-types';
 import type { DrawFacts } from './draw';
 
 export interface DrawWording {

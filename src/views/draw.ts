@@ -7,8 +7,8 @@
  */
 import { MAX_REROLLS, type DrawPolicy, type DrawStatus } from '../domain/draw';
 import { standingOf, type Quality, type Rank, type RankThresholds } from '../domain/ranks';
-import type { CandidateFigures, Distribution } from '../services/distributions';
-import type { CountedMember } from '../services/members';
+import type { CandidateFigures, Distribution } from '../services/distribution-record';
+import type { CountedMember } from '../services/member-items';
 
 /**
  * What the record says of the pool the draw was made from. The pool itself (bound: the roster)

@@ -5,7 +5,7 @@
  * allow. A write through the dashboard drops the roster, so the officer who made it sees it.
  */
 import { performance } from 'node:perf_hooks';
-import type { Member } from '../services/members';
+import type { Member } from '../services/member-items';
 
 /** How long a shared read is reused: a change made in Discord shows on the dashboard within this. */
 export const ROSTER_KEEP_MS = 5_000;

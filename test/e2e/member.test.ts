@@ -1,4 +1,4 @@
-import type { Distribution } from '../../src/services/distributions';
+import type { Distribution } from '../../src/services/distribution-record';
 import { testEndpoint } from '../support/dynamo';
 import { DynamoMeter } from '../support/dynamo-meter';
 import { seedAward } from '../support/fixtures';

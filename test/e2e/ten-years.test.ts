@@ -9,12 +9,13 @@
 import { BatchGetItemCommand, DeleteTableCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { seedGuild, verifySample, YEAR_1, YEAR_10, type GuildSize, type SeededGuild, type SeededMember } from '../../bench/seed';
+import { seedGuild, YEAR_1, YEAR_10, type GuildSize, type SeededGuild, type SeededMember } from '../../bench/seed';
+import { verifySample } from '../../bench/seed-check';
 import { createDynamoClients } from '../../src/db/client';
 import { utcDay } from '../../src/domain/dates';
 import { safeIdForm } from '../../src/domain/ids';
 import { UNDELIVERED_WINDOW_DAYS } from '../../src/services/awards';
-import { AWARDS_KEPT } from '../../src/services/members';
+import { AWARDS_KEPT } from '../../src/services/member-items';
 import { itemBytes, type WireItem } from '../support/dynamo-capacity';
 import { replicaEndpoint, testEndpoint } from '../support/dynamo';
 import { OptionType, type EmulatedUser } from '../support/discord-emulator';

@@ -1,9 +1,9 @@
-import type { Distribution } from '../../src/services/distributions';
+import type { Distribution } from '../../src/services/distribution-record';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createTestStorage, type TestStorage } from '../support/dynamo';
 import { eventually } from '../support/eventually';
 import { DynamoProxy } from '../support/dynamo-proxy';
-import { AWARDS_KEPT, emptyCounters } from '../../src/services/members';
+import { AWARDS_KEPT, emptyCounters } from '../../src/services/member-items';
 import { seedAward, seedLink, seedMember, snowflake } from '../support/fixtures';
 import { headTables, putRaw } from '../support/legacy-fixtures';
 

@@ -1,6 +1,6 @@
 import { addDays } from '../../src/domain/dates';
 import { createServices } from '../../src/services';
-import type { Distribution } from '../../src/services/distributions';
+import type { Distribution } from '../../src/services/distribution-record';
 import { TestClock } from '../support/clock';
 import { countingClients, createTestStorage, type TestStorage } from '../support/dynamo';
 import { seedAward, seedLink, seedMember } from '../support/fixtures';

@@ -6,9 +6,9 @@
  */
 import { findLinkType } from '../../src/domain/catalog';
 import type { Quality } from '../../src/domain/ranks';
-import type { Distribution } from '../../src/services/distributions';
+import type { Distribution } from '../../src/services/distribution-record';
 import type { Link } from '../../src/services/inventory';
-import type { CountedMember } from '../../src/services/members';
+import type { CountedMember } from '../../src/services/member-items';
 import { createServices, type Services } from '../../src/services';
 import type { TestStorage } from './dynamo';
 import { DynamoProxy } from './dynamo-proxy';

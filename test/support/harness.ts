@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger';
 import { findLinkType } from '../../src/domain/catalog';
 import type { Quality } from '../../src/domain/ranks';
 import type { Link } from '../../src/services/inventory';
-import type { Member } from '../../src/services/members';
+import type { Member } from '../../src/services/member-items';
 import { TestClock } from './clock';
 import { createTestStorage, type AwsRules, type TestStorage } from './dynamo';
 import { DiscordEmulator, OptionType, Permission, nextSnowflake, type CommandOption, type EmulatedUser, type SentInteraction } from './discord-emulator';

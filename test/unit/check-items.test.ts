@@ -3,7 +3,7 @@ import { checkDistribution, checkDrawItem, checkLink, checkList, checkMember, co
 import { POOL_CHUNK } from '../../src/services/draw-pools';
 import { OPEN_PER_SHARD } from '../../src/services/open-draws';
 import { safeIdForm } from '../../src/domain/ids';
-import { emptyCounters } from '../../src/services/members';
+import { emptyCounters } from '../../src/services/member-items';
 import { headTables, singleTable, type RawItem } from '../support/legacy-fixtures';
 
 const NOW = new Date('2026-03-15T12:00:00.000Z');

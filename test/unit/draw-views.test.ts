@@ -7,9 +7,9 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, JSONEncodable } from 'discord.js';
 import { DISCORD_WORDING, drawMessage } from '../../src/bot/draw-message';
 import { DRAW_STATUSES, type Refusal } from '../../src/domain/draw';
-import { readDistribution } from '../../src/services/distributions';
-import type { AwardFailure, StartRefusal } from '../../src/services/draws';
-import type { CountedMember } from '../../src/services/members';
+import { readDistribution } from '../../src/services/distribution-record';
+import type { AwardFailure, StartRefusal } from '../../src/services/draw-types';
+import type { CountedMember } from '../../src/services/member-items';
 import type { DistributionList } from '../../src/services/lists';
 import { poolOf, presentDraw, type DrawViewInput } from '../../src/views/draw';
 import { drawRefusalText, notAwardedText, startRefusalText } from '../../src/views/draw-texts';

@@ -12,8 +12,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Distribution } from '../../services/distributions';
-import type { StartRefusal } from '../../services/draws';
+import type { Distribution } from '../../services/distribution-record';
+import type { StartRefusal } from '../../services/draw-types';
 import { poolOf } from '../../views/draw';
 import { drawRefusalText, notAwardedText, startRefusalText, UNKNOWN_OUTCOME } from '../../views/draw-texts';
 import type { WebContext } from '../context';

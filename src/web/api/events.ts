@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { EVENT_KINDS } from '../../domain/attendance';
 import { safeIdForm } from '../../domain/ids';
-import { EVENT_NAME_MAX, MAX_OPEN_EVENTS, type EventResult } from '../../services/events';
+import { EVENT_NAME_MAX, MAX_OPEN_EVENTS, type EventResult } from '../../services/event-items';
 import type { WebContext } from '../context';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../errors';
 import { officerOnly, requireViewer } from '../viewer';

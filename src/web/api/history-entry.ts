@@ -4,7 +4,7 @@
  */
 import { HISTORY_EXPORT_COLUMNS } from '../../domain/history-columns';
 import { safeIdForm } from '../../domain/ids';
-import type { Distribution } from '../../services/distributions';
+import type { Distribution } from '../../services/distribution-record';
 
 const EXTRA = ['delivered_at', 'delivered_by'] as const;
 

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isAway, standingOf } from '../../domain/ranks';
-import { MAX_WANTS } from '../../services/members';
+import { MAX_WANTS } from '../../services/member-items';
 import type { WantChange } from '../../services/wants';
 import type { WebContext } from '../context';
 import { badRequest, conflict, notFound, unavailable } from '../errors';

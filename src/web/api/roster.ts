@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RANKS, standingOf, type Rank } from '../../domain/ranks';
-import type { Member } from '../../services/members';
+import type { Member } from '../../services/member-items';
 import type { WebContext } from '../context';
 import { badRequest } from '../errors';
 import { parseQuery, q } from './query';

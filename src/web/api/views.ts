@@ -6,9 +6,9 @@
 import { safeIdForm } from '../../domain/ids';
 import { isAway, standingOf } from '../../domain/ranks';
 import { attendedInWindow, DEFAULT_ATTENDANCE, eligibleQualities, EVENT_KINDS, isInactive, LEFT_OUT_WORDS } from '../../domain/attendance';
-import type { GuildEvent } from '../../services/events';
+import type { GuildEvent } from '../../services/event-items';
 import type { DistributionList } from '../../services/lists';
-import type { CountedMember } from '../../services/members';
+import type { CountedMember } from '../../services/member-items';
 import { presentDraw, type DrawViewInput } from '../../views/draw';
 import { confirmingText, drawTitle, policyTexts, poolText, type DrawWording } from '../../views/draw-texts';
 import type { WebContext } from '../context';
