@@ -65,7 +65,8 @@ const PICK_LIST = 'Pick one from the suggestions, or see them all with /list sho
 const listIdOf = (interaction: ChatInputCommandInteraction) => requireOptionId(interaction.options.getString('list', true), 'list', PICK_LIST);
 
 export async function requireList(ctx: BotContext, listId: string): Promise<DistributionList> {
-  const list = await ctx.services.lists.get(requireOptionId(listId, 'list', PICK_LIST));
+  // Consistent: "no such list" must be true, not a list created a moment ago that a plain read misses.
+  const list = await ctx.services.lists.get(requireOptionId(listId, 'list', PICK_LIST), true);
   if (!list) throw new UserError(`There is no such list. ${PICK_LIST}`);
   return list;
 }

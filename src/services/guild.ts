@@ -142,7 +142,8 @@ export class GuildService {
 
   /** Puts a roster member who may receive the list's quality on its waiting ids. */
   async addToList(listId: string, memberId: string): Promise<ListMemberResult> {
-    const [list, member] = await Promise.all([this.s.lists.get(listId.trim()), this.s.members.get(memberId)]);
+    // Consistent: a list or member added a moment ago is there (on AWS a plain read may not see it yet).
+    const [list, member] = await Promise.all([this.s.lists.get(listId.trim(), true), this.s.members.get(memberId, true)]);
     if (!list) return { ok: false, reason: 'list_not_found' };
     if (!member) return { ok: false, reason: 'not_on_roster' };
     const standing = standingOf(member, this.ranks, this.today());
