@@ -124,6 +124,8 @@ describe('draw costs at 2,000 members by AWS arithmetic (the AWS-rules proxy: 1 
     const measure = async <T>(run: () => Promise<T>) => {
       const mark = proxy.capacityMark;
       const value = await run();
+      // A write's sizes come with the proxy's read-back, which its answer does not wait for.
+      await proxy.settled();
       const records = proxy.capacitySince(mark).filter((r) => r.status === 200);
       return { value, wcu: records.reduce((n, r) => n + r.wcu, 0), records };
     };

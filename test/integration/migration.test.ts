@@ -208,7 +208,9 @@ describe('npm run migrate:legacy from the previous system’s single table (9abb
   const lostNote = (id: string, name: string) => `  ${id}: member ${id} (${name}): only a link-history item was found under this key; their award was imported; add them with /member add`;
 
   beforeAll(async () => {
-    storage = await createTestStorage();
+    // The bot's services on the test's calendar, as the fixture's dates are (guild-wide history
+    // starts from the month after today: awards dated after it would be in its future).
+    storage = await createTestStorage(undefined, clock);
     legacy = `flavaflav-users-${storage.env}`;
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'flavaflav-migrate-9abbdbc-'));
     // The single table's key is discord_id alone: a link-history item put under a member's id replaced them.
