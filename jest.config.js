@@ -1,14 +1,7 @@
 /** @type {import('jest').Config} */
 const shared = {
   testEnvironment: 'node',
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    // The ESM-only packages the fastify plugins load (cookie, content-disposition), and
-    // @fastify/cookie's own `await import('cookie')`, compiled to CommonJS: jest's module system
-    // runs neither require(esm) nor import() without --experimental-vm-modules, though Node does.
-    '^.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022', esModuleInterop: true, isolatedModules: true } }],
-  },
-  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition|@fastify/cookie)/)'],
+  ...require('./test/support/jest-transform'),
   // Fails a test whose Discord emulator refused a request Discord would refuse.
   setupFilesAfterEnv: ['<rootDir>/test/support/after-each.ts'],
 };

@@ -10,7 +10,7 @@ module.exports = {
   roots: ['<rootDir>/test/container'],
   testMatch: ['**/*.test.ts'],
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  ...require('../support/jest-transform'),
   setupFilesAfterEnv: ['<rootDir>/test/support/after-each.ts'],
   testTimeout: 120_000,
 };
