@@ -126,6 +126,7 @@ async function showPage({ interaction, ctx, respond, isOfficer }: Call<ButtonInt
 
 export default defineCommand({
   data,
-  subcommands: { '': { access: 'anyone', ephemeral: true, work: 'page', run: execute } },
+  // An export reads the whole history and builds its file: as much work as a roster read.
+  subcommands: { '': { access: 'anyone', ephemeral: true, work: (interaction) => (interaction.options.getBoolean('export') ? 'roster' : 'page'), run: execute } },
   components: [button(ids.page, { access: 'anyone', work: 'page', run: showPage })],
 });

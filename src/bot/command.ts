@@ -49,8 +49,11 @@ export interface SubcommandDeclaration {
   access: Access;
   /** Whether the main answer is visible to the invoker only. */
   ephemeral: boolean;
-  /** What it reads or writes before answering (default `item`): the router defers at once when busy. */
-  work?: Work;
+  /**
+   * What it reads or writes before answering (default `item`), or how to tell from its options: the
+   * router defers at once when busy.
+   */
+  work?: Work | ((interaction: ChatInputCommandInteraction) => Work);
   run(call: Call<ChatInputCommandInteraction>): Promise<unknown>;
 }
 

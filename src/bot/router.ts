@@ -135,7 +135,8 @@ export class Router {
       const name = [interaction.commandName, sub].filter(Boolean).join(' ');
       const declaration = this.commands.get(interaction.commandName)?.subcommands.get(sub);
       if (!declaration) return { name, kind: 'command', ephemeral: true };
-      return { name, kind: 'command', ephemeral: declaration.ephemeral, access: declaration.access, work: declaration.work, run: (call) => declaration.run(call) };
+      const work = typeof declaration.work === 'function' ? declaration.work(interaction) : declaration.work;
+      return { name, kind: 'command', ephemeral: declaration.ephemeral, access: declaration.access, work, run: (call) => declaration.run(call) };
     }
     const kind = interaction.isButton() ? 'button' : 'select';
     const id = splitCustomId(interaction.customId);

@@ -1,6 +1,6 @@
 import { testEndpoint } from '../support/dynamo';
 import { DynamoMeter } from '../support/dynamo-meter';
-import { startHarness, type Harness } from '../support/harness';
+import { opt, startHarness, type Harness } from '../support/harness';
 
 // A hundred members press the same command within a second after an event: every one is
 // answered, the ones that arrive while the bot is busy are deferred at once (not by a timer on a
@@ -40,6 +40,18 @@ describe('a burst of roster-sized commands', () => {
     const scans = meter.since(mark).filter((r) => r.operation === 'Scan');
     expect(scans.length).toBeGreaterThanOrEqual(1);
     expect(scans.length).toBeLessThanOrEqual(2);
+  });
+
+  it('counts /history export as roster-sized work: of 12 exports at once, those beyond what fits are deferred at once, and each gets its file', async () => {
+    const users = Array.from({ length: 12 }, (_, i) => h.newUser(`exporter${i}`));
+    for (const u of users) await h.seedMember(u, { days: 100 });
+    const answers = await Promise.all(users.map((u) => h.answered(h.emulator.sendCommand(u, 'history', [opt.bool('export', true)]))));
+    // As page-sized work (15 ms each) all 12 would have fitted and none been deferred at once.
+    expect(answers.filter((a) => a.type === 5).length).toBeGreaterThanOrEqual(6);
+    for (const a of answers) {
+      expect(a.ephemeral).toBe(true);
+      expect(a.files).toHaveLength(1);
+    }
   });
 
   it('answers one /member list alone in its callback, as before', async () => {
