@@ -3,6 +3,7 @@
  * a wrong type read as absent and reported by check:data, the writer refusing what is not
  * declared, and the declarations agreeing with TABLES and with the services' ids.
  */
+import { checkDistribution, checkDrawItem, checkLink, checkList, checkMember, structuralFindings } from '../../src/checks/items';
 import { ENTITIES, entityOf, EVENT, GUEST_SESSIONS, HISTORY_MONTH, HISTORY_TOP, LINK, LIST, LIST_GUARD, MEMBER, OPEN_DRAWS, POOL_ITEM, WANTS_COUNTS, DISTRIBUTION, EVENTS_HEAD } from '../../src/db/entities';
 import { faults, readItem, writeItem, type Attribute, type Entity, type Kind } from '../../src/db/entity';
 import { TABLES, TABLE_KINDS } from '../../src/db/schema';
@@ -118,12 +119,13 @@ describe('writing and reading through a declaration', () => {
     expect(faults(entity, item)).toEqual([]);
   });
 
-  it.each(eachEntity)('%s: an attribute of another type reads as absent and is a fault', (_, entity) => {
+  it.each(eachEntity)('%s: an attribute of another type reads as absent, and check:data reports it', (_, entity) => {
     for (const [name, a] of Object.entries(entity.attributes)) {
       if (name === entity.key.attribute) continue;
       const item = { ...fullItem(entity), [name]: wrong(a) };
       expect(readItem(entity, item)).not.toHaveProperty(name);
       expect(faults(entity, item)).toEqual([expect.objectContaining({ attribute: name, fault: 'type', value: wrong(a) })]);
+      expect(structuralFindings(entity, item)).toEqual([expect.stringMatching(new RegExp(`^${name} .* is not .*; left as is$`))]);
       expect(() => writeItem(entity, item as never)).toThrow(TypeError);
     }
   });
@@ -162,5 +164,40 @@ describe('writing and reading through a declaration', () => {
     expect(readItem(MEMBER, { discord_id: '1', omni_participation_dates: null, character_ids: ['a'] })).toEqual({ discord_id: '1' });
     expect(readItem(LINK, undefined)).toEqual({});
     expect(readItem(LIST, { list_id: 'l', eligible_members: ['1'], winners: new Set([1]) })).toEqual({ list_id: 'l', eligible_members: ['1'] });
+  });
+});
+
+describe('check:data’s structural findings', () => {
+  it('word a wrong type, a missing required attribute and a bound exceeded', () => {
+    expect(checkLink({ link_id: 'gold_x_1', link_type: 'Damage on Ships', quality: 5, category: 'c', bonus: 'b', is_available: 'true', added_by: '1', added_date: '2026-01-01T00:00:00.000Z' }).findings).toEqual([
+      'quality 5 is not a string (read as absent); left as is',
+    ]);
+    expect(checkLink({ link_id: 'gold_x_1', link_type: 'Damage on Ships', quality: 'gold', bonus: 'b', is_available: 'true', added_by: '1', added_date: '2026-01-01T00:00:00.000Z' }).findings).toEqual([
+      'no category; left as is',
+    ]);
+    expect(checkList({ list_id: 'l', list_name: 'Gold', quality: 'gold', is_active: 'true', winners: ['1'] }).findings).toEqual([
+      'winners is a list, not a string set: adding, removing and serving members fails; left as is',
+    ]);
+    expect(checkDrawItem({ distribution_id: '#open#01', open_draws: new Set(Array.from({ length: 26 }, (_, i) => `d${i}`)) })?.findings).toEqual([
+      'open_draws holds 26 (at most 25); the sweep takes off those that ended',
+    ]);
+    expect(checkDrawItem({ distribution_id: '#open#01', open_draws: ['d1'] })?.findings).toEqual(['open_draws is a list, not a string set (read as absent); left as is']);
+    expect(checkDrawItem({ distribution_id: '#pool#dist_a#0', draw_id: 'dist_a', chunk: 0 })?.findings).toEqual(['no pool: the draw reads none of these members from it; left as is']);
+  });
+
+  it('say how an unreadable value is read, when not as absent, and give no semantic finding beside it', () => {
+    expect(checkMember({ discord_id: '1', username: 'x', join_date: '2025-01-01', is_officer: 'true', links_received: 0 }, { legacyTable: false }).findings).toEqual([
+      "is_officer 'true' is not a boolean (read as an officer); left as is",
+    ]);
+    expect(checkMember({ discord_id: '1', username: 'x', join_date: 20250101, links_received: 0 }, { legacyTable: false }).findings).toEqual([
+      'join_date 20250101 is not a string: the member is left out of draws; set it with /member add user join_date; left as is',
+    ]);
+    expect(checkMember({ discord_id: '1', username: 'x', join_date: '2025-01-01', wants: new Set(Array.from({ length: 11 }, (_, i) => String(i))) }, { legacyTable: false }).findings).toEqual([
+      'wants holds 11 (at most 10); left as is',
+    ]);
+    const record = { distribution_id: 'd', status: 'confirmed', member_id: '1', link_id: 'l', quality: 'gold', method: 'discord', distributed_at: '2026-03-01T10:00:00.000Z', distribution_date: '2026-03-01', pool_size: 1 };
+    expect(checkDistribution({ ...record, quality: 3 }).findings).toEqual(['quality 3 is not a string (read as bronze); left as is']);
+    expect(checkDistribution({ ...record, version: '2' }).findings).toEqual(["version '2' is not a number (read as absent); left as is"]);
+    expect(checkDistribution({ ...record, drawn_before: new Set(['1']) }).findings).toEqual(['drawn_before is a string set, not a list of strings (read as absent); left as is']);
   });
 });
