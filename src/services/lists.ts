@@ -77,7 +77,7 @@ export class ListsService {
         }),
         { abortSignal: signal },
       );
-      older = (Items ?? []).filter((i) => unguarded.includes(i.quality as Quality)).map((i) => String(i.list_id));
+      older = (Items ?? []).map((i) => readItem(LIST, i)).flatMap((l) => (l.list_id && unguarded.some((q) => q === l.quality) ? [l.list_id] : []));
     }
     const lists = await this.readConsistently([...held.values(), ...older], signal);
     return [...lists.values()]
