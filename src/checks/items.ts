@@ -4,6 +4,10 @@
  * from the tables' specification (docs/architecture.md, "The four tables"), how FlavaFlav reads it
  * all the same, and whether anything is added. `--fix` only ever adds attributes an item lacks;
  * every finding not fixed says "left as is".
+ *
+ * Two kinds of finding: structural ones come from the item's declaration (src/db/entities.ts: a
+ * required attribute missing, an attribute of another type, a bound exceeded); semantic ones,
+ * written here, are about values of the right type (the previous system's forms, ids, dates).
  */
 import { findLinkType } from '../domain/catalog';
 import { parseDay, storedDay, storedInstant } from '../domain/dates';
@@ -15,8 +19,10 @@ import { readDistribution } from '../services/distribution-record';
 import { isMemberItem, readMember, type Counters, type Member } from '../services/member-items';
 import { GUEST_SESSIONS_KEY } from '../services/sessions';
 
-import { isPoolItemId, POOL_CHUNK, poolItemDraw } from '../services/draw-pools';
-import { isOpenShardId, OPEN_PER_SHARD } from '../services/open-draws';
+import { isPoolItemId, poolItemDraw } from '../services/draw-pools';
+import { isOpenShardId } from '../services/open-draws';
+import { describeAttribute, describeValue, faults, type Entity } from '../db/entity';
+import { DISTRIBUTION, LINK, LIST, MEMBER, OPEN_DRAWS, POOL_ITEM } from '../db/entities';
 
 type Item = Record<string, unknown>;
 
@@ -44,6 +50,27 @@ const isOtherForm = (value: unknown) => typeof value === 'string' && storedInsta
 /** Go's `time.Time{}`, which the previous system wrote for a time never set. */
 const isGoZeroTime = (value: unknown) => typeof value === 'string' && /^0001-01-01T00:00:00(\.0+)?(Z|[+-]00:00)$/.test(value.trim());
 
+/**
+ * Where an item departs from its declaration, in words: what is missing or of another type, how
+ * FlavaFlav reads it (as absent, unless the declaration says otherwise) and what that means.
+ */
+export function structuralFindings(entity: Entity, item: Item): string[] {
+  return faults(entity, item).map((f) => {
+    const effect = f.declared.effect ? `: ${f.declared.effect}` : '';
+    if (f.fault === 'missing') return `no ${f.attribute}${effect}; left as is`;
+    if (f.fault === 'bound') return `${f.attribute} holds ${f.size} (at most ${f.max}); ${f.declared.overBound ?? 'left as is'}`;
+    const what =
+      typeof f.value === 'object'
+        ? `${f.attribute} is ${describeValue(f.value)}, not ${describeAttribute(f.declared)}`
+        : `${f.attribute} ${quoted(f.value)} is not ${describeAttribute(f.declared)}`;
+    const reading = f.declared.readAs ? ` (read as ${f.declared.readAs(f.value)})` : effect ? '' : f.readAnyway ? ' (read all the same)' : ' (read as absent)';
+    return `${what}${reading}${effect}; left as is`;
+  });
+}
+
+/** Present, and not a string: reported by the structural findings, so no semantic one. */
+const otherThanString = (value: unknown) => value !== undefined && value !== null && typeof value !== 'string';
+
 /** A record id that Discord's custom ids and choices cannot carry as it is, nor a message show. */
 function idFinding(id: string): string[] {
   return safeIdForm(id) === id
@@ -59,7 +86,7 @@ function isAwardShaped(item: Item): boolean {
 /** A distribution record: confirmed, reverted, an ended or open draw, or the previous system's award. */
 export function checkDistribution(item: Item): DistributionReport {
   const id = String(item.distribution_id);
-  const report: DistributionReport = { label: `distribution ${displayId(id)}`, findings: [...idFinding(id)], additions: {} };
+  const report: DistributionReport = { label: `distribution ${displayId(id)}`, findings: [...idFinding(id), ...structuralFindings(DISTRIBUTION, item)], additions: {} };
   const { findings, additions } = report;
   const status = item.status;
   if (status === 'drawn') return report; // An open draw is in no index and carries no award yet.
@@ -71,14 +98,16 @@ export function checkDistribution(item: Item): DistributionReport {
     } else {
       findings.push('no status, and no member_id or readable distributed_at: not an award FlavaFlav can show; left as is');
     }
-  } else if (!DRAW_STATUSES.some((s) => s === status)) {
+  } else if (!DRAW_STATUSES.some((s) => s === status) && !otherThanString(status)) {
     findings.push(`status ${quoted(status)} is unknown (read as confirmed); left as is`);
   }
 
   const at = item.distributed_at;
   const instant = storedInstant(at);
   if (at === undefined) findings.push('no distributed_at: it is in no history; left as is');
-  else if (instant === null) {
+  else if (otherThanString(at)) {
+    // A structural finding.
+  } else if (instant === null) {
     findings.push(`distributed_at ${quoted(at)} is ${isGoZeroTime(at) ? "Go's zero time (never set)" : 'unreadable'}: it is in no history by date; left as is`);
   } else if (isOtherForm(at)) findings.push(`distributed_at is an RFC 3339 timestamp (read as ${instant}); left as is (it is an index key)`);
 
@@ -88,7 +117,9 @@ export function checkDistribution(item: Item): DistributionReport {
       findings.push('no distribution_date: guild-wide history does not list it until fixed');
       additions.distribution_date = instant.slice(0, 10);
     }
-  } else if (typeof stored !== 'string' || !parseDay(stored) || stored.trim() !== stored) {
+  } else if (typeof stored !== 'string') {
+    // A structural finding.
+  } else if (!parseDay(stored) || stored.trim() !== stored) {
     findings.push(`distribution_date ${quoted(stored)} is not YYYY-MM-DD: guild-wide history cannot find it; left as is`);
   } else if (instant !== null && stored !== instant.slice(0, 10)) {
     findings.push(`distribution_date ${stored} is not the UTC day of distributed_at (${instant.slice(0, 10)}): the previous system wrote the day on its own clock; guild-wide history lists it under ${stored}; left as is`);
@@ -98,8 +129,8 @@ export function checkDistribution(item: Item): DistributionReport {
     findings.push('no pool_size (the previous system kept no pools); left as is');
   }
   const quality = String(item.quality ?? '');
-  if (!isQuality(quality)) findings.push(`quality ${quoted(item.quality)} is not bronze, silver or gold (read as ${readDistribution(item).quality}); left as is`);
-  if (item.method !== undefined && item.method !== 'web' && item.method !== 'discord') findings.push(`method ${quoted(item.method)} is neither web nor discord (read as discord); left as is`);
+  if (!isQuality(quality) && !otherThanString(item.quality)) findings.push(`quality ${quoted(item.quality)} is not bronze, silver or gold (read as ${readDistribution(item).quality}); left as is`);
+  if (typeof item.method === 'string' && item.method !== 'web' && item.method !== 'discord') findings.push(`method ${quoted(item.method)} is neither web nor discord (read as discord); left as is`);
   if (isAwardShaped(item) && (typeof item.link_id !== 'string' || item.link_id === '')) {
     findings.push('no link_id: reverting it takes no link back to the stock; left as is');
   }
@@ -107,33 +138,30 @@ export function checkDistribution(item: Item): DistributionReport {
 }
 
 /**
- * Where a record is in the date-index (the day guild-wide history reads it under, and its
- * quality), or would be once `additions` are written; undefined when it is in none.
- */
-/**
- * The items a draw keeps beside its record (src/services/draw-pools.ts, open-draws.ts): a pool
- * item holds at most POOL_CHUNK members of its record's pool, an open-draw marker at most
- * OPEN_PER_SHARD ids. Undefined for any other item. Reported only: the bot writes them whole.
+ * The items a draw keeps beside its record (src/services/draw-pools.ts, open-draws.ts), against
+ * their declarations: a pool item holds at most POOL_CHUNK members of its record's pool, an
+ * open-draw marker at most OPEN_PER_SHARD ids. Undefined for any other item. Reported only: the
+ * bot writes them whole.
  */
 export function checkDrawItem(item: Item): ItemReport | undefined {
   const id = String(item.distribution_id);
   const findings: string[] = [];
   if (isPoolItemId(id)) {
-    const pool = Array.isArray(item.pool) ? item.pool : undefined;
-    if (!pool || pool.some((m) => typeof m !== 'string')) findings.push('a pool item without a list of member ids in pool; left as is');
-    else if (pool.length > POOL_CHUNK) findings.push(`a pool item of ${pool.length} members (at most ${POOL_CHUNK}); left as is`);
-    if (item.draw_id !== poolItemDraw(id)) findings.push(`draw_id ${quoted(item.draw_id)} is not the record its id names (${poolItemDraw(id)}); left as is`);
+    findings.push(...structuralFindings(POOL_ITEM, item));
+    if (typeof item.draw_id === 'string' && item.draw_id !== poolItemDraw(id)) findings.push(`draw_id ${quoted(item.draw_id)} is not the record its id names (${poolItemDraw(id)}); left as is`);
     return { label: `pool item ${id}`, findings };
   }
   if (isOpenShardId(id)) {
-    const open = item.open_draws;
-    if (open !== undefined && !(open instanceof Set)) findings.push('open_draws is not a string set; left as is');
-    else if (open instanceof Set && open.size > OPEN_PER_SHARD) findings.push(`${open.size} open draws listed (at most ${OPEN_PER_SHARD}); the sweep takes off those that ended`);
+    findings.push(...structuralFindings(OPEN_DRAWS, item));
     return { label: `open-draw marker ${id}`, findings };
   }
   return undefined;
 }
 
+/**
+ * Where a record is in the date-index (the day guild-wide history reads it under, and its
+ * quality), or would be once `additions` are written; undefined when it is in none.
+ */
 export function dateIndexEntry(item: Item, additions: DistributionReport['additions'] = {}): { day: string; quality: Quality } | undefined {
   if (typeof item.distributed_at !== 'string' || item.status === 'drawn') return undefined;
   const day = item.distribution_date ?? additions.distribution_date;
@@ -149,7 +177,9 @@ export function checkMember(item: Item, options: { legacyTable: boolean }): Memb
   const member = readMember(item);
   const findings: string[] = [];
 
-  if (item.join_date === undefined && item.guild_join_date !== undefined) {
+  if (otherThanString(item.join_date ?? item.guild_join_date)) {
+    // Not a string: a structural finding (below) says so, and what it means.
+  } else if (item.join_date === undefined && item.guild_join_date !== undefined) {
     findings.push(
       member.join_date
         ? `guild_join_date (the old single table's) is read as the join date (${member.join_date}); left as is`
@@ -165,14 +195,13 @@ export function checkMember(item: Item, options: { legacyTable: boolean }): Memb
   if (item.username === undefined) {
     findings.push(typeof item.discord_username === 'string' && item.discord_username ? "discord_username (the old single table's) is read as username; left as is" : 'no username (shown as the id); left as is');
   }
-  if (item.is_officer === undefined) {
-    if (item.role !== undefined) findings.push(`role ${quoted(item.role)} (the old single table's) is read as ${member.is_officer ? 'an officer' : 'not an officer'}; left as is`);
-  } else if (typeof item.is_officer !== 'boolean') {
-    findings.push(`is_officer ${quoted(item.is_officer)} is not a boolean (read as ${member.is_officer ? 'an officer' : 'not an officer'}); left as is`);
+  if (item.is_officer === undefined && item.role !== undefined) {
+    findings.push(`role ${quoted(item.role)} (the old single table's) is read as ${member.is_officer ? 'an officer' : 'not an officer'}; left as is`);
   }
+  findings.push(...structuralFindings(MEMBER, item));
   const stale = STALE_MEMBER_ATTRIBUTES.filter((name) => item[name] !== undefined);
   if (stale.length) findings.push(`stale ${listOf(stale)} ${stale.length > 1 ? 'are' : 'is'} ignored (always derived from the join date); left as is`);
-  if (item.away_until !== undefined && !storedDay(item.away_until)) findings.push(`away_until ${quoted(item.away_until)} is unreadable (read as not away); left as is`);
+  if (typeof item.away_until === 'string' && !storedDay(item.away_until)) findings.push(`away_until ${quoted(item.away_until)} is unreadable (read as not away); left as is`);
   return { kind: 'member', member, label: `member ${displayId(key)} (${displayId(member.username)})`, findings };
 }
 
@@ -229,32 +258,24 @@ export function checkLink(item: Item): ItemReport {
   const id = String(item.link_id ?? '');
   const findings: string[] = [];
   const quality = String(item.quality ?? '');
-  if (!isQuality(quality)) findings.push(`quality ${quoted(item.quality)} is not bronze, silver or gold; left as is`);
+  if (typeof item.quality !== 'string') {
+    // Missing or not a string: a structural finding.
+  } else if (!isQuality(quality)) findings.push(`quality ${quoted(item.quality)} is not bronze, silver or gold; left as is`);
   else if (!new RegExp(`^${quality}_[A-Za-z0-9_]+$`).test(id)) findings.push(`its id is not {quality}_{type}_{suffix} (commands carry it in a safe form: \`${safeIdForm(id)}\`); left as is`);
-  if (typeof item.link_type !== 'string' || !findLinkType(item.link_type)) findings.push(`link_type ${quoted(item.link_type)} is not in the catalog (shown as it is); left as is`);
-  const available = item.is_available;
-  if (available !== 'true' && available !== 'false') {
-    const what = available === undefined ? 'no is_available' : `is_available ${quoted(available)} is not the string "true" or "false"`;
-    findings.push(`${what}: the link is in no stock index, so neither /inventory nor /distribute sees it; left as is`);
-  } else if (available === 'false' && (item.distribution_id === undefined || item.distribution_id === '')) {
+  if (typeof item.link_type === 'string' && !findLinkType(item.link_type)) findings.push(`link_type ${quoted(item.link_type)} is not in the catalog (shown as it is); left as is`);
+  findings.push(...structuralFindings(LINK, item));
+  if (item.is_available === 'false' && (item.distribution_id === undefined || item.distribution_id === '')) {
     findings.push('handed out without distribution_id (the previous system did not record which award); reverting its award still takes it back; left as is');
   }
-  if (item.added_date !== undefined && storedInstant(item.added_date) === null) findings.push(`added_date ${quoted(item.added_date)} is unreadable; left as is`);
+  if (typeof item.added_date === 'string' && storedInstant(item.added_date) === null) findings.push(`added_date ${quoted(item.added_date)} is unreadable; left as is`);
   return { label: `inventory link ${displayId(id)}`, findings };
 }
 
 /** A list of the lists table (the guard items that keep one active list per quality are FlavaFlav's own). */
 export function checkList(item: Item): ItemReport {
   const id = String(item.list_id ?? '');
-  const findings: string[] = [];
-  if (item.is_active !== 'true' && item.is_active !== 'false') {
-    const what = item.is_active === undefined ? 'no is_active' : `is_active ${quoted(item.is_active)} is not the string "true" or "false"`;
-    findings.push(`${what}: the list is in no index, so /list and /distribute do not see it as active; left as is`);
-  }
-  if (!isQuality(String(item.quality ?? ''))) findings.push(`quality ${quoted(item.quality)} is not bronze, silver or gold; left as is`);
-  for (const name of ['eligible_members', 'winners']) {
-    if (Array.isArray(item[name])) findings.push(`${name} is a list, not a string set: adding, removing and serving members fails; left as is`);
-  }
+  const findings = structuralFindings(LIST, item);
+  if (typeof item.quality === 'string' && !isQuality(item.quality)) findings.push(`quality ${quoted(item.quality)} is not bronze, silver or gold; left as is`);
   return { label: `list ${displayId(id)}${typeof item.list_name === 'string' ? ` (${displayId(item.list_name)})` : ''}`, findings };
 }
 

@@ -92,3 +92,7 @@ export function createTableInput(table: TableSchema, tableName: string): CreateT
       : undefined,
   };
 }
+
+// Each kind of item the tables hold, declared once: src/db/entities.ts (and src/db/entity.ts, what a declaration gives).
+export * from './entities';
+export { readItem, writeItem, type Entity, type Read, type Stored, type Writable } from './entity';

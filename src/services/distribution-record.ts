@@ -7,6 +7,7 @@
 import { storedDay, storedInstant } from '../domain/dates';
 import { candidatesFor, DRAW_STATUSES, isDrawPolicy, type DrawPolicy, type DrawStatus } from '../domain/draw';
 import { isQuality, QUALITIES, type Quality } from '../domain/ranks';
+import { DISTRIBUTION, readItem } from '../db/schema';
 import { readPool } from './draw-pools';
 import { emptyCounters, RECENT_LINKS, type Counters, type RecentLink } from './member-items';
 
@@ -127,87 +128,89 @@ export function recentFromHistory(records: Distribution[]): RecentLink[] {
     .map((d) => ({ id: d.distribution_id, at: d.distributed_at!, quality: d.quality, link_type: d.link_type, ...(d.status === 'reverted' ? { reverted: true } : {}) }));
 }
 
-/** A record in FlavaFlav's form, read from whatever the item holds. */
+/**
+ * A record in FlavaFlav's form, from its declared attributes (each of its declared type): a record
+ * without a status is confirmed (the previous system's), an unknown quality bronze, an unknown
+ * method discord; summaries a record kept whole (before pool items) are derived from its pool.
+ */
 export function readDistribution(item: Record<string, unknown>): Distribution {
-  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const ids = (v: unknown) => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).filter((x): x is string => typeof x === 'string');
-  const status = DRAW_STATUSES.find((s) => s === item.status) ?? 'confirmed';
-  const distributedAt = storedInstant(item.distributed_at) ?? undefined;
-  const quality = String(item.quality ?? '').toLowerCase();
-  const pool = ids(item.pool);
+  const stored = readItem(DISTRIBUTION, item);
+  const text = (v: string | undefined) => (v !== '' ? v : undefined);
+  const count = (v: unknown) => Number(v ?? 0) || 0;
+  const status = DRAW_STATUSES.find((s) => s === stored.status) ?? 'confirmed';
+  const distributedAt = storedInstant(stored.distributed_at) ?? undefined;
+  const quality = (stored.quality ?? '').toLowerCase();
+  const pool = [...(stored.pool ?? [])];
   // Records written before pool items kept the wants and figures whole: their summaries are derived.
-  const whole = readPool([item]);
-  const winnerId = text(item.winner_id) ?? text(item.member_id);
-  const drawnBefore = ids(item.drawn_before);
-  const figure = (v: unknown): CandidateFigures | undefined => {
-    if (!v || typeof v !== 'object') return undefined;
-    const f = v as { count?: unknown; last?: unknown };
-    return { count: Number(f.count ?? 0) || 0, ...(typeof f.last === 'string' ? { last: f.last } : {}) };
-  };
+  const whole = readPool([stored]);
+  const winnerId = text(stored.winner_id) ?? text(stored.member_id);
+  const drawnBefore = stored.drawn_before ?? [];
+  const figure = (v: Record<string, unknown> | undefined): CandidateFigures | undefined =>
+    v && { count: count(v.count), ...(typeof v.last === 'string' ? { last: v.last } : {}) };
   const counts = [...whole.figures.values()].map((f) => f.count);
-  const range = item.figures_range as { min?: unknown; max?: unknown } | undefined;
+  const range = stored.figures_range;
   const leftToDraw =
-    item.left_to_draw !== undefined
-      ? Number(item.left_to_draw) || 0
+    stored.left_to_draw !== undefined
+      ? stored.left_to_draw || 0
       : candidatesFor({ pool, wanting: new Set(), policy: 'uniform', stats: new Map(), exclude: new Set([...drawnBefore, ...(winnerId ? [winnerId] : [])]) }).among.length;
-  const leftOut = item.left_out as { away?: unknown; too_new?: unknown; unreadable?: unknown; attendance?: unknown; inactive?: unknown } | undefined;
-  const confirm = item.confirm_at && item.confirm_started_at ? { at: String(item.confirm_at), by: String(item.confirm_by ?? ''), startedAt: String(item.confirm_started_at) } : undefined;
+  const leftOut = stored.left_out;
+  const confirm = stored.confirm_at && stored.confirm_started_at ? { at: stored.confirm_at, by: stored.confirm_by ?? '', startedAt: stored.confirm_started_at } : undefined;
   return {
-    distribution_id: String(item.distribution_id),
+    distribution_id: stored.distribution_id ?? '',
     status,
-    link_id: String(item.link_id ?? ''),
-    link_type: String(item.link_type ?? 'unknown'),
+    link_id: stored.link_id ?? '',
+    link_type: stored.link_type ?? 'unknown',
     quality: isQuality(quality) ? quality : 'bronze',
-    bonus: String(item.bonus ?? ''),
-    method: item.method === 'web' ? 'web' : 'discord',
-    member_id: text(item.member_id),
-    member_username: text(item.member_username),
-    distributed_by: text(item.distributed_by),
+    bonus: stored.bonus ?? '',
+    method: stored.method === 'web' ? 'web' : 'discord',
+    member_id: text(stored.member_id),
+    member_username: text(stored.member_username),
+    distributed_by: text(stored.distributed_by),
     distributed_at: distributedAt,
-    distribution_date: storedDay(item.distribution_date) ?? (distributedAt ? distributedAt.slice(0, 10) : undefined),
-    notes: text(item.notes),
-    list_id: text(item.list_id),
+    distribution_date: storedDay(stored.distribution_date) ?? (distributedAt ? distributedAt.slice(0, 10) : undefined),
+    notes: text(stored.notes),
+    list_id: text(stored.list_id),
     pool,
-    pool_chunks: item.pool_chunks !== undefined ? Number(item.pool_chunks) || 0 : undefined,
-    pool_size: item.pool_size !== undefined ? Number(item.pool_size) || 0 : pool.length || undefined,
+    pool_chunks: stored.pool_chunks !== undefined ? stored.pool_chunks || 0 : undefined,
+    pool_size: stored.pool_size !== undefined ? stored.pool_size || 0 : pool.length || undefined,
     drawn_before: drawnBefore,
-    drawn_before_names: ids(item.drawn_before_names),
-    policy: typeof item.policy === 'string' && isDrawPolicy(item.policy) ? item.policy : undefined,
-    delivered_at: storedInstant(item.delivered_at) ?? undefined,
-    delivered_by: text(item.delivered_by),
-    reverted_by: text(item.reverted_by),
-    reverted_at: storedInstant(item.reverted_at) ?? undefined,
-    version: Number(item.version ?? 0) || 0,
+    drawn_before_names: stored.drawn_before_names ?? [],
+    policy: stored.policy !== undefined && isDrawPolicy(stored.policy) ? stored.policy : undefined,
+    delivered_at: storedInstant(stored.delivered_at) ?? undefined,
+    delivered_by: text(stored.delivered_by),
+    reverted_by: text(stored.reverted_by),
+    reverted_at: storedInstant(stored.reverted_at) ?? undefined,
+    version: stored.version || 0,
     winner_id: winnerId,
-    winner_username: text(item.winner_username) ?? text(item.member_username),
-    named: item.named === true,
-    drawn_by: text(item.drawn_by),
-    drawn_at: storedInstant(item.drawn_at) ?? undefined,
-    expires_at: storedInstant(item.expires_at) ?? undefined,
-    rerolled_by: ids(item.rerolled_by),
-    channel_id: text(item.channel_id),
-    message_id: text(item.message_id),
-    ended_by: text(item.ended_by),
+    winner_username: text(stored.winner_username) ?? text(stored.member_username),
+    named: stored.named === true,
+    drawn_by: text(stored.drawn_by),
+    drawn_at: storedInstant(stored.drawn_at) ?? undefined,
+    expires_at: storedInstant(stored.expires_at) ?? undefined,
+    rerolled_by: stored.rerolled_by ?? [],
+    channel_id: text(stored.channel_id),
+    message_id: text(stored.message_id),
+    ended_by: text(stored.ended_by),
     confirm,
-    list_name: text(item.list_name),
+    list_name: text(stored.list_name),
     left_out: leftOut
       ? {
-          away: Number(leftOut.away ?? 0) || 0,
-          too_new: Number(leftOut.too_new ?? 0) || 0,
-          unreadable: Number(leftOut.unreadable ?? 0) || 0,
-          ...(leftOut.attendance !== undefined ? { attendance: Number(leftOut.attendance) || 0 } : {}),
-          ...(leftOut.inactive !== undefined ? { inactive: Number(leftOut.inactive) || 0 } : {}),
+          away: count(leftOut.away),
+          too_new: count(leftOut.too_new),
+          unreadable: count(leftOut.unreadable),
+          ...(leftOut.attendance !== undefined ? { attendance: count(leftOut.attendance) } : {}),
+          ...(leftOut.inactive !== undefined ? { inactive: count(leftOut.inactive) } : {}),
         }
       : undefined,
-    ...(typeof item.compensation === 'string' ? { compensation: item.compensation } : {}),
-    ...(typeof item.compensation_debt === 'string' ? { compensation_debt: item.compensation_debt } : {}),
-    wanting_count: item.wanting_count !== undefined ? Number(item.wanting_count) || 0 : whole.wanting.length,
-    winner_figures: figure(item.winner_figures) ?? (winnerId ? whole.figures.get(winnerId) : undefined),
-    figures_range: range ? { min: Number(range.min ?? 0) || 0, max: Number(range.max ?? 0) || 0 } : counts.length ? { min: Math.min(...counts), max: Math.max(...counts) } : undefined,
+    ...(stored.compensation !== undefined ? { compensation: stored.compensation } : {}),
+    ...(stored.compensation_debt !== undefined ? { compensation_debt: stored.compensation_debt } : {}),
+    wanting_count: stored.wanting_count !== undefined ? stored.wanting_count || 0 : whole.wanting.length,
+    winner_figures: figure(stored.winner_figures) ?? (winnerId ? whole.figures.get(winnerId) : undefined),
+    figures_range: range ? { min: count(range.min), max: count(range.max) } : counts.length ? { min: Math.min(...counts), max: Math.max(...counts) } : undefined,
     left_to_draw: leftToDraw,
-    open_shard: item.open_shard !== undefined ? Number(item.open_shard) : undefined,
-    announced_at: text(item.announced_at),
-    announce_claimed_at: text(item.announce_claimed_at),
+    open_shard: stored.open_shard,
+    announced_at: text(stored.announced_at),
+    announce_claimed_at: text(stored.announce_claimed_at),
     stored: { distributed_at: item.distributed_at },
   };
 }

@@ -12,8 +12,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, batchWriteAll } from '../db/requests';
 import type { CandidateStats } from '../domain/draw';
 
-/** Members of a pool on one pool item: about 110 KB with wants and figures, far below 400 KB. */
-export const POOL_CHUNK = 1_000;
+import { POOL_CHUNK, POOL_ITEM, readItem, writeItem, type Read } from '../db/schema';
+
+export { POOL_CHUNK };
 
 export const poolItemId = (drawId: string, chunk: number) => `#pool#${drawId}#${chunk}`;
 export const isPoolItemId = (id: string) => id.startsWith('#pool#');
@@ -43,14 +44,14 @@ export class DrawPools {
     return Array.from({ length: DrawPools.chunks(pool.pool.length) }, (_, n) => {
       const ids = pool.pool.slice(n * POOL_CHUNK, (n + 1) * POOL_CHUNK);
       const figures = ids.filter((id) => pool.figures.has(id)).map((id) => [id, pool.figures.get(id)!] as const);
-      return {
+      return writeItem(POOL_ITEM, {
         distribution_id: poolItemId(drawId, n),
         draw_id: drawId,
         chunk: n,
         pool: ids,
         wanting: ids.filter((id) => wanting.has(id)),
         ...(figures.length ? { figures: Object.fromEntries(figures) } : {}),
-      };
+      });
     });
   }
 
@@ -70,22 +71,31 @@ export class DrawPools {
   }
 
   async read(drawId: string, chunks: number): Promise<DrawPool> {
-    const byChunk = new Map<number, Record<string, unknown>>();
     const keys = Array.from({ length: chunks }, (_, n) => ({ distribution_id: poolItemId(drawId, n) }));
-    for (const item of await batchGetAll(this.db, this.tableName, keys, { consistent: true, what: 'the draw pool' })) byChunk.set(Number(item.chunk), item);
+    const byChunk = new Map<number, Read<typeof POOL_ITEM>>();
+    for (const item of await batchGetAll(this.db, this.tableName, keys, { consistent: true, what: 'the draw pool' })) {
+      const stored = readItem(POOL_ITEM, item);
+      byChunk.set(stored.chunk ?? NaN, stored);
+    }
     return readPool([...byChunk.entries()].sort(([a], [b]) => a - b).map(([, item]) => item));
   }
 }
 
-/** A pool from its items (in chunk order), or from a record that kept it whole (before pool items). */
-export function readPool(items: Record<string, unknown>[]): DrawPool {
-  const ids = (v: unknown) => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).filter((x): x is string => typeof x === 'string');
+/** What holds a pool: pool items, or a record that kept it whole (before pool items), as read through their declarations. */
+export interface PoolHolder {
+  pool?: Iterable<string>;
+  wanting?: Iterable<string>;
+  figures?: Record<string, unknown>;
+}
+
+/** A pool from its items (in chunk order), or from a record that kept it whole. A figure without a readable count counts 0. */
+export function readPool(items: PoolHolder[]): DrawPool {
   const figures = new Map<string, CandidateStats>();
   for (const item of items) {
-    if (!item.figures || typeof item.figures !== 'object') continue;
-    for (const [id, f] of Object.entries(item.figures as Record<string, { count?: unknown; last?: unknown }>)) {
-      figures.set(id, { count: Number(f?.count ?? 0) || 0, ...(typeof f?.last === 'string' ? { last: f.last } : {}) });
+    for (const [id, value] of Object.entries(item.figures ?? {})) {
+      const f = (value ?? {}) as { count?: unknown; last?: unknown };
+      figures.set(id, { count: Number(f.count ?? 0) || 0, ...(typeof f.last === 'string' ? { last: f.last } : {}) });
     }
   }
-  return { pool: items.flatMap((i) => ids(i.pool)), wanting: items.flatMap((i) => ids(i.wanting)), figures };
+  return { pool: items.flatMap((i) => [...(i.pool ?? [])]), wanting: items.flatMap((i) => [...(i.wanting ?? [])]), figures };
 }

@@ -4,6 +4,7 @@
  * unannounced are announced again.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { HISTORY_TOP, readItem } from '../db/schema';
 import { decideExpire } from '../domain/draw';
 import type { OpenEntry } from './open-draws';
 import { retrying } from './retrying';
@@ -105,6 +106,6 @@ export class DrawSweep {
   /** Draws opened before the open-draw markers existed, still listed on `#history` (until the sweep ends them). */
   private async legacyOpen(): Promise<string[]> {
     const { Item } = await retrying(() => this.core.db.send(new GetCommand({ TableName: this.core.table, Key: { distribution_id: TOP_MARKER }, ProjectionExpression: 'open_draws', ConsistentRead: true })));
-    return Item?.open_draws instanceof Set ? [...Item.open_draws].map(String) : [];
+    return [...(readItem(HISTORY_TOP, Item).open_draws ?? [])];
   }
 }

@@ -22,6 +22,7 @@ import type { Member } from './member-items';
 import type { ChangeListener, RecordChanges } from './changes';
 import { runTransaction } from './transactions';
 import { UpdateBuilder } from './update-builder';
+import { DISTRIBUTION, writeItem } from '../db/schema';
 import type { ChangeResult, ConfirmResult, DrawServices, DrawSettings, StartDraw, StartRefusal } from './draw-types';
 import { DrawCore, stateOf } from './draw-core';
 import { DrawConfirm } from './draw-confirm';
@@ -206,7 +207,7 @@ export class DrawsService {
   }): Record<string, unknown> {
     const counts = [...p.pool.figures.values()].map((f) => f.count);
     const winnerFigures = p.pool.figures.get(p.winner.discord_id);
-    return {
+    return writeItem(DISTRIBUTION, {
       distribution_id: p.id,
       status: 'drawn',
       version: 1,
@@ -236,7 +237,7 @@ export class DrawsService {
       expires_at: new Date(p.now.getTime() + DRAW_TTL_MS).toISOString(),
       open_shard: p.shard,
       ...(p.compensation ? { compensation: p.compensation.reason, compensation_debt: p.compensation.debt } : {}),
-    };
+    });
   }
 
   /** Where the draw's message is, once it has been posted. */

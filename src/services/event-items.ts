@@ -7,10 +7,9 @@ import type { EventKind } from '../domain/attendance';
 
 export const EVENT_ID_PREFIX = 'event#';
 export const EVENTS_HEAD_ID = 'events#head';
-/** Events on a page, and the newest ids the head (and each event's `earlier`) keeps. */
-export const EVENTS_PAGE = 10;
-/** Events open for check-in at once. */
-export const MAX_OPEN_EVENTS = 5;
+import { EVENT, EVENTS_PAGE, MAX_OPEN_EVENTS, readItem, writeItem } from '../db/schema';
+
+export { EVENTS_PAGE, MAX_OPEN_EVENTS };
 export const EVENT_NAME_MAX = 60;
 
 /** Whether a lists-table id is one of the attendance items (not a list). */
@@ -41,37 +40,33 @@ export interface GuildEvent {
 export type EventRefusal = 'not_found' | 'closed' | 'too_many_open' | 'not_on_roster' | 'already' | 'busy';
 export type EventResult = { ok: true; event: GuildEvent } | { ok: false; reason: EventRefusal; event?: GuildEvent };
 
+/** A new event's item (its present, absent and excused are empty: no attribute). */
 export function toItem(event: GuildEvent): Record<string, unknown> {
   const { event_id, present: _p, absent: _a, excused: _e, ...rest } = event;
-  return { list_id: event_id, record_type: 'event', ...rest };
+  return writeItem(EVENT, { list_id: event_id, record_type: 'event', ...rest });
 }
 
+/** An event as the item holds it: an unknown kind reads as other, an unknown status as closed. */
 export function readEvent(item: Record<string, unknown>): GuildEvent {
-  const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  const status = (['open', 'closing', 'closed'] as const).find((s) => s === item.status) ?? 'closed';
-  const kind = (['boss', 'omni', 'other'] as const).find((k) => k === item.kind) ?? 'other';
+  const stored = readItem(EVENT, item);
+  const status = (['open', 'closing', 'closed'] as const).find((s) => s === stored.status) ?? 'closed';
+  const kind = (['boss', 'omni', 'other'] as const).find((k) => k === stored.kind) ?? 'other';
   return {
-    event_id: text(item.list_id),
+    event_id: stored.list_id ?? '',
     kind,
-    ...(typeof item.name === 'string' && item.name ? { name: item.name } : {}),
-    started_by: text(item.started_by),
-    started_at: text(item.started_at),
-    closes_at: text(item.closes_at),
+    ...(stored.name ? { name: stored.name } : {}),
+    started_by: stored.started_by ?? '',
+    started_at: stored.started_at ?? '',
+    closes_at: stored.closes_at ?? '',
     status,
-    present: strings(item.present).sort(),
-    absent: strings(item.absent).sort(),
-    excused: strings(item.excused).sort(),
-    ...(typeof item.closed_at === 'string' ? { closed_at: item.closed_at } : {}),
-    ...(typeof item.closed_by === 'string' ? { closed_by: item.closed_by } : {}),
-    earlier: strings(item.earlier),
-    ...(typeof item.channel_id === 'string' ? { channel_id: item.channel_id } : {}),
-    ...(typeof item.message_id === 'string' ? { message_id: item.message_id } : {}),
-    version: Number(item.version ?? 1),
+    present: [...(stored.present ?? [])].sort(),
+    absent: [...(stored.absent ?? [])].sort(),
+    excused: [...(stored.excused ?? [])].sort(),
+    ...(stored.closed_at !== undefined ? { closed_at: stored.closed_at } : {}),
+    ...(stored.closed_by !== undefined ? { closed_by: stored.closed_by } : {}),
+    earlier: stored.earlier ?? [],
+    ...(stored.channel_id !== undefined ? { channel_id: stored.channel_id } : {}),
+    ...(stored.message_id !== undefined ? { message_id: stored.message_id } : {}),
+    version: stored.version ?? 1,
   };
-}
-
-export function strings(value: unknown): string[] {
-  if (value instanceof Set) return [...value].map(String);
-  if (Array.isArray(value)) return value.map(String);
-  return [];
 }

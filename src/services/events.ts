@@ -16,7 +16,8 @@ import { batchGetAll } from '../db/requests';
 import { afterEvent, closingRoll, type Attendance, type AttendanceRules, type EventKind } from '../domain/attendance';
 import type { Clock } from '../domain/clock';
 import { isConditionalCheckFailed } from './errors';
-import { EVENT_ID_PREFIX, EVENTS_HEAD_ID, EVENTS_PAGE, MAX_OPEN_EVENTS, readEvent, strings, toItem, type EventResult, type GuildEvent } from './event-items';
+import { EVENTS_HEAD, readItem } from '../db/schema';
+import { EVENT_ID_PREFIX, EVENTS_HEAD_ID, EVENTS_PAGE, MAX_OPEN_EVENTS, readEvent, toItem, type EventResult, type GuildEvent } from './event-items';
 import type { Member } from './member-items';
 import type { MembersService } from './members';
 import { isPossibleKey, type ReadOptions } from './pagination';
@@ -42,7 +43,8 @@ export class EventsService {
 
   private async head(consistent: boolean, signal?: AbortSignal): Promise<{ recent: string[]; open: string[]; version: number }> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { list_id: EVENTS_HEAD_ID }, ConsistentRead: consistent }), { abortSignal: signal });
-    return { recent: strings(Item?.recent), open: strings(Item?.open), version: Number(Item?.version ?? 0) };
+    const stored = readItem(EVENTS_HEAD, Item);
+    return { recent: stored.recent ?? [], open: [...(stored.open ?? [])], version: stored.version ?? 0 };
   }
 
   /** Starts an event: check-in open for the configured hours. */

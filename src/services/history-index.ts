@@ -20,6 +20,7 @@
  */
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../db/requests';
+import { HISTORY_MONTH, HISTORY_TOP, readItem, WANTS_COUNTS } from '../db/schema';
 import { systemClock, type Clock } from '../domain/clock';
 import type { Quality } from '../domain/ranks';
 import { isConditionalCheckFailed } from './errors';
@@ -80,9 +81,9 @@ export class HistoryIndex {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { distribution_id: TOP_MARKER }, ConsistentRead: options.consistent }), {
       abortSignal: options.signal,
     });
-    const strings = (v: unknown) => (v instanceof Set ? [...v] : Array.isArray(v) ? v : []).filter((s): s is string => typeof s === 'string');
+    const stored = readItem(HISTORY_TOP, Item);
     // A marker an older FlavaFlav kept lists its months instead: the first of them is the first month.
-    const firstMonth = typeof Item?.first_month === 'string' ? Item.first_month : strings(Item?.months).sort()[0];
+    const firstMonth = stored.first_month ?? [...(stored.months ?? [])].sort()[0];
     return {
       ...(firstMonth ? { firstMonth } : {}),
       obsolete: OBSOLETE_TOP_ATTRIBUTES.filter((a) => Item?.[a] !== undefined),
@@ -94,9 +95,8 @@ export class HistoryIndex {
     const result = new Map<string, Set<string>>(months.map((m) => [m, new Set()]));
     const keys = months.map((m) => ({ distribution_id: monthMarker(m) }));
     for (const item of await batchGetAll(this.db, this.tableName, keys, { consistent: options.consistent, signal: options.signal, what: 'the history markers' })) {
-      const month = String(item.distribution_id).slice(monthMarker('').length);
-      const days = item.days instanceof Set ? item.days : new Set<string>();
-      result.set(month, new Set([...days].map(String)));
+      const stored = readItem(HISTORY_MONTH, item);
+      result.set(String(stored.distribution_id).slice(monthMarker('').length), new Set(stored.days));
     }
     return result;
   }
@@ -187,7 +187,7 @@ export class HistoryIndex {
   /** How many members want each of these link types. */
   async wantCounts(linkTypes: string[], options: ReadOptions = {}): Promise<Map<string, number>> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { distribution_id: WANTS_MARKER }, ConsistentRead: true }), { abortSignal: options.signal });
-    const counts = (Item?.counts ?? {}) as Record<string, unknown>;
+    const counts = readItem(WANTS_COUNTS, Item).counts ?? {};
     return new Map(linkTypes.map((t) => [t, Math.max(0, Number(Object.hasOwn(counts, t) ? counts[t] : 0) || 0)]));
   }
 

@@ -8,23 +8,21 @@ import { failedConditionItem, isConditionalCheckFailed, isDynamoUnavailable } fr
 import { runTransaction, transactionToken } from './transactions';
 import { ReadCoalescer } from './coalesce';
 import { isPossibleKey, type ReadOptions } from './pagination';
-import { AVAILABILITY_QUALITY_INDEX } from '../db/schema';
+import { AVAILABILITY_QUALITY_INDEX, LINK, readItem, writeItem, type Stored } from '../db/schema';
 import { queryAll } from '../db/requests';
 
-export interface Link {
-  link_id: string;
-  link_type: string;
-  quality: Quality;
-  category: string;
-  bonus: string;
-  /** "true" | "false": an index key, so a string (index keys cannot be BOOL). */
-  is_available: 'true' | 'false';
-  added_by: string;
-  /** ISO-8601 timestamp */
-  added_date: string;
-  notes?: string;
-  distribution_id?: string;
-}
+/**
+ * A link as the inventory table holds it (src/db/entities.ts, LINK): `is_available` is "true" or
+ * "false" (an index key, so a string). Its quality is one of the three wherever FlavaFlav or the
+ * previous system wrote it; check:data reports any other.
+ */
+export type Link = Omit<Stored<typeof LINK>, 'quality'> & { quality: Quality };
+
+/**
+ * A stored link's declared attributes (a wrong-typed one reads as absent). A projection reads
+ * only some of them; an item missing one check:data reports.
+ */
+export const readLink = (item: Record<string, unknown>): Link => readItem(LINK, item) as Link;
 
 export interface NewLinks {
   link_type: string;
@@ -66,7 +64,7 @@ export class InventoryService {
   async get(linkId: string, consistent = false): Promise<Link | undefined> {
     if (!isPossibleKey(linkId)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { link_id: linkId }, ConsistentRead: consistent }));
-    return Item as Link | undefined;
+    return Item ? readLink(Item) : undefined;
   }
 
   /**
@@ -94,7 +92,7 @@ export class InventoryService {
     }));
     const parts = links.map((link) => ({
       // A colliding id must never overwrite a link (and its history) that already exists.
-      item: { Put: { TableName: this.tableName, Item: link, ConditionExpression: 'attribute_not_exists(link_id)' } },
+      item: { Put: { TableName: this.tableName, Item: writeItem(LINK, link), ConditionExpression: 'attribute_not_exists(link_id)' } },
       reason: 'exists' as const,
     }));
     try {
@@ -142,7 +140,7 @@ export class InventoryService {
       },
       { maxPages, signal },
     );
-    return items as Link[];
+    return items.map(readLink);
   }
 
   /** The link `/distribute` hands out: the oldest available one of that quality (and type). */
@@ -206,7 +204,7 @@ export class InventoryService {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { ok: true, link: Attributes as Link };
+      return { ok: true, link: readLink(Attributes ?? {}) };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
       const item = failedConditionItem(error as { Item?: Record<string, unknown> });

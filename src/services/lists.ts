@@ -10,11 +10,13 @@ import { QUALITIES, type Quality } from '../domain/ranks';
 import { runTransaction, type TransactionPart, type TransactWriteItem } from './transactions';
 import { cancellationCodes, failedConditionItem, isConditionalCheckFailed } from './errors';
 import { isPossibleKey, type ReadOptions } from './pagination';
-import { ACTIVE_QUALITY_INDEX } from '../db/schema';
+import { ACTIVE_QUALITY_INDEX, LIST, LIST_GUARD, readItem, writeItem, type Stored } from '../db/schema';
 
-export interface DistributionList {
-  list_id: string;
-  list_name: string;
+/**
+ * A list as the table holds it (src/db/entities.ts, LIST), its member ids as arrays, sorted, and
+ * its quality, creator and creation time always there (an item without them reads as empty).
+ */
+export type DistributionList = Omit<Stored<typeof LIST>, 'quality' | 'eligible_members' | 'winners' | 'created_by' | 'created_at'> & {
   quality: Quality;
   /** Ids still waiting. */
   eligible_members: string[];
@@ -22,11 +24,7 @@ export interface DistributionList {
   winners: string[];
   created_by: string;
   created_at: string;
-  /** "true" | "false": an index key, so a string. */
-  is_active: 'true' | 'false';
-  /** Which cycle of the list this is (a list that served everyone starts the next); absent: the first. */
-  cycle?: number;
-}
+};
 
 /**
  * A guard item per quality makes "one active list per quality" hold under concurrency: creating
@@ -63,7 +61,7 @@ export class ListsService {
     const guards = await this.readConsistently(qualities.map(guardId), signal);
     const held = new Map<Quality, string>();
     for (const q of qualities) {
-      const holder = guards.get(guardId(q))?.holder;
+      const holder = readItem(LIST_GUARD, guards.get(guardId(q))).holder;
       if (typeof holder === 'string') held.set(q, holder);
     }
     const unguarded = qualities.filter((q) => !held.has(q));
@@ -79,7 +77,7 @@ export class ListsService {
         }),
         { abortSignal: signal },
       );
-      older = (Items ?? []).filter((i) => unguarded.includes(i.quality as Quality)).map((i) => String(i.list_id));
+      older = (Items ?? []).map((i) => readItem(LIST, i)).flatMap((l) => (l.list_id && unguarded.some((q) => q === l.quality) ? [l.list_id] : []));
     }
     const lists = await this.readConsistently([...held.values(), ...older], signal);
     return [...lists.values()]
@@ -124,7 +122,7 @@ export class ListsService {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { list_id: guardId(input.quality), holder: list.list_id },
+                Item: writeItem(LIST_GUARD, { list_id: guardId(input.quality), holder: list.list_id }),
                 ConditionExpression: 'attribute_not_exists(list_id)',
               },
             },
@@ -160,7 +158,7 @@ export class ListsService {
     ];
     if (active) {
       parts.push({
-        item: { Put: { TableName: this.tableName, Item: { list_id: guardId(item.quality), holder: item.list_id }, ConditionExpression: 'attribute_not_exists(list_id)' } },
+        item: { Put: { TableName: this.tableName, Item: writeItem(LIST_GUARD, { list_id: guardId(item.quality), holder: item.list_id }), ConditionExpression: 'attribute_not_exists(list_id)' } },
         reason: 'active_exists',
       });
     }
@@ -281,27 +279,30 @@ export class ListsService {
   }
 }
 
-/** Empty sets cannot be stored: an empty list simply lacks the attribute. */
+/** The member ids as string sets (an empty one is no attribute: the writer leaves it out). */
 function toItem(list: DistributionList): Record<string, unknown> {
   const { eligible_members, winners, ...rest } = list;
-  return {
-    ...rest,
-    ...(eligible_members.length ? { eligible_members: new Set(eligible_members) } : {}),
-    ...(winners.length ? { winners: new Set(winners) } : {}),
-  };
+  return writeItem(LIST, { ...rest, eligible_members: new Set(eligible_members), winners: new Set(winners) });
 }
 
-function toArray(value: unknown): string[] {
-  if (value instanceof Set) return [...value].map(String).sort();
-  if (Array.isArray(value)) return value.map(String);
-  return [];
+/** Sets sorted; a list (the previous system's form) in its order. */
+function toArray(value: Set<string> | string[] | undefined): string[] {
+  if (value instanceof Set) return [...value].sort();
+  return value ?? [];
 }
 
+/** A list as the item holds it; a flag stored as a boolean (an item no index holds) reads as what it says. */
 function normalizeList(item: Record<string, unknown>): DistributionList {
+  const stored = readItem(LIST, item);
   return {
-    ...(item as unknown as DistributionList),
-    eligible_members: toArray(item.eligible_members),
-    winners: toArray(item.winners),
-    is_active: item.is_active === 'true' || item.is_active === true ? 'true' : 'false',
+    ...stored,
+    list_id: stored.list_id ?? '',
+    list_name: stored.list_name ?? '',
+    quality: (stored.quality ?? '') as Quality,
+    created_by: stored.created_by ?? '',
+    created_at: stored.created_at ?? '',
+    eligible_members: toArray(stored.eligible_members),
+    winners: toArray(stored.winners),
+    is_active: stored.is_active === 'true' || item.is_active === true ? 'true' : 'false',
   };
 }

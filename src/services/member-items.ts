@@ -7,6 +7,7 @@
 import { DEBT_KEYS, EVENT_KINDS, legacyAttendance, NO_ATTENDANCE, type Attendance, type Debt } from '../domain/attendance';
 import { storedDay, storedInstant } from '../domain/dates';
 import { QUALITIES, type Quality } from '../domain/ranks';
+import { AWARDS_KEPT, MAX_WANTS, MEMBER, readItem, RECENT_LINKS, type Read } from '../db/schema';
 
 /** One award in a member's own log: when, and which record. */
 export interface AwardEntry {
@@ -29,8 +30,7 @@ export interface RecentLink {
   reverted?: boolean;
 }
 
-/** How many of the newest links a member item keeps. */
-export const RECENT_LINKS = 5;
+export { AWARDS_KEPT, MAX_WANTS, RECENT_LINKS };
 
 /** What a member has received: kept on the item by FlavaFlav, derived from history otherwise. */
 export interface Counters {
@@ -79,16 +79,7 @@ export interface NewMember {
   added_by: string;
 }
 
-export const MAX_WANTS = 10;
-export const AWARDS_ATTRIBUTE: Record<Quality, string> = { bronze: 'awards_bronze', silver: 'awards_silver', gold: 'awards_gold' };
-/**
- * Award entries a member item keeps per quality (about 70 bytes each): those in the fairness
- * window (what `fewest` counts) and always the newest (what `longest` reads), at most this many
- * (so at most about 21 KB for the three). An award drops the entries that have left the window,
- * so the item stays the size of the member's recent awards, in year 10 as in year 1.
- * `links_received` counts every award.
- */
-export const AWARDS_KEPT = 100;
+export const AWARDS_ATTRIBUTE = { bronze: 'awards_bronze', silver: 'awards_silver', gold: 'awards_gold' } as const satisfies Record<Quality, string>;
 
 /** The award log as written: the newest AWARDS_KEPT entries. */
 export function awardLog(entries: readonly AwardEntry[]): Set<string> {
@@ -109,33 +100,41 @@ export function isMemberItem(item: Record<string, unknown>): boolean {
   return 'join_date' in item || 'guild_join_date' in item;
 }
 
-/** A member in FlavaFlav's form, read from any form the tables hold. Stale rank, eligibility and day counts are ignored. */
+type StoredMember = Read<typeof MEMBER>;
+
+/**
+ * A member in FlavaFlav's form, read from any form the tables hold (its declared attributes, each
+ * of its declared type): the old single table's username, join date and role stand in for
+ * FlavaFlav's, and the previous system's attendance fields for attendance and debts. Stale rank,
+ * eligibility and day counts are ignored.
+ */
 export function readMember(item: Record<string, unknown>): Member {
-  const id = String(item.discord_id ?? '');
+  const stored = readItem(MEMBER, item);
+  const id = stored.discord_id ?? '';
   const storedJoinDate = item.join_date ?? item.guild_join_date;
-  const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v : undefined);
+  const text = (v: string | undefined) => (v?.trim() ? v : undefined);
   const member: Member = {
     discord_id: id,
-    username: text(item.username) ?? text(item.discord_username) ?? id,
+    username: text(stored.username) ?? text(stored.discord_username) ?? id,
     join_date: storedDay(storedJoinDate) ?? undefined,
     storedJoinDate,
     storedUpdatedAt: item.updated_at,
-    // The old single table said who was an officer with a role; FlavaFlav's is_officer flag, once written, decides.
-    is_officer: item.is_officer !== undefined ? item.is_officer === true || item.is_officer === 'true' : item.role === 'admin' || item.role === 'officer',
-    added_by: text(item.added_by),
-    added_date: storedInstant(item.added_date ?? item.created_at) ?? undefined,
-    updated_at: storedInstant(item.updated_at) ?? undefined,
-    away_until: storedDay(item.away_until) ?? undefined,
-    wants: readWants(item.wants),
-    recent: readRecent(item.recent_links),
-    ...readAttendanceAndDebts(item),
+    // The old single table said who was an officer with a role; FlavaFlav's is_officer flag, once written, decides (a string "true" too).
+    is_officer: item.is_officer !== undefined ? item.is_officer === true || item.is_officer === 'true' : stored.role === 'admin' || stored.role === 'officer',
+    added_by: text(stored.added_by),
+    added_date: storedInstant(stored.added_date ?? stored.created_at) ?? undefined,
+    updated_at: storedInstant(stored.updated_at) ?? undefined,
+    away_until: storedDay(stored.away_until) ?? undefined,
+    wants: [...(stored.wants ?? [])].sort((a, b) => a.localeCompare(b)),
+    recent: readRecent(stored.recent_links),
+    ...readAttendanceAndDebts(item, stored),
   };
-  if (item.links_received !== undefined && item.links_received !== null) {
+  if (stored.links_received !== undefined) {
     const awards = emptyCounters().awards;
-    for (const q of QUALITIES) awards[q] = readEntries(item[AWARDS_ATTRIBUTE[q]]);
+    for (const q of QUALITIES) awards[q] = readEntries(stored[AWARDS_ATTRIBUTE[q]]);
     member.counters = {
-      links_received: Math.max(0, Math.trunc(Number(item.links_received)) || 0),
-      last_link_at: storedInstant(item.last_link_at) ?? undefined,
+      links_received: Math.max(0, Math.trunc(stored.links_received) || 0),
+      last_link_at: storedInstant(stored.last_link_at) ?? undefined,
       awards,
     };
   }
@@ -143,18 +142,18 @@ export function readMember(item: Record<string, unknown>): Member {
 }
 
 /** Attendance and debts as FlavaFlav keeps them, else as the previous system's fields say (never rewritten). */
-function readAttendanceAndDebts(item: Record<string, unknown>): { attendance: Attendance; debts: Debt[]; debtsStored: boolean } {
-  const keepsAttendance = item.attended !== undefined || item.missed !== undefined || item.last_attended_at !== undefined;
-  const keepsDebts = item.debts !== undefined;
+function readAttendanceAndDebts(item: Record<string, unknown>, stored: StoredMember): { attendance: Attendance; debts: Debt[]; debtsStored: boolean } {
+  const keepsAttendance = stored.attended !== undefined || stored.missed !== undefined || stored.last_attended_at !== undefined;
+  const keepsDebts = stored.debts !== undefined;
   const legacy = keepsAttendance && keepsDebts ? {} : legacyAttendance(item, storedInstant);
   return {
-    attendance: keepsAttendance ? readAttendance(item) : (legacy.attendance ?? NO_ATTENDANCE),
-    debts: keepsDebts ? readDebts(item.debts) : legacy.debt ? [legacy.debt] : [],
+    attendance: keepsAttendance ? readAttendance(stored) : (legacy.attendance ?? NO_ATTENDANCE),
+    debts: keepsDebts ? readDebts(stored.debts) : legacy.debt ? [legacy.debt] : [],
     debtsStored: keepsDebts || !legacy.debt,
   };
 }
 
-function readAttendance(item: Record<string, unknown>): Attendance {
+function readAttendance(item: StoredMember): Attendance {
   const attended: Attendance['attended'] = [];
   const missed: Attendance['missed'] = [];
   const map = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Set) ? (v as Record<string, unknown>) : {});
@@ -227,20 +226,14 @@ export function recentValue(link: RecentLink): Record<string, unknown> {
   return { at: link.at, quality: link.quality, link_type: link.link_type, ...(link.reverted ? { reverted: true } : {}) };
 }
 
-function readWants(value: unknown): string[] {
-  const items = value instanceof Set ? [...value] : Array.isArray(value) ? value : [];
-  return items.filter((v): v is string => typeof v === 'string').sort((a, b) => a.localeCompare(b));
-}
-
 /** An award log entry: `<ISO time>|<record id>` (ids may hold any character but the time never holds "|"). */
 export function encodeEntry(entry: AwardEntry): string {
   return `${entry.at}|${entry.id}`;
 }
 
-function readEntries(value: unknown): AwardEntry[] {
-  const items = value instanceof Set ? [...value] : Array.isArray(value) ? value : [];
-  return items
-    .filter((v): v is string => typeof v === 'string' && v.includes('|'))
+function readEntries(value: Set<string> | undefined): AwardEntry[] {
+  return [...(value ?? [])]
+    .filter((v) => v.includes('|'))
     .map((v) => ({ at: v.slice(0, v.indexOf('|')), id: v.slice(v.indexOf('|') + 1) }))
     .sort((a, b) => a.at.localeCompare(b.at));
 }

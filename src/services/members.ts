@@ -9,6 +9,7 @@ import { afterEvent, type Attendance, type AttendanceRules, type Debt, type Even
 import { systemClock, type Clock } from '../domain/clock';
 import { QUALITIES, type Quality } from '../domain/ranks';
 import { scanAll, scanPage } from '../db/requests';
+import { MEMBER, writeItem } from '../db/schema';
 import { ReadCoalescer } from './coalesce';
 import { isConditionalCheckFailed } from './errors';
 import * as awards from './member-awards';
@@ -42,7 +43,7 @@ export class MembersService {
   async add(input: NewMember, history: { counters: Counters; recent: RecentLink[] } = { counters: emptyCounters(), recent: [] }, now = this.clock.now()): Promise<{ ok: true; member: CountedMember } | { ok: false; reason: 'exists' }> {
     const at = now.toISOString();
     const { counters } = history;
-    const item = {
+    const item = writeItem(MEMBER, {
       ...input,
       added_date: at,
       updated_at: at,
@@ -50,7 +51,7 @@ export class MembersService {
       links_received: counters.links_received,
       ...(counters.last_link_at ? { last_link_at: counters.last_link_at } : {}),
       ...Object.fromEntries(QUALITIES.filter((q) => counters.awards[q].length).map((q) => [AWARDS_ATTRIBUTE[q], awardLog(counters.awards[q])])),
-    };
+    });
     try {
       await this.db.send(
         new PutCommand({

@@ -23,8 +23,9 @@ import type { TransactWriteItem } from './transactions';
 
 /** How many shard items (constant). */
 export const OPEN_SHARDS = 16;
-/** At most this many ids in one shard (a shard item stays under 2 KB). */
-export const OPEN_PER_SHARD = 25;
+import { OPEN_DRAWS, OPEN_PER_SHARD, readItem } from '../db/schema';
+
+export { OPEN_PER_SHARD };
 
 export const openShardId = (shard: number) => `#open#${String(shard).padStart(2, '0')}`;
 export const isOpenShardId = (id: string) => /^#open#\d{2}$/.test(id);
@@ -82,9 +83,9 @@ export class OpenDraws {
     const entries: OpenEntry[] = [];
     const keys = Array.from({ length: OPEN_SHARDS }, (_, s) => ({ distribution_id: openShardId(s) }));
     for (const item of await batchGetAll(this.db, this.tableName, keys, { consistent: options.consistent ?? true, what: 'the open draws' })) {
-      const shard = Number(String(item.distribution_id).slice('#open#'.length));
-      const ids = item.open_draws instanceof Set ? [...item.open_draws].map(String) : [];
-      for (const id of ids) entries.push({ id, shard });
+      const stored = readItem(OPEN_DRAWS, item);
+      const shard = Number(String(stored.distribution_id).slice('#open#'.length));
+      for (const id of stored.open_draws ?? []) entries.push({ id, shard });
     }
     return entries;
   }
