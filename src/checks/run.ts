@@ -26,7 +26,7 @@ import { DistributionsService } from '../services/distributions';
 import { isConditionalCheckFailed } from '../services/errors';
 import { HistoryIndex, isMarkerId } from '../services/history-index';
 import { MembersService } from '../services/members';
-import type { Member } from '../services/member-items';
+import { AWARDS_ATTRIBUTE, type Member } from '../services/member-items';
 import {
   checkDistribution,
   checkDrawItem,
@@ -168,7 +168,7 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
       const checked = checkMember(item, { legacyTable: options.membersInLegacyTable });
       let change: string | undefined;
       // Without a distributions table there is no history to count from: counters are left alone.
-      if (checked.kind === 'member' && !missing.has('distributions')) change = await checkCounters(checked.member, checked.findings);
+      if (checked.kind === 'member' && !missing.has('distributions')) change = await checkCounters(item, checked.member, checked.findings);
       if (checked.kind === 'member') {
         const legacy = await checkLegacyAttendance(item, checked.findings);
         if (legacy) change = change ? `${change}; ${legacy}` : legacy;
@@ -213,13 +213,14 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
     return (await members.addLegacyAttendance(String(item.discord_id), { attendance, debt }, false)) ? `added ${what}` : undefined;
   }
 
-  async function checkCounters(member: Member, findings: string[]): Promise<string | undefined> {
+  async function checkCounters(item: Item, member: Member, findings: string[]): Promise<string | undefined> {
     const records = await distributions.memberRecords(member.discord_id);
     const derived = countersFromHistory(records);
     if (member.counters) {
       const drift = counterDrift(member.counters, derived);
       if (drift) findings.push(drift);
-      const logs = MembersService.missingAwardLogs(member, derived);
+      // A log present but unreadable is reported above and left as is: --fix adds only what is absent.
+      const logs = MembersService.missingAwardLogs(member, derived).filter((q) => item[AWARDS_ATTRIBUTE[q]] === undefined || item[AWARDS_ATTRIBUTE[q]] === null);
       if (logs.length) {
         findings.push(missingLogsFinding(logs, derived));
         const what = `the ${logs.join(', ')} award log${logs.length === 1 ? '' : 's'} (from their history)`;
@@ -235,6 +236,8 @@ export async function checkData(options: CheckOptions): Promise<CheckResult> {
       // False when an award or a revert started them meanwhile: they stand.
       return (await members.addMissingRecent(member, recentFromHistory(records))) ? 'added recent_links' : undefined;
     }
+    // Present but unreadable (reported above, left as is): --fix adds only what is absent.
+    if (item.links_received !== undefined && item.links_received !== null) return undefined;
     findings.push(missingCountersFinding(derived));
     if (!fix) return `--fix would add ${countersAddition(derived)}`;
     // False when the bot (an award or a revert) wrote counters meanwhile: they stand.

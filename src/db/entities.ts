@@ -83,11 +83,12 @@ export const MEMBER = defineEntity({
     role: legacy(S),
     created_at: legacy(S),
     character_names: legacy(IDS),
-    weekly_boss_participation: legacy({ type: 'BOOL' }),
+    // Read from the raw item (src/domain/attendance.ts, legacyAttendance): 'true' and numeric strings too.
+    weekly_boss_participation: legacy({ type: 'BOOL', also: ['SB'] }),
     omni_participation_dates: legacy(IDS),
-    omni_absence_count: legacy(N),
+    omni_absence_count: legacy({ type: 'N', also: ['S'] }),
     last_omni_participation: legacy(S),
-    compensation_owed: legacy({ type: 'BOOL' }),
+    compensation_owed: legacy({ type: 'BOOL', also: ['SB'] }),
   },
 });
 

@@ -105,6 +105,18 @@ describe('check:data on a member', () => {
     ]);
   });
 
+  it('says the previous system’s attendance flags written as strings are read all the same, as they are', () => {
+    const report = checkMember(
+      { discord_id: '456', username: 'x', join_date: '2025-01-01', is_officer: false, links_received: 0, compensation_owed: 'true', weekly_boss_participation: 'false', omni_absence_count: '3' },
+      { legacyTable: false },
+    );
+    expect(report.findings).toEqual([
+      "weekly_boss_participation 'false' is not a boolean (read all the same); left as is",
+      "omni_absence_count '3' is not a number (read all the same); left as is",
+      "compensation_owed 'true' is not a boolean (read all the same); left as is",
+    ]);
+  });
+
   it('tells a link-history item from a member, and says how to import it', () => {
     const report = checkMember(doc(single.items[3]), { legacyTable: true });
     expect(report.kind).toBe('other');
