@@ -16,6 +16,8 @@ export interface Answer {
   deferred: boolean;
   /** The answer is an error (⚠️ …). */
   failed: boolean;
+  /** What the error said (its first 160 characters). */
+  failure?: string;
   /** Size of the files attached to the answer (the CSV export). */
   bytes?: number;
 }
@@ -54,15 +56,16 @@ export async function answerOf(emulator: DiscordEmulator, interaction: SentInter
   const callback = await emulator.waitForRequest((r) => r.path === callbackPath, { since, timeoutMs });
   if ((callback.status ?? 200) >= 400) return { ms: undefined, deferred: false, failed: true };
   const type = callback.body?.type;
-  if (type !== 5 && type !== 6) return { ms: callback.at - dispatchedAt, deferred: false, failed: isFailure(callback.body?.data) };
+  if (type !== 5 && type !== 6) return { ms: callback.at - dispatchedAt, deferred: false, ...failureOf(callback.body?.data) };
   const original = `/webhooks/${emulator.applicationId}/${interaction.token}/messages/@original`;
   const followUp = `/webhooks/${emulator.applicationId}/${interaction.token}`;
   const filled = await emulator.waitForRequest((r) => (r.method === 'PATCH' && r.path === original) || (r.method === 'POST' && r.path === followUp), { since, timeoutMs });
-  return { ms: filled.at - dispatchedAt, deferred: true, failed: isFailure(filled.body), bytes: filled.files.reduce((n, f) => n + Buffer.byteLength(f.text), 0) };
+  return { ms: filled.at - dispatchedAt, deferred: true, ...failureOf(filled.body), bytes: filled.files.reduce((n, f) => n + Buffer.byteLength(f.text), 0) };
 }
 
-function isFailure(data: { content?: unknown } | undefined): boolean {
-  return typeof data?.content === 'string' && data.content.startsWith('⚠️');
+function failureOf(data: { content?: unknown } | undefined): { failed: boolean; failure?: string } {
+  const failed = typeof data?.content === 'string' && data.content.startsWith('⚠️');
+  return failed ? { failed, failure: String(data!.content).slice(0, 160) } : { failed };
 }
 
 /** The table names a DynamoDB command's input names. */

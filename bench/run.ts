@@ -58,6 +58,8 @@ interface Row {
   late: number;
   /** Answers that were errors (⚠️). */
   failed: number;
+  /** What they said (distinct, at most 3). */
+  failures?: string[];
   /** DynamoDB requests refused during the burst, by error (conflicts the bot retried, throttling). */
   dynamoErrors: Map<string, number>;
   /** In the burst: DynamoDB's time per request (mean, ms), by operation. */
@@ -132,7 +134,10 @@ async function measure(name: string, size: GuildSize, target: Target, s: Omit<Sc
     await quiet(target);
     // An interaction Discord refused as late was never answered: it counts as slower than any answer.
     row.burst = answers.map((a) => a.ms ?? Number.POSITIVE_INFINITY);
-    row.failed = [...samples, ...answers].filter((a) => a.failed).length;
+    const failures = [...samples, ...answers].filter((a) => a.failed);
+    row.failed = failures.length;
+    // What the errors said, each distinct text once (at most 3), so an unexpected one can be told.
+    row.failures = [...new Set(failures.map((a) => a.failure ?? ''))].slice(0, 3);
   } catch (error) {
     row.error = (error as Error).message;
     log(`  ${name}: ${row.error}`);
@@ -146,7 +151,7 @@ async function measure(name: string, size: GuildSize, target: Target, s: Omit<Sc
   const attached = samples.find((x) => x.bytes);
   if (attached?.bytes) row.rounds += `; attaches ${(attached.bytes / 2 ** 20).toFixed(1)} MB`;
   row.late = target.emulator.refusals.slice(refusalsBefore).filter((r) => r.code === 10062).length;
-  log(`  ${name}: ${fmtRequests(row.requests)} requests, alone p50 ${fmtMs(percentile(row.alone, 50))}, burst p99 ${fmtMs(percentile(row.burst, 99))}${row.late ? `, ${row.late} late` : ''}${row.failed ? `, ${row.failed} errors` : ''}${row.burstDynamoMs.size ? `, DynamoDB in the burst: ${[...row.burstDynamoMs].map(([op, ms]) => `${op} ${Math.round(ms)} ms`).join(', ')}` : ''}${row.dynamoErrors.size ? `, DynamoDB refused: ${[...row.dynamoErrors].map(([e, n]) => `${n}× ${e}`).join('; ')}` : ''}`);
+  log(`  ${name}: ${fmtRequests(row.requests)} requests, alone p50 ${fmtMs(percentile(row.alone, 50))}, burst p99 ${fmtMs(percentile(row.burst, 99))}${row.late ? `, ${row.late} late` : ''}${row.failed ? `, ${row.failed} errors (${(row.failures ?? []).map((f) => JSON.stringify(f)).join('; ')})` : ''}${row.burstDynamoMs.size ? `, DynamoDB in the burst: ${[...row.burstDynamoMs].map(([op, ms]) => `${op} ${Math.round(ms)} ms`).join(', ')}` : ''}${row.dynamoErrors.size ? `, DynamoDB refused: ${[...row.dynamoErrors].map(([e, n]) => `${n}× ${e}`).join('; ')}` : ''}`);
   return row;
 }
 
@@ -250,6 +255,7 @@ function report(rows: Row[]): string {
     const expected = rows.find((r) => r.name === name)?.expectedErrors;
     if (expected) out.push(`- Errors of ${name} are expected: ${expected}.`);
   }
+  for (const r of rows.filter((x) => x.failed && !x.expectedErrors)) out.push(`- ${r.failed} error${r.failed === 1 ? '' : 's'} of ${r.name} at ${r.size.label}: ${(r.failures ?? []).map((f) => `“${f}”`).join('; ')}`);
 
   out.push('', `DynamoDB round trips of one typical run at ${SIZES.at(-1)!.label} (A + B: in parallel; ▸: after):`, '');
   for (const r of rows.filter((x) => x.size === SIZES.at(-1) && x.name !== BARE)) out.push(`- ${r.name}: ${r.rounds || 'no request'}`);

@@ -64,15 +64,22 @@ export function scenarios(g: BenchGuild): Scenario[] {
   const closeBronzeLists = async () => {
     for (const list of await services.lists.listActive('bronze')) await services.lists.close(list.list_id);
   };
-  /** Open draws of `quality`, each with a pool of ten Sages and its own available link, posted as the bot posts them. */
+  /**
+   * Open draws of `quality`, each with a pool of ten Sages not away today (the seed sends some
+   * away, and so does /member away: Confirm refuses a winner who is away), and its own available
+   * link, posted as the bot posts them.
+   */
   const openDraws = async (count: number, links: string[], post = true) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const here = new Set((await Promise.all(seeded.sages.map((m) => services.members.get(m.id, true)))).filter((m) => m && !(m.away_until && m.away_until >= today)).map((m) => m!.discord_id));
+    const sages = seeded.sages.filter((m) => here.has(m.id));
     const byId = new Map((await Promise.all(links.slice(0, count).map((id) => services.inventory.get(id)))).map((l) => [l!.link_id, l!]));
     const ids = await seedOpenDraws(
       g.app.storage.db,
       g.tables,
       Array.from({ length: count }, (_, k) => {
         const link = byId.get(links[k])!;
-        const pool = Array.from({ length: 10 }, (__, j) => nth(seeded.sages, k * 10 + j));
+        const pool = Array.from({ length: 10 }, (__, j) => nth(sages, k * 10 + j));
         return { winner: pool[0], pool, linkId: link.link_id, linkType: link.link_type, quality: link.quality, bonus: link.bonus };
       }),
       officer.id,
