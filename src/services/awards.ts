@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../domain/clock';
 import { countersFromHistory, isStanding, recentFromHistory, type Distribution } from './distribution-record';
 import type { DistributionsService } from './distributions';
 import { RecordChanges } from './changes';
+import { ReadCoalescer } from './coalesce';
 import { addMonths, HistoryIndex, TOP_MARKER } from './history-index';
 import { isConditionalCheckFailed } from './errors';
 import type { ReadOptions } from './pagination';
@@ -37,6 +38,8 @@ export type DeliveryResult = { ok: true; distribution: Distribution } | { ok: fa
 
 export class AwardsService {
   private readonly index: HistoryIndex;
+  /** Undelivered awards read by several callers at once (a burst of Delivered presses on /deliveries), shared. */
+  private readonly undeliveredReads = new ReadCoalescer<Distribution[]>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -127,8 +130,15 @@ export class AwardsService {
    * Confirmed awards of the last UNDELIVERED_WINDOW_DAYS days not yet handed over in game, oldest
    * first: the month markers say which of those days hold records, and each is read (a bounded
    * number of queries, whatever the history). Older awards still undelivered are not listed.
+   * Callers asking at the same time share one read that began after they asked (ReadCoalescer),
+   * unless they may give up on theirs (a signal).
    */
   async undelivered(options: ReadOptions = {}): Promise<Distribution[]> {
+    if (options.signal) return this.readUndelivered(options);
+    return [...(await this.undeliveredReads.read('undelivered', () => this.readUndelivered(options)))];
+  }
+
+  private async readUndelivered(options: ReadOptions): Promise<Distribution[]> {
     const today = this.clock.now();
     const from = new Date(today.getTime() - (UNDELIVERED_WINDOW_DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
     const { days } = await this.index.daysNewestFirst(addMonths(today.toISOString().slice(0, 7), 1), UNDELIVERED_WINDOW_DAYS + 31, { since: from, signal: options.signal });

@@ -111,6 +111,24 @@ describe('the history markers', () => {
     expect(old.status).toBe('confirmed');
   });
 
+  it('/deliveries read by ten callers at once (a burst of Delivered presses) costs at most two reads, each seeing what was delivered before it was asked', async () => {
+    const { services } = storage;
+    const member = await seedMember(services);
+    await seedLink(services, 'gold', 'Damage on Ships', 3);
+    const awards = [await seedAward(storage, { memberId: member.discord_id, at: daysAgo(3) }), await seedAward(storage, { memberId: member.discord_id, at: daysAgo(1) })];
+    const one = recordRequests();
+    await services.awards.undelivered();
+    const perRead = one.filter((r) => r.operation === 'QueryCommand').length;
+    expect(perRead).toBeGreaterThan(0);
+    const many = recordRequests();
+    const read = await Promise.all(Array.from({ length: 10 }, () => services.awards.undelivered()));
+    expect(many.filter((r) => r.operation === 'QueryCommand').length).toBeLessThanOrEqual(2 * perRead);
+    for (const r of read) expect(r.map((d) => d.distribution_id)).toEqual(awards.map((d) => d.distribution_id));
+    // Asked after a delivery: never a read begun before it.
+    await services.awards.markDelivered(awards[0].distribution_id, 'officer', 'test');
+    expect((await services.awards.undelivered()).map((d) => d.distribution_id)).toEqual([awards[1].distribution_id]);
+  });
+
   it('guild-wide history reads the markers consistently, so a page shows what was just written, across years with gaps', async () => {
     const { services } = storage;
     const member = await seedMember(services);
