@@ -7,7 +7,7 @@
 import { InteractionContextType, SlashCommandBuilder, type AutocompleteInteraction, type ButtonInteraction, type ChatInputCommandInteraction } from 'discord.js';
 import { button, defineCommand, type BotContext, type Call, type Choice } from '../src/bot/command';
 import { drawIds, DISCORD_WORDING, drawMessage, pingingWinner } from '../src/bot/draw-message';
-import { drawAnswer, drawFacts } from '../src/bot/draws';
+import { drawAnswer, drawFacts, placeDrawMessage } from '../src/bot/draws';
 import { UserError } from '../src/bot/errors';
 import { QUALITY_LABEL, userMention } from '../src/bot/format';
 import { DRAW_POLICIES, isDrawPolicy } from '../src/domain/draw';
@@ -62,7 +62,7 @@ async function execute({ interaction, ctx, respond }: Call<ChatInputCommandInter
   const facts = await drawFacts(ctx, result.draw);
   const sent = await respond.send(pingingWinner(drawMessage(facts), facts));
   // Where the draw's message is, so changes made elsewhere (the web, the sweep) follow onto it.
-  if (sent) await ctx.services.draws.setMessage(result.draw.distribution_id, sent.channelId, sent.messageId).catch((error) => ctx.logger.warn({ err: error }, 'could not record where a draw message is'));
+  if (sent) await placeDrawMessage(ctx, result.draw, sent.channelId, sent.messageId).catch((error) => ctx.logger.warn({ err: error }, 'could not record where a draw message is'));
 }
 
 /**

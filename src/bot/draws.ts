@@ -32,6 +32,19 @@ export async function drawAnswer(ctx: BotContext, draw: Distribution): Promise<A
   return drawMessage(await drawFacts(ctx, draw));
 }
 
+/**
+ * Records where a draw's message is. A change made before that (a press on the web, the expiry
+ * sweep) found no message to edit: when the record has moved on from what the message shows, the
+ * message is edited to show it now.
+ */
+export async function placeDrawMessage(ctx: BotContext, shown: Distribution, channelId: string, messageId: string): Promise<void> {
+  const now = await ctx.services.draws.setMessage(shown.distribution_id, channelId, messageId);
+  if (now.version === shown.version) return;
+  // Still open with another version: rerolled elsewhere (the new winner is pinged); else ended.
+  const change: RecordChange = now.status === 'drawn' ? 'rerolled' : (['confirmed', 'cancelled', 'expired', 'reverted'] as const).find((s) => s === now.status) ?? 'expired';
+  await editMessage(ctx, now, change, 'follower');
+}
+
 /** Posts an award in the announcement channel, if one is set. */
 async function announce(ctx: BotContext, d: Distribution) {
   const channel = ctx.config.discord.announceChannelId;
@@ -55,7 +68,7 @@ async function follow(ctx: BotContext, record: Distribution, change: RecordChang
     const message = (await ctx.client.rest.post(Routes.channelMessages(channel), {
       body: { content: view.content, embeds: view.embeds, components: view.components, allowed_mentions: { parse: [], users: record.winner_id ? [record.winner_id] : [] } },
     })) as { id: string };
-    await ctx.services.draws.setMessage(record.distribution_id, channel, message.id);
+    await placeDrawMessage(ctx, record, channel, message.id);
     return;
   }
   await editMessage(ctx, record, change, origin);

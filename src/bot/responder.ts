@@ -53,6 +53,8 @@ export class Responder {
     readonly interaction: AnswerableInteraction,
     /** Whether the main answer is visible to the invoker only. */
     readonly ephemeral: boolean,
+    /** Told of a ping follow-up that failed (the answer itself stands). */
+    private readonly pingFailed: (error: unknown) => void = () => undefined,
   ) {
     this.updatesMessage = interaction.isMessageComponent() && showsComponent(interaction.message.components, interaction.customId);
   }
@@ -100,10 +102,14 @@ export class Responder {
       // Only a public message pings; one only its viewer sees notifies nobody else anyway.
       const ephemeralMessage = this.interaction.isMessageComponent() && this.updatesMessage ? this.interaction.message.flags.has(MessageFlags.Ephemeral) : this.ephemeral;
       if (edited && answer.pingUsers?.length && !ephemeralMessage) {
-        await this.interaction.followUp({
-          content: answer.pingText ?? answer.pingUsers.map((id) => `<@${id}>`).join(' '),
-          allowedMentions: { parse: [], users: answer.pingUsers, repliedUser: false },
-        });
+        // The answer is out: a ping that fails (Discord busy, the token past its 15 minutes) is
+        // logged, never turned into a failure of an answer already given.
+        await this.interaction
+          .followUp({
+            content: answer.pingText ?? answer.pingUsers.map((id) => `<@${id}>`).join(' '),
+            allowedMentions: { parse: [], users: answer.pingUsers, repliedUser: false },
+          })
+          .catch(this.pingFailed);
       }
       return message ? { messageId: message.id, channelId: message.channelId } : undefined;
     });

@@ -75,7 +75,7 @@ export class Router {
     if (!interaction.isChatInputCommand() && !interaction.isButton() && !interaction.isStringSelectMenu()) return;
 
     const target = this.resolve(interaction);
-    const respond = new Responder(interaction as AnswerableInteraction, target.ephemeral);
+    const respond = new Responder(interaction as AnswerableInteraction, target.ephemeral, (error) => this.ctx.logger.warn({ err: error, interaction: target.name }, 'could not send the ping that follows an answer'));
     const finish = (outcome: Outcome) => {
       const report = { command: target.name, kind: target.kind, outcome, userId: interaction.user.id, ms: Date.now() - started } as const;
       this.ctx.logger.info(report, 'interaction');

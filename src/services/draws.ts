@@ -241,8 +241,13 @@ export class DrawsService {
   }
 
   /** Where the draw's message is, once it has been posted. */
-  async setMessage(id: string, channelId: string, messageId: string): Promise<void> {
-    await this.core.update(new UpdateBuilder().set(['channel_id'], channelId).set(['message_id'], messageId).condition('attribute_exists(distribution_id)'), id);
+  /**
+   * Records where the draw's message is, and returns the record as it now stands: a change made
+   * before this (a press on the web, the sweep) found no message to edit, so the caller shows it.
+   */
+  async setMessage(id: string, channelId: string, messageId: string): Promise<Distribution> {
+    const { Attributes } = await this.core.update(new UpdateBuilder().set(['channel_id'], channelId).set(['message_id'], messageId).condition('attribute_exists(distribution_id)'), id, { ReturnValues: 'ALL_NEW' });
+    return readDistribution(Attributes ?? {});
   }
 
   // ---- reroll, cancel, expire -------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { itemBytes } from '../../src/services/draws';
 import { OptionType } from '../support/discord-emulator';
 import { testEndpoint } from '../support/dynamo';
 import { DynamoProxy } from '../support/dynamo-proxy';
-import { opt, startHarness, type Answered, type Harness } from '../support/harness';
+import { answerText, opt, startHarness, type Answered, type Harness } from '../support/harness';
 
 // Each test gets its own guild (tables, emulator, bot), so any one of them runs alone.
 let h: Harness;
@@ -109,6 +109,25 @@ describe('/distribute', () => {
     expect(late.ephemeral).toBe(true);
     expect(late.text).toContain('This draw was cancelled');
     expect(await records()).toMatchObject([{ status: 'cancelled', ended_by: h.admin.id }]);
+  });
+
+  it('a draw cancelled elsewhere before its message was recorded (the web, the sweep) has that message edited: no live Confirm is left', async () => {
+    await h.seedLinks('bronze', 'Crewmember Damage');
+    const draws = h.app.services.draws;
+    const place = draws.setMessage.bind(draws);
+    // The web cancels the draw between the post of its message and the record of where it is.
+    const spy = jest.spyOn(draws, 'setMessage').mockImplementation(async (id, channelId, messageId) => {
+      expect((await draws.cancel(id, h.admin.id, 'web')).ok).toBe(true);
+      return place(id, channelId, messageId);
+    });
+    const draft = await draw('bronze', [opt.str('link_type', 'Crewmember Damage')]);
+    const buttons = await eventually(
+      async () => h.emulator.buttonsOf(draft.messageId!).map((b) => b.label),
+      (labels) => !labels.includes('Confirm'),
+    );
+    spy.mockRestore();
+    expect(buttons).toEqual([]);
+    expect(answerText(h.emulator.messages.get(draft.messageId!))).toContain(`Draw cancelled by <@${h.admin.id}>; nobody was awarded`);
   });
 
   it('/history shows officers a cancelled draw with its pool size and rerolls; a member’s own history does not', async () => {

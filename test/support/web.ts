@@ -188,8 +188,9 @@ export function followDrawMessages(h: Harness): DrawMessages {
     return found;
   };
   jest.spyOn(draws, 'setMessage').mockImplementation(async (id, channelId, messageId) => {
-    await original(id, channelId, messageId);
+    const placed = await original(id, channelId, messageId);
     entry(id).resolve();
+    return placed;
   });
   return {
     async posted(drawId) {
