@@ -20,10 +20,10 @@ import { batchGetAll } from '../db/requests';
 import { randomInt } from 'node:crypto';
 import { retrying } from './retrying';
 import type { TransactWriteItem } from './transactions';
+import { OPEN_DRAWS, OPEN_PER_SHARD, readItem } from '../db/schema';
 
 /** How many shard items (constant). */
 export const OPEN_SHARDS = 16;
-import { OPEN_DRAWS, OPEN_PER_SHARD, readItem } from '../db/schema';
 
 export { OPEN_PER_SHARD };
 

@@ -12,7 +12,7 @@
  */
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../db/requests';
-import { GUEST_SESSIONS, readItem } from '../db/schema';
+import { GUEST_SESSIONS, MEMBER, readItem } from '../db/schema';
 import { isConditionalCheckFailed } from './errors';
 import { isPossibleKey } from './pagination';
 
@@ -26,8 +26,8 @@ export interface SessionStanding {
   guest: boolean;
 }
 
-/** The version on a member item or the guests' item (both declare it, a number). */
-const versionOf = (item: Record<string, unknown> | undefined) => readItem(GUEST_SESSIONS, item).session_version ?? 0;
+/** The version on a member item or the guests' item, each read through its own declaration. */
+const versionOf = (item: Record<string, unknown> | undefined) => (isMember(item) ? readItem(MEMBER, item) : readItem(GUEST_SESSIONS, item)).session_version ?? 0;
 /** A member item, as isMemberItem decides it (a join date in either form), read from its projection. */
 const isMember = (item: Record<string, unknown> | undefined) => item !== undefined && ('join_date' in item || 'guild_join_date' in item);
 
